@@ -1,0 +1,1 @@
+"""Pure LIME: numpy, scikit-learn and scikit-image only. Never imports widget code."""

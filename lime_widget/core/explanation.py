@@ -1,0 +1,255 @@
+"""The Explanation object: lime's interface over a cached neighbourhood."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Optional, Sequence
+
+import numpy as np
+
+from .neighborhood import Neighborhood, validate_label, validate_num_features
+from .surrogate import LabelFit
+
+
+class DomainMapper:
+    """Maps feature ids to what a person reads (names, rules, words, segments).
+
+    Subclasses describe one modality; :meth:`to_dict` gives the front end what it
+    needs to draw the instance (JSON-serialisable).
+    """
+
+    modality = "generic"
+
+    def feature_names(self) -> list[str]:
+        raise NotImplementedError
+
+    def map_exp_ids(self, exp: Sequence[tuple[int, float]], **kwargs: Any) -> list[tuple[Any, float]]:
+        names = self.feature_names()
+        return [(names[i], w) for i, w in exp]
+
+    def to_dict(self) -> dict:
+        return {}
+
+
+class Explanation:
+    """A LIME explanation, compatible with ``lime.explanation.Explanation``.
+
+    Besides lime's attributes (``local_exp``, ``intercept``, ``score``,
+    ``local_pred``, ``predict_proba``, ``top_labels``, ``class_names``, ``mode``)
+    it keeps the neighbourhood it was fitted on, so :meth:`refit` can change the
+    number of features, the labels, the kernel width or the feature selection
+    without calling the model again. ``scores`` and ``local_preds`` hold every
+    label's value (lime keeps only the last label's in ``score``/``local_pred``).
+    """
+
+    def __init__(
+        self,
+        domain_mapper: DomainMapper,
+        mode: str = "classification",
+        class_names: Optional[Sequence[str]] = None,
+        neighborhood: Optional[Neighborhood] = None,
+        settings: Optional[dict] = None,
+    ):
+        self.domain_mapper = domain_mapper
+        self.mode = mode
+        self.neighborhood = neighborhood
+        self.settings = dict(settings or {})
+        self.local_exp: dict[int, list] = {}
+        self.intercept: dict[int, float] = {}
+        self.scores: dict[int, float] = {}
+        self.local_preds: dict[int, np.ndarray] = {}
+        self.score: Optional[float] = None
+        self.local_pred: Optional[np.ndarray] = None
+        self.top_labels: Optional[list[int]] = None
+        self.predict_proba: Optional[np.ndarray] = None
+        if mode == "classification":
+            self.class_names = list(class_names) if class_names is not None else None
+        else:
+            self.class_names = ["negative", "positive"]
+            self.predicted_value: Optional[float] = None
+            self.min_value = 0.0
+            self.max_value = 1.0
+            self.dummy_label = 1
+
+    # -- filling in -----------------------------------------------------------------
+    def _set_fits(self, fits: dict[int, LabelFit]) -> None:
+        """Store fitted labels in lime's attribute layout (in fitting order)."""
+        for label, fit in fits.items():
+            self.local_exp[label] = list(fit.weights)
+            self.intercept[label] = fit.intercept
+            self.scores[label] = fit.score
+            self.local_preds[label] = np.array([fit.local_pred])
+            self.score, self.local_pred = fit.score, self.local_preds[label]
+        if self.mode == "regression":
+            # lime reports regression as label 1 ("positive") and its mirror as label 0
+            self.intercept[1] = self.intercept[0]
+            self.scores[1] = self.scores[0]
+            self.local_preds[1] = self.local_preds[0]
+            self.local_exp[1] = list(self.local_exp[0])
+            self.local_exp[0] = [(i, -w) for i, w in self.local_exp[1]]
+
+    # -- lime's API -------------------------------------------------------------------
+    def available_labels(self) -> list[int]:
+        """Labels with an explanation (``top_labels`` first when it was used)."""
+        if self.mode != "classification":
+            raise NotImplementedError("Not supported for regression explanations.")
+        return list(self.top_labels) if self.top_labels else list(self.local_exp.keys())
+
+    def _label_to_use(self, label: int) -> int:
+        if self.mode != "classification":
+            return self.dummy_label
+        if label not in self.local_exp:
+            raise KeyError(
+                f"Label {label!r} was not explained; explained labels are {sorted(self.local_exp)}. "
+                f"Use exp.refit(labels=[{label!r}]) to explain it on the same neighbourhood."
+            )
+        return label
+
+    def as_list(self, label: int = 1, **kwargs: Any) -> list[tuple[Any, float]]:
+        """``(feature description, weight)`` pairs, largest |weight| first."""
+        mapped = self.domain_mapper.map_exp_ids(self.local_exp[self._label_to_use(label)], **kwargs)
+        return [(name, float(w)) for name, w in mapped]
+
+    def as_map(self) -> dict[int, list]:
+        """``{label: [(feature id, weight), ...]}``."""
+        return self.local_exp
+
+    def as_pyplot_figure(self, label: int = 1, figsize: tuple = (6.4, 4.8), **kwargs: Any):
+        """A horizontal bar chart of the weights (green supports, red opposes)."""
+        import matplotlib.pyplot as plt
+
+        exp = self.as_list(label=label, **kwargs)[::-1]
+        fig, ax = plt.subplots(figsize=figsize)
+        values = [w for _, w in exp]
+        pos = np.arange(len(exp)) + 0.5
+        ax.barh(pos, values, align="center", color=["green" if v > 0 else "red" for v in values])
+        ax.set_yticks(pos, [str(n) for n, _ in exp])
+        if self.mode == "classification":
+            ax.set_title(f"Local explanation for class {self.class_names[label]}")
+        else:
+            ax.set_title("Local explanation")
+        fig.tight_layout()
+        return fig
+
+    def __repr__(self) -> str:
+        labels = sorted(self.local_exp) if self.mode == "classification" else [self.dummy_label]
+        return f"<{type(self).__name__} mode={self.mode} labels={labels} num_features={self.settings.get('num_features')}>"
+
+    # -- beyond lime --------------------------------------------------------------------
+    @property
+    def explained_labels(self) -> list[int]:
+        """Labels fitted on the neighbourhood (regression: ``[0]``)."""
+        return [label for label in self.local_exp if self.mode == "classification"] or [0]
+
+    def refit(
+        self,
+        num_features: Optional[int] = None,
+        label: Optional[int] = None,
+        labels: Optional[Sequence[int]] = None,
+        kernel_width: Optional[float] = None,
+        feature_selection: Optional[str] = None,
+        model_regressor: Optional[object] = None,
+    ) -> "Explanation":
+        """A new explanation on the same neighbourhood, without calling the model.
+
+        Parameters
+        ----------
+        num_features, kernel_width, feature_selection : optional
+            New surrogate settings; ``None`` keeps the current one.
+        label : int, optional
+            Also explain this label (keeps the labels already explained).
+        labels : sequence of int, optional
+            Explain exactly these labels.
+        model_regressor : estimator, optional
+            A different surrogate regressor (cloned).
+
+        Returns
+        -------
+        Explanation
+        """
+        if self.neighborhood is None:
+            raise ValueError("This explanation has no cached neighbourhood to refit on.")
+        nb = self.neighborhood
+        settings = dict(self.settings)
+        if num_features is not None:
+            validate_num_features(num_features, nb.num_features)
+            settings["num_features"] = int(num_features)
+        if kernel_width is not None:
+            settings["kernel_width"] = float(kernel_width)
+        if feature_selection is not None:
+            settings["feature_selection"] = feature_selection
+        if model_regressor is not None:
+            settings["model_regressor"] = model_regressor
+        if labels is None:
+            labels = self.explained_labels
+        labels = [validate_label(x, nb.outputs.shape[1]) for x in labels]
+        if label is not None and self.mode == "classification":
+            label = validate_label(label, nb.outputs.shape[1])
+            labels = [x for x in labels if x != label] + [label]
+        if self.mode == "regression":
+            labels = [0]
+        fits = nb.fit(labels, settings["num_features"], settings["feature_selection"],
+                      settings["kernel_width"], settings.get("model_regressor"))
+        new = copy.copy(self)
+        new.settings = settings
+        new.local_exp, new.intercept, new.scores, new.local_preds = {}, {}, {}, {}
+        new._set_fits(fits)
+        if self.top_labels is not None:
+            new.top_labels = [x for x in self.top_labels if x in new.local_exp] or None
+        return new
+
+    def to_dict(self) -> dict:
+        """Everything a front end needs, as JSON-serialisable Python values."""
+        labels = sorted(self.local_exp)
+        out = {
+            "modality": self.domain_mapper.modality,
+            "mode": self.mode,
+            "class_names": [str(c) for c in self.class_names] if self.class_names is not None else None,
+            "feature_names": [str(n) for n in self.domain_mapper.feature_names()],
+            "labels": labels,
+            "top_labels": list(self.top_labels) if self.top_labels else None,
+            "fits": {
+                str(label): {
+                    "weights": [[int(i), float(w)] for i, w in self.local_exp[label]],
+                    "intercept": float(self.intercept[label]),
+                    "score": float(self.scores[label]),
+                    "local_pred": float(np.ravel(self.local_preds[label])[0]),
+                }
+                for label in labels
+            },
+            "settings": {k: v for k, v in self.settings.items() if k != "model_regressor"},
+            "domain": self.domain_mapper.to_dict(),
+        }
+        if self.mode == "classification":
+            out["predict_proba"] = [float(p) for p in self.predict_proba] if self.predict_proba is not None else None
+        else:
+            out["predicted_value"] = float(self.predicted_value)
+            out["min_value"] = float(self.min_value)
+            out["max_value"] = float(self.max_value)
+        return out
+
+
+def build_explanation(
+    cls: type,
+    domain_mapper: DomainMapper,
+    neighborhood: Neighborhood,
+    mode: str,
+    class_names: Optional[Sequence[str]],
+    labels: Sequence[int],
+    top_labels: Optional[list[int]],
+    settings: dict,
+) -> Explanation:
+    """Fit the requested labels and assemble an explanation of class ``cls``."""
+    exp = cls(domain_mapper, mode=mode, class_names=class_names, neighborhood=neighborhood, settings=settings)
+    fits = neighborhood.fit(labels, settings["num_features"], settings["feature_selection"],
+                            settings["kernel_width"], settings.get("model_regressor"))
+    exp._set_fits(fits)
+    outputs = neighborhood.outputs
+    if mode == "classification":
+        exp.predict_proba = outputs[0].copy()
+        exp.top_labels = top_labels
+    else:
+        exp.predicted_value = float(outputs[0, 0])
+        exp.min_value = float(outputs[:, 0].min())
+        exp.max_value = float(outputs[:, 0].max())
+    return exp

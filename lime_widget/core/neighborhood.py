@@ -1,0 +1,119 @@
+"""The cached neighbourhood: sampled once, refitted many times without the model."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+import numpy as np
+
+from .surrogate import Kernel, LabelFit, WeightedDesign, exponential_kernel, fit_label, validate_feature_selection
+
+_DESIGN_CACHE_SIZE = 4
+
+
+@dataclass
+class Neighborhood:
+    """A LIME neighbourhood and the model's answers on it.
+
+    Attributes
+    ----------
+    data : ndarray of shape (n_samples, n_features)
+        Interpretable rows (binary for text, images and discretised tabular data);
+        row 0 is the explained instance.
+    outputs : ndarray of shape (n_samples, n_outputs)
+        The model's outputs (probabilities, or one column for regression).
+    distances : ndarray of shape (n_samples,)
+        Distance of each row to the instance, before the kernel.
+    kernel : callable
+        ``kernel(distances, kernel_width) -> weights``.
+    kernel_width : float
+        Width used unless a fit asks for another.
+    """
+
+    data: np.ndarray
+    outputs: np.ndarray
+    distances: np.ndarray
+    kernel: Kernel = exponential_kernel
+    kernel_width: float = 1.0
+    _designs: "OrderedDict[float, WeightedDesign]" = field(default_factory=OrderedDict, repr=False)
+    _fits: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def num_samples(self) -> int:
+        return int(self.data.shape[0])
+
+    @property
+    def num_features(self) -> int:
+        return int(self.data.shape[1])
+
+    def design(self, kernel_width: Optional[float] = None) -> WeightedDesign:
+        """The weighted, centred design for a kernel width (a small LRU cache)."""
+        width = validate_kernel_width(self.kernel_width if kernel_width is None else kernel_width)
+        if width in self._designs:
+            self._designs.move_to_end(width)
+            return self._designs[width]
+        weights = np.asarray(self.kernel(self.distances, width), dtype=float)
+        if weights.shape != self.distances.shape or not np.all(np.isfinite(weights)):
+            raise ValueError("The kernel must return one finite weight per distance.")
+        design = WeightedDesign(self.data, weights)
+        self._designs[width] = design
+        if len(self._designs) > _DESIGN_CACHE_SIZE:
+            self._designs.popitem(last=False)
+        return design
+
+    def fit(
+        self,
+        labels: Sequence[int],
+        num_features: int,
+        feature_selection: str = "auto",
+        kernel_width: Optional[float] = None,
+        model_regressor: Optional[object] = None,
+    ) -> dict[int, LabelFit]:
+        """Fit the surrogate for each label; never calls the model.
+
+        Fits with the default regressor are memoised, so going back to an earlier
+        setting in an interactive view costs nothing.
+        """
+        validate_feature_selection(feature_selection)
+        validate_num_features(num_features, self.num_features)
+        width = validate_kernel_width(self.kernel_width if kernel_width is None else kernel_width)
+        fits = {}
+        for label in labels:
+            label = validate_label(label, self.outputs.shape[1])
+            key = (label, int(num_features), feature_selection, width)
+            fit = self._fits.get(key) if model_regressor is None else None
+            if fit is None:
+                fit = fit_label(self.design(width), self.outputs[:, label], label, num_features,
+                                feature_selection, model_regressor)
+                if model_regressor is None:
+                    self._fits[key] = fit
+            fits[label] = fit
+        return fits
+
+
+def validate_num_features(num_features: int, n_features: int) -> int:
+    if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)) or num_features < 1:
+        raise ValueError(f"num_features must be an integer >= 1, got {num_features!r}.")
+    # lime silently caps num_features at the number of features; so do we (its defaults,
+    # num_features=10 or 100000 for images, rely on it).
+    return int(min(num_features, n_features))
+
+
+def validate_kernel_width(kernel_width: float) -> float:
+    try:
+        width = float(kernel_width)
+    except (TypeError, ValueError):
+        raise ValueError(f"kernel_width must be a positive number, got {kernel_width!r}.") from None
+    if not np.isfinite(width) or width <= 0:
+        raise ValueError(f"kernel_width must be a positive, finite number, got {kernel_width!r}.")
+    return width
+
+
+def validate_label(label: int, n_outputs: int) -> int:
+    if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label < n_outputs:
+        raise ValueError(
+            f"label {label!r} is not a class of this model; expected an integer in 0..{n_outputs - 1}."
+        )
+    return int(label)

@@ -1,0 +1,31 @@
+"""Random state handling, scikit-learn style, with lime's draw order."""
+
+from __future__ import annotations
+
+from typing import Optional, Union
+
+import numpy as np
+
+RandomStateLike = Optional[Union[int, np.integer, np.random.RandomState]]
+
+
+def random_state_for_call(random_state: RandomStateLike, state: Optional[dict] = None) -> np.random.RandomState:
+    """The generator one ``explain_instance`` call draws from.
+
+    An integer seed gives a *fresh* generator on every call, so the same seed gives
+    the same explanation every time (lime's explainers keep advancing one generator
+    and drift). ``state`` (from ``RandomState.get_state()``) replays draws lime
+    makes while constructing an explainer, so the first call matches lime's.
+    ``None`` uses numpy's global generator and a ``RandomState`` instance is used
+    as is, like scikit-learn's ``check_random_state``.
+    """
+    if random_state is None:
+        return np.random.mtrand._rand
+    if isinstance(random_state, np.random.RandomState):
+        return random_state
+    if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
+        rng = np.random.RandomState(int(random_state))
+        if state is not None:
+            rng.set_state(state)
+        return rng
+    raise ValueError(f"random_state must be None, an int or a numpy RandomState, got {random_state!r}.")

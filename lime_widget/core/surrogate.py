@@ -1,0 +1,247 @@
+"""The local surrogate: kernel, feature selection and the weighted ridge fit.
+
+Everything here reproduces ``lime.lime_base.LimeBase`` (lime 0.2.0.1) numerically,
+but works on a weighted, centred Gram matrix computed once per kernel width instead
+of refitting scikit-learn estimators in loops. Ridge regression with an intercept
+and sample weights is, after centring by the weighted means, the linear system
+``(Xc' W Xc + alpha I) coef = Xc' W (y - ybar)``; every candidate feature subset in
+forward selection is a sub-block of the same Gram matrix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+import scipy.linalg
+from sklearn.base import clone
+from sklearn.linear_model import lars_path
+
+FEATURE_SELECTION_METHODS = ("auto", "forward_selection", "highest_weights", "lasso_path", "none")
+
+Kernel = Callable[[np.ndarray, float], np.ndarray]
+
+
+def exponential_kernel(distances: np.ndarray, kernel_width: float) -> np.ndarray:
+    """lime's default similarity kernel, ``sqrt(exp(-d**2 / width**2))``."""
+    return np.sqrt(np.exp(-(distances**2) / kernel_width**2))
+
+
+@dataclass(frozen=True)
+class LabelFit:
+    """The surrogate fitted for one label.
+
+    Attributes
+    ----------
+    label : int
+        Column of the model output that was explained.
+    weights : list of (int, float)
+        ``(feature id, coefficient)`` sorted by decreasing absolute coefficient,
+        exactly lime's ``local_exp[label]``.
+    intercept : float
+    score : float
+        Weighted R² of the surrogate on the neighbourhood.
+    local_pred : float
+        The surrogate's prediction for the explained instance (row 0).
+    """
+
+    label: int
+    weights: list
+    intercept: float
+    score: float
+    local_pred: float
+
+
+def validate_feature_selection(method: str) -> str:
+    if method not in FEATURE_SELECTION_METHODS:
+        raise ValueError(
+            f"feature_selection={method!r} is not known; expected one of "
+            f"{', '.join(FEATURE_SELECTION_METHODS)}."
+        )
+    return method
+
+
+class WeightedDesign:
+    """The neighbourhood's interpretable rows, centred and weighted once.
+
+    Parameters
+    ----------
+    data : ndarray of shape (n_samples, n_features)
+        Interpretable representation; row 0 is the explained instance.
+    sample_weight : ndarray of shape (n_samples,)
+        Kernel weights.
+    """
+
+    def __init__(self, data: np.ndarray, sample_weight: np.ndarray):
+        self.data = data
+        self.sample_weight = sample_weight
+        self.total_weight = float(sample_weight.sum())
+        if not self.total_weight > 0:
+            raise ValueError(
+                "All kernel weights are zero: the kernel width is too small for the "
+                "distances in this neighbourhood. Use a larger kernel_width."
+            )
+        self.x_mean = sample_weight @ data / self.total_weight
+        self._sqrt_w = np.sqrt(sample_weight)
+        self._centred = (data - self.x_mean) * self._sqrt_w[:, None]
+        self.gram = self._centred.T @ self._centred
+
+    def target(self, y: np.ndarray) -> "WeightedTarget":
+        return WeightedTarget(self, y)
+
+
+class WeightedTarget:
+    """One label's model outputs seen through a :class:`WeightedDesign`."""
+
+    def __init__(self, design: WeightedDesign, y: np.ndarray):
+        self.design = design
+        self.y = y
+        w = design.sample_weight
+        self.y_mean = float(w @ y / design.total_weight)
+        yc = (y - self.y_mean) * design._sqrt_w
+        self.xty = design._centred.T @ yc
+        self.total_ss = float(yc @ yc)
+
+    def solve(self, features: np.ndarray, alpha: float) -> np.ndarray:
+        """Ridge coefficients on a subset of features (sklearn's solver path)."""
+        gram = self.design.gram[np.ix_(features, features)]
+        rhs = self.xty[features]
+        if alpha:
+            gram = gram + alpha * np.eye(len(features))
+        try:
+            factor = scipy.linalg.cho_factor(gram, check_finite=False)
+            return scipy.linalg.cho_solve(factor, rhs, check_finite=False)
+        except np.linalg.LinAlgError:
+            # Singular (alpha == 0 with a constant or duplicated column): sklearn falls
+            # back to an SVD; the minimum-norm solution has the same fit and R².
+            return np.linalg.pinv(gram, hermitian=True) @ rhs
+
+    def r2(self, features: np.ndarray, coef: np.ndarray) -> float:
+        """Weighted R² (sklearn's ``score`` with ``sample_weight``)."""
+        d = self.design
+        resid = d._centred[:, features] @ coef - (self.y - self.y_mean) * d._sqrt_w
+        rss = float(resid @ resid)
+        if self.total_ss == 0.0:
+            return 1.0 if rss == 0.0 else 0.0
+        return 1.0 - rss / self.total_ss
+
+
+def forward_selection(target: WeightedTarget, num_features: int) -> np.ndarray:
+    """Greedy forward selection by weighted R² of an unregularised fit, as lime."""
+    n_features = target.design.data.shape[1]
+    used: list[int] = []
+    for _ in range(min(num_features, n_features)):
+        best, best_score = 0, -100000000.0
+        for feature in range(n_features):
+            if feature in used:
+                continue
+            candidate = np.array(used + [feature])
+            score = target.r2(candidate, target.solve(candidate, 0.0))
+            if score > best_score:
+                best, best_score = feature, score
+        used.append(best)
+    return np.array(used, dtype=int)
+
+
+def highest_weights(target: WeightedTarget, num_features: int) -> np.ndarray:
+    """Features with the largest |coef * x0| under a ridge fit (alpha=0.01) on all."""
+    d = target.design
+    all_features = np.arange(d.data.shape[1])
+    contribution = target.solve(all_features, 0.01) * d.data[0]
+    # lime sorts with Python's stable sort, reverse=True: ties keep feature order
+    order = np.argsort(-np.abs(contribution), kind="stable")
+    return order[:num_features]
+
+
+def lasso_path_selection(target: WeightedTarget, num_features: int) -> np.ndarray:
+    """Features on the lasso path with at most ``num_features`` non-zeros, as lime."""
+    d = target.design
+    _, _, coefs = lars_path(d._centred, (target.y - target.y_mean) * d._sqrt_w, method="lasso")
+    nonzero = np.arange(d.data.shape[1])
+    for i in range(coefs.shape[1] - 1, 0, -1):
+        nonzero = coefs[:, i].nonzero()[0]
+        if len(nonzero) <= num_features:
+            break
+    return nonzero
+
+
+def select_features(target: WeightedTarget, num_features: int, method: str) -> np.ndarray:
+    """Indices of the features the surrogate uses, by lime's rules."""
+    validate_feature_selection(method)
+    if method == "auto":
+        method = "forward_selection" if num_features <= 6 else "highest_weights"
+    if method == "none":
+        return np.arange(target.design.data.shape[1])
+    if method == "forward_selection":
+        return forward_selection(target, num_features)
+    if method == "highest_weights":
+        return highest_weights(target, num_features)
+    return lasso_path_selection(target, num_features)
+
+
+def fit_label(
+    design: WeightedDesign,
+    y: np.ndarray,
+    label: int,
+    num_features: int,
+    feature_selection: str = "auto",
+    model_regressor: Optional[object] = None,
+) -> LabelFit:
+    """Fit lime's surrogate for one label.
+
+    Parameters
+    ----------
+    design : WeightedDesign
+        Neighbourhood rows with their kernel weights.
+    y : ndarray of shape (n_samples,)
+        The model's output for ``label`` on every row.
+    label : int
+    num_features : int
+        Maximum number of features in the explanation.
+    feature_selection : str
+        One of ``auto``, ``forward_selection``, ``highest_weights``,
+        ``lasso_path``, ``none``.
+    model_regressor : estimator, optional
+        A scikit-learn regressor accepting ``sample_weight``; it is cloned, never
+        fitted in place. ``None`` means ``Ridge(alpha=1)``, solved directly.
+
+    Returns
+    -------
+    LabelFit
+    """
+    target = design.target(y)
+    used = select_features(target, num_features, feature_selection)
+    if model_regressor is None:
+        coef = target.solve(used, 1.0)
+        intercept = target.y_mean - float(design.x_mean[used] @ coef)
+        score = target.r2(used, coef)
+        local_pred = intercept + float(design.data[0, used] @ coef)
+    else:
+        model = clone(model_regressor)
+        x = design.data[:, used]
+        model.fit(x, y, sample_weight=design.sample_weight)
+        coef = np.ravel(model.coef_)
+        intercept = float(np.ravel(model.intercept_)[0]) if np.ndim(model.intercept_) else float(model.intercept_)
+        score = float(model.score(x, y, sample_weight=design.sample_weight))
+        local_pred = float(np.ravel(model.predict(x[:1]))[0])
+    order = np.argsort(-np.abs(coef), kind="stable")
+    weights = [(int(used[i]), float(coef[i])) for i in order]
+    return LabelFit(int(label), weights, float(intercept), float(score), float(local_pred))
+
+
+def fit_labels(
+    data: np.ndarray,
+    outputs: np.ndarray,
+    sample_weight: np.ndarray,
+    labels: Sequence[int],
+    num_features: int,
+    feature_selection: str = "auto",
+    model_regressor: Optional[object] = None,
+) -> dict:
+    """Fit the surrogate for several labels on one weighted design."""
+    design = WeightedDesign(data, sample_weight)
+    return {
+        int(label): fit_label(design, outputs[:, label], label, num_features, feature_selection, model_regressor)
+        for label in labels
+    }
