@@ -1,0 +1,372 @@
+"""LIME for tabular data, faithful to ``lime.lime_tabular`` (0.2.0.1)."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, Callable, Optional, Sequence, Union
+
+import numpy as np
+import pandas as pd
+import scipy.stats
+from sklearn.metrics import pairwise_distances
+from sklearn.preprocessing import StandardScaler
+
+from .discretize import DISCRETIZERS, BaseDiscretizer, StatsDiscretizer
+from .explanation import DomainMapper, Explanation, build_explanation
+from .frames import FrameCodec, as_frame_codec
+from .neighborhood import Neighborhood, validate_kernel_width, validate_num_features
+from .predict import ProgressCallback, call_model, check_outputs, resolve_labels, validate_mode
+from .random import RandomStateLike, random_state_for_call
+from .surrogate import exponential_kernel, validate_feature_selection
+
+_STATS_KEYS = ("means", "mins", "maxs", "stds", "feature_values", "feature_frequencies")
+
+
+class TableDomainMapper(DomainMapper):
+    """Names of tabular features: lime's rule labels (``x <= 2.30``, ``colour=red``)."""
+
+    modality = "tabular"
+
+    def __init__(self, exp_feature_names: list[str], columns: list[str], values: list[str], categorical: list[bool]):
+        self.exp_feature_names = exp_feature_names
+        self.columns = columns
+        self.values = values
+        self.categorical = categorical
+
+    def feature_names(self) -> list[str]:
+        return self.exp_feature_names
+
+    def to_dict(self) -> dict:
+        return {"columns": self.columns, "values": self.values, "categorical": self.categorical}
+
+
+class TabularExplainer:
+    """Explains predictions on tabular data (numpy arrays or pandas DataFrames).
+
+    Continuous features are discretised into quartiles (by default) and perturbed
+    by sampling bins from the training distribution; categorical features are
+    sampled from their training frequencies. The interpretable representation is
+    "same bin / category as the instance" (1) or not (0).
+
+    Parameters are lime's (see ``lime.lime_tabular.LimeTabularExplainer``);
+    ``training_data`` may also be a DataFrame, in which case non-numeric, boolean
+    and ``category`` columns are categorical without manual encoding, and
+    ``predict_fn`` receives DataFrames with the training columns and dtypes.
+    ``random_state``: an integer makes every call reproducible (each call starts
+    from the same generator state, the state a fresh lime explainer would have).
+    """
+
+    explanation_class: type = Explanation
+
+    def __init__(
+        self,
+        training_data: Union[np.ndarray, pd.DataFrame],
+        mode: str = "classification",
+        training_labels: Optional[Any] = None,
+        feature_names: Optional[Sequence[str]] = None,
+        categorical_features: Optional[Sequence[Any]] = None,
+        categorical_names: Optional[dict] = None,
+        kernel_width: Optional[float] = None,
+        kernel: Optional[Callable[[np.ndarray, float], np.ndarray]] = None,
+        verbose: bool = False,
+        class_names: Optional[Sequence[str]] = None,
+        feature_selection: str = "auto",
+        discretize_continuous: bool = True,
+        discretizer: Union[str, BaseDiscretizer] = "quartile",
+        sample_around_instance: bool = False,
+        random_state: RandomStateLike = None,
+        training_data_stats: Optional[dict] = None,
+    ):
+        self.mode = validate_mode(mode)
+        self.verbose = verbose
+        self.class_names = list(class_names) if class_names is not None else None
+        self.feature_selection = validate_feature_selection(feature_selection)
+        self.sample_around_instance = sample_around_instance
+        self.random_state = random_state
+        self.training_data_stats = training_data_stats
+        self.kernel_fn = kernel if kernel is not None else exponential_kernel
+
+        self.codec: Optional[FrameCodec] = as_frame_codec(training_data, categorical_features)
+        data = self._training_matrix(training_data)
+        n_features = data.shape[1]
+        if self.codec is not None:
+            categorical_features = self.codec.categorical_features
+            feature_names = feature_names if feature_names is not None else [str(c) for c in self.codec.columns]
+            categorical_names = {**self.codec.categorical_names(), **(categorical_names or {})}
+        self.categorical_names = dict(categorical_names or {})
+        self.feature_names = list(feature_names) if feature_names is not None else [str(i) for i in range(n_features)]
+        if len(self.feature_names) != n_features:
+            raise ValueError(f"feature_names has {len(self.feature_names)} names for {n_features} columns.")
+        self.categorical_features = sorted(int(c) for c in (categorical_features or []))
+        bad = [c for c in self.categorical_features if not 0 <= c < n_features]
+        if bad:
+            raise ValueError(f"categorical_features {bad} are not column indices (0..{n_features - 1}).")
+        self.original_categorical = list(self.categorical_features)
+        if training_data_stats:
+            missing = sorted(set(_STATS_KEYS) - set(training_data_stats))
+            if missing:
+                raise ValueError(f"training_data_stats is missing the keys {missing}.")
+
+        self.kernel_width = validate_kernel_width(
+            np.sqrt(n_features) * 0.75 if kernel_width is None else kernel_width
+        )
+        # lime draws from one generator across construction (entropy trees) and its
+        # calls; we replay the state construction leaves so a first call matches lime.
+        rng = random_state_for_call(random_state)
+        self.discretizer: Optional[BaseDiscretizer] = None
+        discretized = None
+        if discretize_continuous:
+            labels = None if training_labels is None else np.asarray(training_labels)
+            if training_data_stats:
+                self.discretizer = StatsDiscretizer(data, self.categorical_features, self.feature_names,
+                                                    labels=labels, random_state=rng,
+                                                    data_stats=training_data_stats)
+            elif isinstance(discretizer, str) and discretizer in DISCRETIZERS:
+                self.discretizer = DISCRETIZERS[discretizer](data, self.categorical_features, self.feature_names,
+                                                             labels=labels, random_state=rng)
+            elif hasattr(discretizer, "discretize") and hasattr(discretizer, "undiscretize"):
+                self.discretizer = discretizer
+            else:
+                raise ValueError(
+                    f"discretizer={discretizer!r} is not known; expected 'quartile', 'decile', 'entropy' or a "
+                    "discretizer object (a lime_widget.core.discretize.BaseDiscretizer)."
+                )
+            self.categorical_features = list(range(n_features))
+            if not training_data_stats:
+                discretized = self.discretizer.discretize(data)
+        self._init_state = rng.get_state() if isinstance(random_state, (int, np.integer)) else None
+
+        # lime's scaler: StandardScaler(with_mean=False) statistics, identity on categories
+        scaler = StandardScaler(with_mean=False).fit(data)
+        self.scaler_mean = scaler.mean_.copy()
+        self.scaler_scale = scaler.scale_.copy()
+        self.feature_values: dict[int, np.ndarray] = {}
+        self.feature_frequencies: dict[int, np.ndarray] = {}
+        for feature in self.categorical_features:
+            if training_data_stats:
+                values = np.asarray(training_data_stats["feature_values"][feature], dtype=float)
+                counts = np.asarray(training_data_stats["feature_frequencies"][feature], dtype=float)
+            else:
+                column = discretized[:, feature] if discretized is not None else data[:, feature]
+                values, counts = np.unique(column, return_counts=True)
+            self.feature_values[feature] = values
+            self.feature_frequencies[feature] = counts / counts.sum()
+            self.scaler_mean[feature] = 0.0
+            self.scaler_scale[feature] = 1.0
+
+    # -- input handling -------------------------------------------------------------
+    def _training_matrix(self, training_data: Any) -> np.ndarray:
+        data = self.codec.encode(training_data) if self.codec is not None else _as_matrix(training_data)
+        if data.ndim != 2:
+            raise ValueError(f"training_data must be 2-dimensional (rows x features), got shape {data.shape}.")
+        if data.shape[0] == 0 or data.shape[1] == 0:
+            raise ValueError(f"training_data is empty (shape {data.shape}); it needs rows and columns.")
+        if not np.all(np.isfinite(data)):
+            raise ValueError("training_data contains NaN or infinite values; impute or drop them first.")
+        return data
+
+    def _row(self, data_row: Any) -> np.ndarray:
+        if self.codec is not None:
+            if isinstance(data_row, pd.DataFrame):
+                if len(data_row) != 1:
+                    raise ValueError(f"data_row must be one row, got a DataFrame with {len(data_row)} rows.")
+                data_row = data_row.iloc[0]
+            if isinstance(data_row, pd.Series):
+                row = self.codec.encode(data_row)
+            else:
+                row = self.codec.encode(pd.Series(list(np.ravel(data_row)), index=self.codec.columns))
+        else:
+            row = _as_matrix(data_row)
+            if row.ndim == 2 and row.shape[0] == 1:
+                row = row[0]
+        n_features = len(self.feature_names)
+        if row.ndim != 1 or row.shape[0] != n_features:
+            raise ValueError(f"data_row must be one row of {n_features} values, got shape {np.shape(row)}.")
+        if not np.all(np.isfinite(row)):
+            raise ValueError("data_row contains NaN or infinite values.")
+        return row
+
+    # -- sampling -------------------------------------------------------------------
+    def _sample(self, row: np.ndarray, num_samples: int, rng: np.random.RandomState, sampling_method: str):
+        """lime's ``__data_inverse``: (binary/scaled rows, model-space rows)."""
+        n_cols = row.shape[0]
+        if self.discretizer is None:
+            if sampling_method == "gaussian":
+                noise = rng.normal(0, 1, num_samples * n_cols).reshape(num_samples, n_cols)
+            elif sampling_method == "lhs":
+                cube = scipy.stats.qmc.LatinHypercube(d=n_cols, seed=rng).random(num_samples)
+                noise = scipy.stats.norm.ppf(cube)
+            else:
+                raise ValueError(f"sampling_method={sampling_method!r} is not known; expected 'gaussian' or 'lhs'.")
+            centre = row if self.sample_around_instance else self.scaler_mean
+            data = noise * self.scaler_scale + centre
+            categorical = self.categorical_features
+            first_row = row
+        else:
+            data = np.zeros((num_samples, n_cols))
+            categorical = list(range(n_cols))
+            first_row = self.discretizer.discretize(row)
+        data[0] = row
+        inverse = data.copy()
+        if categorical:
+            # One uniform per (column, sample), in lime's order: each column's
+            # RandomState.choice(values, p=freqs) consumes exactly these draws.
+            uniforms = rng.random_sample(len(categorical) * num_samples).reshape(len(categorical), num_samples)
+            for k, column in enumerate(categorical):
+                values = self.feature_values[column]
+                cdf = np.cumsum(self.feature_frequencies[column])
+                cdf /= cdf[-1]
+                drawn = values[np.searchsorted(cdf, uniforms[k], side="right")]
+                binary = (drawn == first_row[column]).astype(float)
+                binary[0] = 1.0
+                drawn[0] = data[0, column]
+                data[:, column] = binary
+                inverse[:, column] = drawn
+        if self.discretizer is not None:
+            if isinstance(self.discretizer, BaseDiscretizer):
+                inverse[1:] = self.discretizer.undiscretize(inverse[1:], random_state=rng)
+            else:  # a user's lime-style discretizer object draws from its own generator
+                inverse[1:] = self.discretizer.undiscretize(inverse[1:])
+        inverse[0] = row
+        return data, inverse
+
+    # -- explaining -----------------------------------------------------------------
+    def explain_instance(
+        self,
+        data_row: Any,
+        predict_fn: Callable[[Any], Any],
+        labels: Sequence[int] = (1,),
+        top_labels: Optional[int] = None,
+        num_features: int = 10,
+        num_samples: int = 5000,
+        distance_metric: str = "euclidean",
+        model_regressor: Optional[Any] = None,
+        sampling_method: str = "gaussian",
+        batch_size: Optional[int] = None,
+        progress: Optional[ProgressCallback] = None,
+    ) -> Explanation:
+        """Explain one prediction.
+
+        Parameters
+        ----------
+        data_row : 1-d array, pandas Series or one-row DataFrame
+        predict_fn : callable
+            Classification: rows -> probabilities ``(n, n_classes)``; regression:
+            rows -> predictions ``(n,)``. Receives a DataFrame when the explainer
+            was built on one.
+        labels : sequence of int
+            Labels to explain (ignored when ``top_labels`` is set, and in regression).
+        top_labels : int, optional
+            Explain the K most probable labels instead.
+        num_features : int
+            Maximum features in the explanation; values above the number of
+            features are capped, as in lime.
+        num_samples : int
+            Neighbourhood size (row 0 is the instance).
+        distance_metric : str
+            Any metric of ``sklearn.metrics.pairwise_distances``.
+        model_regressor : estimator, optional
+            Surrogate regressor (cloned); default ``Ridge(alpha=1)``.
+        sampling_method : {'gaussian', 'lhs'}
+            How continuous features are sampled when not discretised.
+        batch_size : int, optional
+            Rows per ``predict_fn`` call; ``None`` sends all in one call.
+        progress : callable, optional
+            Called with the fraction of rows predicted.
+
+        Returns
+        -------
+        Explanation
+        """
+        row = self._row(data_row)
+        n_features = row.shape[0]
+        validate_num_features(num_features, n_features)
+        if isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)) or num_samples < 2:
+            raise ValueError(f"num_samples must be an integer >= 2, got {num_samples!r}.")
+        rng = random_state_for_call(self.random_state, self._init_state)
+        data, inverse = self._sample(row, int(num_samples), rng, sampling_method)
+        scaled = (data - self.scaler_mean) / self.scaler_scale
+        distances = _distances_to_first(scaled, distance_metric)
+
+        def make_rows(part: slice):
+            rows = inverse[part]
+            return self.codec.decode(rows) if self.codec is not None else rows
+
+        outputs = call_model(predict_fn, make_rows, int(num_samples), batch_size, progress)
+        outputs = check_outputs(outputs, self.mode, self.class_names)
+        class_names = self.class_names
+        if self.mode == "classification" and class_names is None:
+            class_names = [str(i) for i in range(outputs.shape[1])]
+        labels, top = resolve_labels(outputs, self.mode, labels, top_labels)
+
+        neighborhood = Neighborhood(scaled, outputs, distances, partial(_call_kernel, self.kernel_fn),
+                                    self.kernel_width)
+        settings = {
+            "num_features": int(min(num_features, n_features)),
+            "feature_selection": self.feature_selection,
+            "kernel_width": self.kernel_width,
+            "num_samples": int(num_samples),
+            "distance_metric": distance_metric,
+        }
+        if model_regressor is not None:
+            settings["model_regressor"] = model_regressor
+        exp = build_explanation(self.explanation_class, self._domain_mapper(row), neighborhood, self.mode,
+                                class_names, labels, top, settings)
+        exp.resample = partial(self._resample, data_row, predict_fn, labels=labels, top_labels=top_labels,
+                               distance_metric=distance_metric, model_regressor=model_regressor,
+                               sampling_method=sampling_method, batch_size=batch_size)
+        if self.verbose:
+            label = labels[-1]
+            print("Intercept", exp.intercept[label])
+            print("Prediction_local", exp.local_preds[label])
+            print("Right:", outputs[0, label])
+        return exp
+
+    def _resample(self, data_row, predict_fn, num_samples: int, progress=None, **kwargs) -> Explanation:
+        return self.explain_instance(data_row, predict_fn, num_samples=num_samples, progress=progress, **kwargs)
+
+    def _domain_mapper(self, row: np.ndarray) -> TableDomainMapper:
+        names = list(self.feature_names)
+        for i in self.original_categorical:
+            value = int(row[i])
+            if i in self.categorical_names:
+                value = self.categorical_names[i][value]
+            names[i] = f"{names[i]}={value}"
+        if self.discretizer is not None:
+            binned = self.discretizer.discretize(row)
+            for f, bin_names in self.discretizer.names.items():
+                names[f] = bin_names[int(binned[f])]
+        if self.codec is not None:
+            values = [self.codec.display_value(i, v) for i, v in enumerate(row)]
+        else:
+            values = [self._display_value(i, v) for i, v in enumerate(row)]
+        categorical = [i in self.original_categorical for i in range(len(row))]
+        return TableDomainMapper(names, list(self.feature_names), values, categorical)
+
+    def _display_value(self, feature: int, value: float) -> str:
+        if feature in self.original_categorical and feature in self.categorical_names:
+            return str(self.categorical_names[feature][int(value)])
+        return f"{value:.2f}"
+
+
+def _call_kernel(kernel: Callable, distances: np.ndarray, kernel_width: float) -> np.ndarray:
+    return kernel(distances, kernel_width=kernel_width)
+
+
+def _distances_to_first(scaled: np.ndarray, metric: str) -> np.ndarray:
+    if metric == "euclidean":
+        diff = scaled - scaled[0]
+        return np.sqrt(np.einsum("ij,ij->i", diff, diff))
+    return pairwise_distances(scaled, scaled[:1], metric=metric).ravel()
+
+
+def _as_matrix(values: Any) -> np.ndarray:
+    if hasattr(values, "toarray"):
+        raise ValueError("Sparse input is not supported; pass a dense array.")
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"Could not read the data as numbers ({exc}). For string-valued categorical columns pass a pandas "
+            "DataFrame as training_data."
+        ) from None
