@@ -1,0 +1,457 @@
+"""LIME for images: superpixels switched on and off, rendered batch by batch.
+
+Reproduces ``lime.lime_image`` (lime 0.2.0.1): the same random draws, the same
+hidden colours, the same batches sent to the classifier and the same surrogate,
+but the perturbed images are built with one vectorised gather per batch instead
+of a per-sample deep copy and a loop over hidden segments. Only one batch of
+images exists at a time, so memory is bounded by ``batch_size``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional, Sequence, Union
+
+import numpy as np
+import sklearn.metrics
+
+from .explanation import DomainMapper, Explanation, build_explanation
+from .neighborhood import Neighborhood, validate_kernel_width, validate_num_features
+from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
+from .random import RandomStateLike, random_state_for_call
+from .segmentation import Superpixels, default_segmentation, hidden_image, index_segments
+from .surrogate import exponential_kernel, validate_feature_selection
+
+ProgressBar = Union[bool, None, ProgressCallback]
+
+
+# -- the image ------------------------------------------------------------------------
+
+def prepare_image(image: Any) -> np.ndarray:
+    """Check an image and give it a channel axis.
+
+    Greyscale images (``(H, W)`` or ``(H, W, 1)``) become RGB by repeating the
+    grey channel, as lime does with ``gray2rgb``; other images keep their channels
+    (RGB, RGBA, or any number). The dtype is kept.
+
+    Returns
+    -------
+    ndarray of shape (height, width, channels)
+    """
+    if not isinstance(image, np.ndarray):
+        image = np.asarray(image)
+    if image.ndim not in (2, 3):
+        raise ValueError(
+            f"image must be a single image of shape (height, width) or (height, width, channels); got an array "
+            f"of shape {image.shape}. To explain several images, call explain_instance once per image."
+        )
+    if image.dtype == bool or not (np.issubdtype(image.dtype, np.integer) or np.issubdtype(image.dtype, np.floating)):
+        raise ValueError(f"image must hold integer or floating-point pixel values, got dtype {image.dtype}.")
+    if image.shape[0] == 0 or image.shape[1] == 0 or (image.ndim == 3 and image.shape[2] == 0):
+        raise ValueError(f"image is empty (shape {image.shape}).")
+    if np.issubdtype(image.dtype, np.floating) and not np.all(np.isfinite(image)):
+        raise ValueError("image contains NaN or infinite pixel values.")
+    if image.ndim == 3 and image.shape[2] == 1:
+        image = image[:, :, 0]
+    if image.ndim == 2:
+        image = np.stack((image, image, image), axis=-1)
+    return image
+
+
+def to_rgb_uint8(image: np.ndarray) -> np.ndarray:
+    """An ``(H, W, 3)`` uint8 copy of an image for display.
+
+    Values already in 0..255 are kept (floats in 0..1 are scaled by 255); other
+    ranges are stretched linearly to 0..255. Alpha (a 4th channel) is dropped;
+    images with 2 or more than 4 channels show their first channel in grey.
+    """
+    if image.shape[-1] >= 3 and image.shape[-1] <= 4:
+        rgb = image[..., :3]
+    else:
+        rgb = np.repeat(image[..., :1], 3, axis=-1)
+    if rgb.dtype == np.uint8:
+        return np.ascontiguousarray(rgb)
+    values = rgb.astype(np.float64)
+    low, high = float(values.min()), float(values.max())
+    if np.issubdtype(rgb.dtype, np.floating) and low >= 0.0 and high <= 1.0:
+        values = values * 255.0
+    elif low < 0.0 or high > 255.0:
+        values = (values - low) * (255.0 / (high - low)) if high > low else np.zeros_like(values)
+    return np.ascontiguousarray(np.clip(np.round(values), 0, 255).astype(np.uint8))
+
+
+class ImagePerturber:
+    """Builds batches of perturbed images from rows of a binary mask matrix.
+
+    Row ``z`` of the masks keeps superpixel ``j`` when ``z[j]`` is 1 and shows the
+    hidden image there otherwise. When a pixel fits in a machine word (uint8
+    RGB/RGBA, for example) the two images are viewed as one word per pixel, so a
+    batch is a single ``np.where`` over ``batch * pixels`` words.
+    """
+
+    _WORDS = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+    def __init__(self, image: np.ndarray, hidden: np.ndarray, feature_map: np.ndarray):
+        self.shape = image.shape
+        self.dtype = image.dtype
+        self._flat_map = np.ascontiguousarray(feature_map.ravel().astype(np.intp))
+        n_pixels, channels = feature_map.size, image.shape[-1]
+        pixel_bytes = channels * image.dtype.itemsize
+        self._word_bytes = next((b for b in (1, 2, 4, 8) if b >= pixel_bytes), None)
+        if self._word_bytes is None:
+            self._image = image
+            self._hidden = hidden
+            return
+        self._pixel_bytes = pixel_bytes
+        word = self._WORDS[self._word_bytes]
+        self._image = self._as_words(image, n_pixels, pixel_bytes, word)
+        self._hidden = self._as_words(hidden, n_pixels, pixel_bytes, word)
+
+    def _as_words(self, image: np.ndarray, n_pixels: int, pixel_bytes: int, word: type) -> np.ndarray:
+        raw = np.ascontiguousarray(image).reshape(n_pixels, -1).view(np.uint8)
+        if pixel_bytes != self._word_bytes:
+            padded = np.zeros((n_pixels, self._word_bytes), np.uint8)
+            padded[:, :pixel_bytes] = raw
+            raw = padded
+        return raw.view(word)[:, 0]
+
+    def __call__(self, masks: np.ndarray) -> np.ndarray:
+        """Images for a ``(batch, n_features)`` mask block, shape ``(batch, *image.shape)``."""
+        keep = np.take(masks.astype(bool, copy=False), self._flat_map, axis=1)
+        batch = masks.shape[0]
+        if self._word_bytes is None:
+            keep = keep.reshape((batch,) + self.shape[:2] + (1,))
+            return np.where(keep, self._image, self._hidden)
+        words = np.where(keep, self._image, self._hidden)
+        raw = words.view(np.uint8).reshape(batch, -1, self._word_bytes)
+        if self._word_bytes != self._pixel_bytes:
+            raw = np.ascontiguousarray(raw[:, :, : self._pixel_bytes])
+        return raw.view(self.dtype).reshape((batch,) + self.shape)
+
+
+# -- the explanation ----------------------------------------------------------------
+
+class ImageDomainMapper(DomainMapper):
+    """Superpixels as interpretable features.
+
+    Parameters
+    ----------
+    image : ndarray of shape (height, width, channels)
+        The explained image (greyscale already made RGB).
+    superpixels : Superpixels
+    """
+
+    modality = "image"
+
+    def __init__(self, image: np.ndarray, superpixels: Superpixels):
+        self.image = image
+        self.superpixels = superpixels
+
+    def feature_names(self) -> list[str]:
+        return [f"superpixel {label}" for label in self.superpixels.labels.tolist()]
+
+    def to_dict(self) -> dict:
+        height, width = self.image.shape[:2]
+        return {"height": int(height), "width": int(width), "num_segments": self.superpixels.n_features}
+
+
+class ImageExplanation(Explanation):
+    """An image explanation, compatible with ``lime.lime_image.ImageExplanation``.
+
+    Feature ids are superpixel indices into ``superpixels.labels``; when the
+    segmentation numbers its segments ``0..n-1`` (as scikit-image's do) a feature
+    id is the segment label itself, as in lime.
+
+    Attributes
+    ----------
+    image : ndarray
+        The explained image (greyscale images as RGB, like lime).
+    segments : ndarray of shape (height, width)
+        The segmentation as returned by the segmentation function.
+    feature_map : ndarray of shape (height, width), int32
+        Feature id of every pixel.
+    """
+
+    @property
+    def image(self) -> np.ndarray:
+        return self.domain_mapper.image
+
+    @property
+    def segments(self) -> np.ndarray:
+        return self.domain_mapper.superpixels.segments
+
+    @property
+    def feature_map(self) -> np.ndarray:
+        return self.domain_mapper.superpixels.feature_map
+
+    def get_image_and_mask(
+        self,
+        label: int,
+        positive_only: bool = True,
+        negative_only: bool = False,
+        hide_rest: bool = False,
+        num_features: int = 5,
+        min_weight: float = 0.0,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The image with the explanation's superpixels, and their mask (as lime).
+
+        Parameters
+        ----------
+        label : int
+            Explained label.
+        positive_only : bool
+            Only superpixels whose weight is positive and above ``min_weight``.
+        negative_only : bool
+            Only superpixels whose weight is negative with ``|weight| > min_weight``.
+            Cannot be combined with ``positive_only``; with both False, both signs
+            are shown (skipping ``|weight| < min_weight``).
+        hide_rest : bool
+            Zero (black, as float) every pixel outside the chosen superpixels.
+        num_features : int
+            How many superpixels, in the order of the explanation (largest
+            ``|weight|`` first).
+        min_weight : float
+
+        Returns
+        -------
+        (image, mask)
+            ``image`` is a copy of the image (float64 zeros outside when
+            ``hide_rest``); with both signs, the green channel of positive and the
+            red channel of negative superpixels are set to the image's maximum.
+            ``mask`` has the segments' shape: 1 on chosen superpixels (-1 on
+            negative ones when both signs are shown), 0 elsewhere; its dtype is the
+            segments' (int64 when those are unsigned, so -1 fits), ready for
+            ``skimage.segmentation.mark_boundaries``.
+        """
+        if label not in self.local_exp:
+            raise KeyError(f"Label {label!r} not in explanation; explained labels are {sorted(self.local_exp)}.")
+        if positive_only & negative_only:
+            raise ValueError("Positive_only and negative_only cannot be true at the same time.")
+        exp = self.local_exp[label]
+        image = self.image
+        feature_map = self.feature_map
+        n = self.domain_mapper.superpixels.n_features
+        segments_dtype = np.asarray(self.segments).dtype
+        mask_dtype = segments_dtype if np.issubdtype(segments_dtype, np.signedinteger) else np.dtype(np.int64)
+        temp = np.zeros(image.shape) if hide_rest else image.copy()
+        # per-feature sign, then one gather by the feature map (segments are disjoint,
+        # so lime's per-segment loop order does not matter)
+        sign = np.zeros(n, dtype=np.int8)
+        if positive_only or negative_only:
+            if positive_only:
+                chosen = [f for f, w in exp if w > 0 and w > min_weight][:num_features]
+            else:
+                chosen = [f for f, w in exp if w < 0 and abs(w) > min_weight][:num_features]
+            sign[np.asarray(chosen, dtype=np.intp)] = 1
+        else:
+            for f, w in exp[:num_features]:
+                if np.abs(w) < min_weight:
+                    continue
+                sign[f] = -1 if w < 0 else 1
+        pixel_sign = sign[feature_map]
+        shown = pixel_sign != 0
+        if hide_rest:
+            temp[shown] = image[shown]
+        if not (positive_only or negative_only):
+            top = np.max(image)
+            temp[pixel_sign > 0, 1] = top
+            temp[pixel_sign < 0, 0] = top
+        return temp, pixel_sign.astype(mask_dtype)
+
+    def image_buffers(self) -> dict:
+        """The image and its superpixels as binary buffers for the front end.
+
+        Returns
+        -------
+        dict
+            ``{"image": {"data", "dtype": "uint8", "shape": [h, w, 3]},
+            "segments": {"data", "dtype": "int32", "shape": [h, w]}}`` where each
+            ``data`` is a flat ``memoryview`` of bytes (C order, native
+            little-endian); segment values are feature ids. See docs/PROTOCOL.md.
+        """
+        rgb = to_rgb_uint8(self.image)
+        fmap = np.ascontiguousarray(self.feature_map, dtype="<i4")
+        return {
+            "image": {"data": memoryview(rgb).cast("B"), "dtype": "uint8", "shape": list(rgb.shape)},
+            "segments": {"data": memoryview(fmap).cast("B"), "dtype": "int32", "shape": list(fmap.shape)},
+        }
+
+
+# -- the explainer ------------------------------------------------------------------
+
+def _validate_positive_int(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    return int(value)
+
+
+def _progress_callback(progress_bar: ProgressBar, total: int) -> tuple[Optional[ProgressCallback], Callable[[], None]]:
+    """A ``progress(fraction)`` callback for ``progress_bar`` and a function closing it."""
+    if callable(progress_bar):
+        return progress_bar, lambda: None
+    if not progress_bar:
+        return None, lambda: None
+    try:
+        from tqdm import tqdm
+    except ImportError:  # a text bar is a nicety, not a requirement
+        return None, lambda: None
+    bar = tqdm(total=total, unit="img")
+
+    def update(fraction: float) -> None:
+        bar.update(int(round(fraction * total)) - bar.n)
+
+    return update, bar.close
+
+
+class LimeImageExplainer:
+    """Explains an image classifier's prediction with superpixels (lime-compatible).
+
+    Parameters
+    ----------
+    kernel_width : float, default 0.25
+        Width of the exponential kernel on the cosine distance between masks.
+    kernel : callable, optional
+        ``kernel(distances, kernel_width) -> weights``; default
+        ``sqrt(exp(-d**2 / width**2))``.
+    verbose : bool, default False
+        Print each label's intercept, local prediction and model prediction.
+    feature_selection : str, default 'auto'
+        ``auto``, ``forward_selection``, ``highest_weights``, ``lasso_path`` or
+        ``none``.
+    random_state : None, int or numpy.random.RandomState
+        An int gives the same explanation on every call (a fresh generator per
+        call, drawing in lime's order, so the first call equals lime's
+        ``LimeImageExplainer(random_state=seed)``'s first call); ``None`` uses
+        numpy's global generator.
+    """
+
+    explanation_class: type = ImageExplanation
+
+    def __init__(
+        self,
+        kernel_width: float = 0.25,
+        kernel: Optional[Callable] = None,
+        verbose: bool = False,
+        feature_selection: str = "auto",
+        random_state: RandomStateLike = None,
+    ):
+        self.kernel_width = kernel_width
+        self.kernel = kernel
+        self.verbose = verbose
+        self.feature_selection = feature_selection
+        self.random_state = random_state
+
+    def explain_instance(
+        self,
+        image: np.ndarray,
+        classifier_fn: Callable[[np.ndarray], Any],
+        labels: Sequence[int] = (1,),
+        hide_color: Any = None,
+        top_labels: Optional[int] = 5,
+        num_features: int = 100000,
+        num_samples: int = 1000,
+        batch_size: int = 10,
+        segmentation_fn: Optional[Callable[[np.ndarray], np.ndarray]] = None,
+        distance_metric: str = "cosine",
+        model_regressor: Optional[object] = None,
+        random_seed: Optional[int] = None,
+        progress_bar: ProgressBar = True,
+    ) -> ImageExplanation:
+        """Explain ``classifier_fn``'s prediction on ``image``.
+
+        Parameters
+        ----------
+        image : ndarray of shape (H, W), (H, W, 1), (H, W, 3), (H, W, 4) or (H, W, C)
+            uint8 or float pixels. Greyscale images are made RGB (the grey value in
+            all three channels), as lime does.
+        classifier_fn : callable
+            Takes a batch of images, shape ``(batch, H, W, C)`` with the image's
+            dtype, and returns class probabilities ``(batch, n_classes)``. For a
+            greyscale input it receives RGB images, ``C = 3``; RGBA images are
+            passed with their alpha channel.
+        labels : sequence of int, default (1,)
+            Labels to explain when ``top_labels`` is falsy.
+        hide_color : None, number or sequence, optional
+            Colour of a switched-off superpixel; ``None`` uses each superpixel's
+            mean colour (every channel, alpha included).
+        top_labels : int or None, default 5
+            Explain the ``top_labels`` most probable classes instead of ``labels``.
+        num_features : int, default 100000
+            Maximum number of superpixels in the explanation (capped at the number
+            of superpixels).
+        num_samples : int, default 1000
+            Size of the neighbourhood; row 0 is the image itself.
+        batch_size : int, default 10
+            Images per call of ``classifier_fn``; bounds memory.
+        segmentation_fn : callable, optional
+            ``segmentation_fn(image) -> (H, W)`` integer labels (any integers). The
+            default is lime's ``quickshift(kernel_size=4, max_dist=200, ratio=0.2)``
+            seeded with ``random_seed``, run on the RGB channels. One segment is
+            allowed: the explanation then has one feature, the effect of hiding
+            the whole image.
+        distance_metric : str, default 'cosine'
+            Metric of ``sklearn.metrics.pairwise_distances`` between masks and row 0.
+        model_regressor : estimator, optional
+            Surrogate regressor accepting ``sample_weight``; default ``Ridge(alpha=1)``.
+        random_seed : int, optional
+            Seed of the default segmentation; ``None`` draws one from the
+            explainer's random state (``randint(0, 1000)``, as lime).
+        progress_bar : bool or callable, default True
+            ``True`` shows a tqdm text bar when tqdm is installed; a callable is
+            called with the fraction of images done after each batch.
+
+        Returns
+        -------
+        ImageExplanation
+        """
+        validate_feature_selection(self.feature_selection)
+        kernel_width = validate_kernel_width(self.kernel_width)
+        num_samples = _validate_positive_int("num_samples", num_samples)
+        batch_size = _validate_positive_int("batch_size", batch_size)
+        validate_num_features(num_features, 1)
+        image = prepare_image(image)
+        rng = random_state_for_call(self.random_state)
+        # lime draws the segmentation seed first, even when it is not used
+        if random_seed is None:
+            random_seed = rng.randint(0, high=1000)
+        if segmentation_fn is None:
+            if image.shape[-1] not in (3, 4):
+                raise ValueError(
+                    f"The default segmentation (quickshift) needs an RGB or RGBA image; this one has "
+                    f"{image.shape[-1]} channels. Pass a segmentation_fn."
+                )
+            segments = default_segmentation(random_seed)(image[..., :3])
+        else:
+            segments = segmentation_fn(image)
+        superpixels = index_segments(segments, image.shape[:2])
+        n_features = superpixels.n_features
+
+        masks = rng.randint(0, 2, num_samples * n_features).reshape((num_samples, n_features))
+        masks[0, :] = 1
+        perturb = ImagePerturber(image, hidden_image(image, superpixels, hide_color), superpixels.feature_map)
+        progress, close = _progress_callback(progress_bar, num_samples)
+        try:
+            outputs = call_model(classifier_fn, lambda rows: perturb(masks[rows]), num_samples, batch_size, progress)
+        finally:
+            close()
+        outputs = check_outputs(outputs, "classification")
+
+        distances = sklearn.metrics.pairwise_distances(masks, masks[:1], metric=distance_metric).ravel()
+        neighborhood = Neighborhood(masks, outputs, distances, self.kernel or exponential_kernel, kernel_width)
+        explained, top = resolve_labels(outputs, "classification", labels, top_labels)
+        settings = {
+            "num_features": int(num_features),
+            "feature_selection": self.feature_selection,
+            "kernel_width": kernel_width,
+            "num_samples": num_samples,
+            "distance_metric": distance_metric,
+            "batch_size": batch_size,
+            "model_regressor": model_regressor,
+        }
+        exp = build_explanation(self.explanation_class, ImageDomainMapper(image, superpixels), neighborhood,
+                                "classification", None, explained, top, settings)
+        if self.verbose:
+            for label in explained:
+                print("Intercept", exp.intercept[label])
+                print("Prediction_local", exp.local_preds[label])
+                print("Right:", outputs[0, label])
+        return exp

@@ -1,0 +1,214 @@
+"""Superpixels: segmentation algorithms, segment indexing and hidden colours.
+
+An image explanation's interpretable features are superpixels. This module turns a
+segmentation (any integer labels, one per pixel) into feature ids ``0..n-1`` and
+computes the colour each superpixel takes when it is switched off.
+"""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+import numpy as np
+
+SEGMENTATION_ALGORITHMS = ("quickshift", "slic", "felzenszwalb")
+
+# lime's default segmentation for explain_instance
+DEFAULT_QUICKSHIFT = {"kernel_size": 4, "max_dist": 200, "ratio": 0.2}
+
+
+def _skimage_function(algo_type: str) -> Callable:
+    from skimage import segmentation
+
+    return getattr(segmentation, algo_type)
+
+
+def _keyword_names(fn: Callable) -> set[str]:
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    return {name for name, p in inspect.signature(fn).parameters.items() if p.kind in kinds}
+
+
+class SegmentationAlgorithm:
+    """A scikit-image segmentation with fixed parameters, callable on an image.
+
+    Compatible with ``lime.wrappers.scikit_image.SegmentationAlgorithm``.
+
+    Parameters
+    ----------
+    algo_type : {'quickshift', 'slic', 'felzenszwalb'}
+        The scikit-image function in ``skimage.segmentation``.
+    **target_params
+        Keyword arguments of that function. ``random_seed`` seeds quickshift (it is
+        passed as scikit-image's ``rng``; lime 0.2.0.1 drops it silently on
+        scikit-image versions that renamed the argument, so its segmentation is
+        always seeded with 42 there). Arguments the function does not take are
+        ignored with a warning (lime ignores them silently).
+
+    Attributes
+    ----------
+    algo_type : str
+    target_fn : callable
+        The scikit-image function.
+    target_params : dict
+        The keyword arguments it is called with.
+
+    Examples
+    --------
+    >>> from skimage.data import astronaut
+    >>> segments = SegmentationAlgorithm("slic", n_segments=50)(astronaut())
+    """
+
+    def __init__(self, algo_type: str, **target_params: Any):
+        if algo_type not in SEGMENTATION_ALGORITHMS:
+            raise ValueError(
+                f"algo_type={algo_type!r} is not known; expected one of {', '.join(SEGMENTATION_ALGORITHMS)} "
+                "(or pass any function image -> segments as segmentation_fn)."
+            )
+        self.algo_type = algo_type
+        self.target_fn = _skimage_function(algo_type)
+        self.target_params = self._accepted(target_params)
+
+    def _accepted(self, params: dict) -> dict:
+        params = dict(params)
+        accepted = _keyword_names(self.target_fn)
+        if "random_seed" in params and "random_seed" not in accepted:
+            seed = params.pop("random_seed")
+            # scikit-image renamed quickshift's random_seed to rng; slic and
+            # felzenszwalb are deterministic and need no seed
+            if "rng" in accepted and "rng" not in params and seed is not None:
+                params["rng"] = int(seed)
+        unknown = sorted(set(params) - accepted)
+        if unknown:
+            warnings.warn(
+                f"skimage.segmentation.{self.algo_type} does not take {', '.join(unknown)}; ignored. "
+                f"Its parameters are: {', '.join(sorted(accepted - {'image'}))}.",
+                UserWarning,
+                stacklevel=3,
+            )
+        return {k: v for k, v in params.items() if k in accepted}
+
+    def set_params(self, **params: Any) -> "SegmentationAlgorithm":
+        """Replace the keyword arguments the segmentation is called with."""
+        self.target_params = self._accepted(params)
+        return self
+
+    def filter_params(self, fn: Callable, override: Optional[dict] = None) -> dict:
+        """The stored parameters that ``fn`` accepts, updated with ``override`` (lime's helper)."""
+        accepted = _keyword_names(fn)
+        result = {k: v for k, v in self.target_params.items() if k in accepted}
+        result.update(override or {})
+        return result
+
+    def __call__(self, image: np.ndarray, *args: Any) -> np.ndarray:
+        return self.target_fn(image, **self.target_params)
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.target_params.items())
+        return f"SegmentationAlgorithm({self.algo_type!r}{', ' if params else ''}{params})"
+
+
+def default_segmentation(random_seed: Optional[int]) -> SegmentationAlgorithm:
+    """lime's default: ``quickshift(kernel_size=4, max_dist=200, ratio=0.2)``, seeded."""
+    return SegmentationAlgorithm("quickshift", random_seed=random_seed, **DEFAULT_QUICKSHIFT)
+
+
+@dataclass(frozen=True)
+class Superpixels:
+    """A segmentation indexed as interpretable features.
+
+    Attributes
+    ----------
+    segments : ndarray of shape (height, width)
+        The segmentation as the segmentation function returned it.
+    feature_map : ndarray of shape (height, width), int32
+        Feature id (``0..n_features-1``) of every pixel.
+    labels : ndarray of shape (n_features,)
+        The segment label of each feature id (sorted, as ``np.unique`` gives them).
+        When the segmentation uses the labels ``0..n-1`` this is ``arange(n)`` and
+        feature ids equal segment labels, as lime assumes.
+    """
+
+    segments: np.ndarray
+    feature_map: np.ndarray
+    labels: np.ndarray
+
+    @property
+    def n_features(self) -> int:
+        return int(self.labels.shape[0])
+
+    def pixel_counts(self) -> np.ndarray:
+        return np.bincount(self.feature_map.ravel(), minlength=self.n_features)
+
+
+def index_segments(segments: Any, shape: tuple[int, int]) -> Superpixels:
+    """Check a segmentation and number its segments ``0..n-1``.
+
+    Parameters
+    ----------
+    segments : array-like of shape (height, width)
+        Integer segment label of every pixel; labels may be any integers (gaps,
+        negative values, any order).
+    shape : (int, int)
+        The image's height and width.
+
+    Returns
+    -------
+    Superpixels
+    """
+    arr = np.asarray(segments)
+    if arr.shape != tuple(shape):
+        raise ValueError(
+            f"segmentation_fn returned an array of shape {arr.shape}; expected one integer label per pixel, "
+            f"shape {tuple(shape)}."
+        )
+    if arr.dtype == bool:
+        arr = arr.astype(np.int64)
+    elif not np.issubdtype(arr.dtype, np.integer):
+        if not np.issubdtype(arr.dtype, np.floating) or not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
+            raise ValueError(
+                f"segmentation_fn must return integer segment labels, got dtype {arr.dtype} with "
+                "non-integer values."
+            )
+    labels, inverse = np.unique(arr, return_inverse=True)
+    feature_map = inverse.reshape(arr.shape).astype(np.int32)
+    return Superpixels(np.asarray(segments), feature_map, labels)
+
+
+def hidden_image(image: np.ndarray, superpixels: Superpixels, hide_color: Any = None) -> np.ndarray:
+    """The image every superpixel takes when it is switched off (lime's ``fudged_image``).
+
+    Parameters
+    ----------
+    image : ndarray of shape (height, width, channels)
+    superpixels : Superpixels
+    hide_color : None, number or sequence of numbers
+        ``None``: every superpixel is filled with its own mean colour (per channel,
+        alpha included). Otherwise the colour of every hidden pixel (a number, or
+        one number per channel).
+
+    Returns
+    -------
+    ndarray
+        Same shape and dtype as ``image``; means are cast to the image's dtype
+        the way lime's assignment casts them (truncated for integer images).
+    """
+    if hide_color is not None:
+        fudged = np.empty_like(image)
+        try:
+            fudged[:] = hide_color
+        except (ValueError, TypeError) as exc:
+            raise ValueError(
+                f"hide_color={hide_color!r} cannot fill an image of shape {image.shape}: give None (mean colour of "
+                f"each superpixel), one number, or {image.shape[-1]} numbers (one per channel)."
+            ) from exc
+        return fudged
+    fmap = superpixels.feature_map.ravel()
+    counts = superpixels.pixel_counts()
+    flat = image.reshape(-1, image.shape[-1])
+    means = np.empty((superpixels.n_features, image.shape[-1]))
+    for channel in range(image.shape[-1]):  # a few channels, each one vectorised bincount
+        means[:, channel] = np.bincount(fmap, weights=flat[:, channel], minlength=superpixels.n_features) / counts
+    return means.astype(image.dtype, casting="unsafe")[superpixels.feature_map]

@@ -1,0 +1,1 @@
+"""lime-compatible wrappers (``lime_widget.wrappers.scikit_image``)."""
