@@ -1,0 +1,44 @@
+"""Where the built front-end bundle lives, and a clear error when it is missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+BUNDLE_JS = STATIC / "widget.js"
+BUNDLE_CSS = STATIC / "widget.css"
+
+# What the notebook shows if the class was defined before the bundle existed;
+# anywidget raises at class definition on a missing file, which would make the
+# whole package unimportable for a reason unrelated to the import.
+MISSING_BUNDLE_ESM = """
+export default { render({ el }) {
+  const p = document.createElement("pre");
+  p.textContent = "lime-widget: the front-end bundle lime_widget/static/widget.js is missing; run `npm run build`.";
+  el.appendChild(p);
+} };
+"""
+
+
+class BundleMissingError(FileNotFoundError):
+    """The JavaScript bundle was not built (source checkouts need ``npm run build``)."""
+
+
+def missing_bundle_message(path: Path = BUNDLE_JS) -> str:
+    return (
+        f"lime-widget's front-end bundle {path} does not exist. It is built at install time; in a "
+        "source checkout run `npm install && npm run build` (or `pip install -e .`, which runs both)."
+    )
+
+
+def bundle_js() -> str:
+    """The text of the built ``widget.js`` (an ES module with ``export default {render}``)."""
+    if not BUNDLE_JS.is_file():
+        raise BundleMissingError(missing_bundle_message())
+    return BUNDLE_JS.read_text(encoding="utf8")
+
+
+def bundle_css() -> Optional[str]:
+    """The bundle's stylesheet when esbuild emitted one (views may also style themselves in JS)."""
+    return BUNDLE_CSS.read_text(encoding="utf8") if BUNDLE_CSS.is_file() else None
