@@ -1,0 +1,255 @@
+"""LIME for text: lime 0.2.0.1's ``LimeTextExplainer``, vectorised and batched."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional, Sequence
+
+import numpy as np
+
+from .explanation import DomainMapper, build_explanation
+from .explanation import Explanation as CoreExplanation
+from .neighborhood import Neighborhood
+from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
+from .random import RandomStateLike, random_state_for_call
+from .surrogate import Kernel, exponential_kernel
+from .text_index import IndexedCharacters, IndexedString, IndexedText, SplitExpression
+from .text_sampling import DistanceMetric, neighborhood_distances, sample_active
+
+
+class TextDomainMapper(DomainMapper):
+    """Maps feature ids to words (or characters) of the document.
+
+    Parameters
+    ----------
+    indexed_string : IndexedString or IndexedCharacters
+        The tokenised document.
+    """
+
+    modality = "text"
+
+    def __init__(self, indexed_string: IndexedText):
+        self.indexed_string = indexed_string
+
+    @property
+    def char_level(self) -> bool:
+        return isinstance(self.indexed_string, IndexedCharacters)
+
+    def feature_names(self) -> list[str]:
+        """The word of every feature (for positional features too)."""
+        return list(self.indexed_string.inverse_vocab)
+
+    def map_exp_ids(self, exp: Sequence[tuple[int, float]], positions: bool = False,
+                    **kwargs: Any) -> list[tuple[str, float]]:
+        """``(word, weight)`` pairs, or ``('word_3-17', weight)`` with character offsets.
+
+        Parameters
+        ----------
+        exp : list of (int, float)
+            ``(feature id, weight)`` pairs.
+        positions : bool, default False
+            Append the feature's character offsets, joined by ``-`` (lime's format).
+        """
+        s = self.indexed_string
+        if positions:
+            return [(f"{s.word(i)}_{'-'.join(map(str, s.string_position(i)))}", w) for i, w in exp]
+        return [(s.word(i), w) for i, w in exp]
+
+    def spans(self) -> list[tuple[int, int, int]]:
+        """``(start, end, feature id)`` character span of every feature occurrence."""
+        s = self.indexed_string
+        pieces = np.flatnonzero(s.piece_feature >= 0)
+        starts = s.string_start[pieces]
+        ends = starts + np.fromiter((len(s.as_list[i]) for i in pieces), dtype=np.intp, count=len(pieces))
+        return list(zip(starts.tolist(), ends.tolist(), s.piece_feature[pieces].tolist()))
+
+    def pieces(self) -> list[list]:
+        """The document as consecutive ``[text, feature id]`` pieces (``-1`` between features)."""
+        s = self.indexed_string
+        out: list[list] = []
+        for text, feature in zip(s.as_list, s.piece_feature.tolist()):
+            if feature < 0 and out and out[-1][1] < 0:
+                out[-1][0] += text  # merge runs of text between features
+            else:
+                out.append([text, feature])
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "text": self.indexed_string.raw_string(),
+            "pieces": self.pieces(),
+            "bow": self.indexed_string.bow,
+            "char_level": self.char_level,
+        }
+
+
+class LimeTextExplainer:
+    """Explains text classifiers, with lime 0.2.0.1's semantics.
+
+    Perturbed documents remove random subsets of the words (every occurrence
+    with ``bow=True``; one position, replaced by ``mask_string``, otherwise);
+    an exponential kernel on the cosine distance x100 weights them; a weighted
+    ridge surrogate explains each label. Masks and strings are built vectorised,
+    the model is called once (or in batches of ``batch_size``), and the
+    explanation can be refitted without calling the model again.
+
+    Parameters
+    ----------
+    kernel_width : float, default 25
+    kernel : callable, optional
+        ``kernel(distances, kernel_width) -> weights``; default
+        ``sqrt(exp(-d**2 / kernel_width**2))``.
+    verbose : bool, default False
+        Print each label's intercept, local prediction and model prediction.
+    class_names : list of str, optional
+        Defaults to ``'0', '1', ...``.
+    feature_selection : str, default 'auto'
+        ``auto``, ``forward_selection``, ``highest_weights``, ``lasso_path`` or ``none``.
+    split_expression : str, compiled pattern or callable, default ``r'\\W+'``
+        Regular expression matching the text between words, or a callable
+        returning the document's tokens.
+    bow : bool, default True
+        Bag of words; ``False`` explains word (or character) positions.
+    mask_string : str, optional
+        Replacement of removed positions when ``bow=False``
+        (``'UNKWORDZ'``, or ``chr(0)`` with ``char_level``).
+    random_state : int, RandomState or None
+        An int gives the same explanation on every call (and, on the first
+        call, the same as a fresh lime explainer with that seed).
+    char_level : bool, default False
+        Explain characters instead of words.
+    """
+
+    explanation_class: type = CoreExplanation
+
+    def __init__(
+        self,
+        kernel_width: float = 25,
+        kernel: Optional[Kernel] = None,
+        verbose: bool = False,
+        class_names: Optional[Sequence[str]] = None,
+        feature_selection: str = "auto",
+        split_expression: SplitExpression = r"\W+",
+        bow: bool = True,
+        mask_string: Optional[str] = None,
+        random_state: RandomStateLike = None,
+        char_level: bool = False,
+    ):
+        self.kernel_width = kernel_width
+        self.kernel = kernel
+        self.verbose = verbose
+        self.class_names = class_names
+        self.feature_selection = feature_selection
+        self.split_expression = split_expression
+        self.bow = bow
+        self.mask_string = mask_string
+        self.random_state = random_state
+        self.char_level = char_level
+
+    def index_text(self, text_instance: str) -> IndexedText:
+        """Tokenise a document with this explainer's settings (validated)."""
+        if not isinstance(text_instance, str):
+            raise ValueError(f"text_instance must be a str, got {type(text_instance).__name__}.")
+        if not text_instance.strip():
+            raise ValueError("text_instance is empty or only whitespace; there is nothing to explain.")
+        if self.char_level:
+            indexed: IndexedText = IndexedCharacters(text_instance, bow=self.bow, mask_string=self.mask_string)
+        else:
+            indexed = IndexedString(text_instance, split_expression=self.split_expression, bow=self.bow,
+                                    mask_string=self.mask_string)
+        if indexed.num_words() == 0:
+            raise ValueError(
+                f"text_instance has no words to perturb: split_expression={self.split_expression!r} "
+                f"leaves no tokens in {text_instance[:80]!r}."
+            )
+        return indexed
+
+    def explain_instance(
+        self,
+        text_instance: str,
+        classifier_fn: Callable[[list[str]], Any],
+        labels: Sequence[int] = (1,),
+        top_labels: Optional[int] = None,
+        num_features: int = 10,
+        num_samples: int = 5000,
+        distance_metric: DistanceMetric = "cosine",
+        model_regressor: Optional[object] = None,
+        batch_size: Optional[int] = None,
+        progress: Optional[ProgressCallback] = None,
+    ):
+        """Explain a classifier's prediction for one document.
+
+        Parameters
+        ----------
+        text_instance : str
+            The document.
+        classifier_fn : callable
+            Takes a list of ``d`` strings, returns a ``(d, k)`` array of class
+            probabilities (e.g. a pipeline's ``predict_proba``).
+        labels : sequence of int, default (1,)
+            Labels to explain (ignored when ``top_labels`` is given).
+        top_labels : int, optional
+            Explain the ``top_labels`` most probable classes instead.
+        num_features : int, default 10
+            Maximum number of features in each label's explanation.
+        num_samples : int, default 5000
+            Size of the neighbourhood, the document itself included.
+        distance_metric : str or callable, default 'cosine'
+            Metric of :func:`sklearn.metrics.pairwise_distances` on the binary rows.
+        model_regressor : estimator, optional
+            Surrogate regressor accepting ``sample_weight``; default ``Ridge(alpha=1)``.
+        batch_size : int, optional
+            At most this many documents per ``classifier_fn`` call; ``None``
+            sends the whole neighbourhood in one call, as lime.
+        progress : callable, optional
+            Called with the fraction of documents predicted after each batch.
+
+        Returns
+        -------
+        Explanation
+            Of class ``explanation_class``; ``exp.refit(...)`` changes the number
+            of features, labels, kernel width or feature selection without
+            calling the model.
+        """
+        indexed = self.index_text(text_instance)
+        num_samples = _validate_count("num_samples", num_samples)
+        if batch_size is not None:
+            batch_size = _validate_count("batch_size", batch_size)
+        if self.kernel is not None and not callable(self.kernel):
+            raise ValueError(f"kernel must be a callable kernel(distances, kernel_width), got {self.kernel!r}.")
+        if self.class_names is not None and isinstance(self.class_names, str):
+            raise ValueError("class_names must be a sequence of names, not a single string.")
+
+        rng = random_state_for_call(self.random_state)
+        active = sample_active(rng, indexed.num_words(), num_samples)
+        distances = neighborhood_distances(active, distance_metric)
+        raw = call_model(classifier_fn, lambda part: indexed.perturb(active[part]), num_samples,
+                         batch_size=batch_size, progress=progress)
+        outputs = check_outputs(raw, "classification", self.class_names)
+        labels, top = resolve_labels(outputs, "classification", labels, top_labels)
+        class_names = (list(self.class_names) if self.class_names is not None
+                       else [str(x) for x in range(outputs.shape[1])])
+
+        neighborhood = Neighborhood(active.astype(float), outputs, distances,
+                                    kernel=self.kernel or exponential_kernel, kernel_width=self.kernel_width)
+        settings = {
+            "num_features": num_features,
+            "feature_selection": self.feature_selection,
+            "kernel_width": self.kernel_width,
+            "num_samples": num_samples,
+            "distance_metric": distance_metric if isinstance(distance_metric, str) else repr(distance_metric),
+            "model_regressor": model_regressor,
+        }
+        exp = build_explanation(self.explanation_class, TextDomainMapper(indexed), neighborhood,
+                                "classification", class_names, labels, top, settings)
+        if self.verbose:
+            for label in labels:
+                print("Intercept", exp.intercept[label])
+                print("Prediction_local", exp.local_preds[label])
+                print("Right:", outputs[0, label])
+        return exp
+
+
+def _validate_count(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    return int(value)

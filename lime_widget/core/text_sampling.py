@@ -1,0 +1,67 @@
+"""The text neighbourhood: which features each perturbed row removes, and its distance."""
+
+from __future__ import annotations
+
+from typing import Callable, Union
+
+import numpy as np
+
+# Rows whose random permutations are drawn into one buffer before the mask is
+# written with a single vectorised scatter (bounds the buffer's memory).
+_ROWS_PER_BLOCK = 256
+
+DistanceMetric = Union[str, Callable]
+
+
+def sample_active(rng: np.random.RandomState, n_features: int, num_samples: int) -> np.ndarray:
+    """Which features every neighbourhood row keeps, with lime's random draws.
+
+    lime draws how many features each row removes,
+    ``randint(1, n_features + 1, num_samples - 1)``, then for every row
+    ``choice(range(n_features), size, replace=False)``, which is the first
+    ``size`` entries of a random permutation. We draw the same permutations in
+    the same order (one C-level ``shuffle`` per row: the number of generator
+    draws a shuffle consumes depends on rejection sampling, so it cannot be
+    batched without changing the stream), then build the whole mask at once.
+
+    Parameters
+    ----------
+    rng : numpy.random.RandomState
+    n_features : int
+        Number of interpretable features (>= 1).
+    num_samples : int
+        Rows including row 0, the unperturbed document.
+
+    Returns
+    -------
+    ndarray of bool, shape (num_samples, n_features)
+        ``True`` where the row keeps the feature; row 0 keeps everything.
+    """
+    sizes = rng.randint(1, n_features + 1, num_samples - 1)
+    active = np.ones((num_samples, n_features), dtype=bool)
+    identity = np.arange(n_features, dtype=np.intp)
+    for start in range(0, num_samples - 1, _ROWS_PER_BLOCK):
+        stop = min(start + _ROWS_PER_BLOCK, num_samples - 1)
+        perms = np.tile(identity, (stop - start, 1))
+        for row in perms:
+            rng.shuffle(row)
+        # a feature is removed when it lands among the first `size` of its row's permutation
+        removed_first = identity[None, :] >= sizes[start:stop, None]
+        np.put_along_axis(active[start + 1: stop + 1], perms, removed_first, axis=1)
+    return active
+
+
+def neighborhood_distances(active: np.ndarray, metric: DistanceMetric = "cosine") -> np.ndarray:
+    """Distance of every row to row 0, times 100 (lime's text convention).
+
+    Cosine distance to the all-ones row depends only on how many features a row
+    keeps, ``1 - sqrt(kept / n_features)``, so it is computed in closed form;
+    other metrics go to :func:`sklearn.metrics.pairwise_distances`.
+    """
+    if isinstance(metric, str) and metric == "cosine":
+        kept = np.count_nonzero(active, axis=1)
+        return (1.0 - np.sqrt(kept / active.shape[1])) * 100
+    from sklearn.metrics import pairwise_distances
+
+    rows = active.astype(float)
+    return pairwise_distances(rows, rows[:1], metric=metric).ravel() * 100
