@@ -97,9 +97,11 @@ def rgb_uint8(image: np.ndarray) -> np.ndarray:
 
 
 def segment_ids(exp: Any) -> np.ndarray:
-    """Feature id per pixel (int32): the image explainer's ``segment_ids`` if it has one,
+    """Feature id per pixel (int32): the explanation's ``feature_map`` if it has one,
     else the rank of each pixel's segment label among the sorted labels (lime's order)."""
-    ids = getattr(exp, "segment_ids", None)
+    ids = getattr(exp, "feature_map", None)
+    if ids is None:
+        ids = getattr(exp, "segment_ids", None)
     if ids is None:
         _, ids = np.unique(np.asarray(exp.segments), return_inverse=True)
         ids = ids.reshape(np.asarray(exp.segments).shape)
@@ -110,9 +112,17 @@ def segment_ids(exp: Any) -> np.ndarray:
 
 
 def image_buffers(exp: Any) -> tuple[dict, dict]:
-    """``(image, segments)`` trait values; empty dicts for views without an image."""
+    """``(image, segments)`` trait values; empty dicts for views without an image.
+
+    Uses the image explanation's own ``image_buffers()`` when it has one (it knows
+    its feature map); otherwise converts ``exp.image`` and ``exp.segments``.
+    """
     if getattr(exp, "domain_mapper", None) is None or exp.domain_mapper.modality != "image":
         return {}, {}
+    own = getattr(exp, "image_buffers", None)
+    if callable(own):
+        buffers = own()
+        return buffers["image"], buffers["segments"]
     image = rgb_uint8(exp.image)
     ids = segment_ids(exp)
     if ids.shape != image.shape[:2]:

@@ -1,0 +1,220 @@
+"""Standalone HTML export: the interactive view in one offline file, no kernel needed.
+
+The page inlines the built front-end bundle and runs its ``render`` against a small
+model object (``export_bootstrap.js``) that replays precomputed state: every explained
+label's fits for each ``num_features`` from 1 up to a cap, so the ``num_features``
+control and the class toggles work without Python. Nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+from .widget import state
+from .widget.bundle import bundle_css, bundle_js
+
+#: Largest ``num_features`` precomputed for the offline view (fits grow as cap² x labels).
+NUM_FEATURES_CAP = 30
+
+_BOOTSTRAP = Path(__file__).with_name("export_bootstrap.js")
+_DEFAULT_EXPORT = re.compile(r"export\s*\{([^{}]*)\}\s*;?\s*$")
+_SOURCE_MAP = re.compile(r"\n//# sourceMappingURL=[^\n]*\s*$")
+
+# JupyterLab's theme variables, so the view looks the same outside JupyterLab.
+_THEME_CSS = """
+:root {
+  --jp-ui-font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+  --jp-code-font-family: Menlo, Consolas, "DejaVu Sans Mono", monospace;
+  --jp-ui-font-size1: 13px; --jp-code-font-size: 13px; --jp-content-font-size1: 14px;
+  --jp-layout-color0: #ffffff; --jp-layout-color1: #ffffff; --jp-layout-color2: #eeeeee;
+  --jp-layout-color3: #bdbdbd;
+  --jp-ui-font-color0: rgba(0,0,0,1); --jp-ui-font-color1: rgba(0,0,0,0.87);
+  --jp-ui-font-color2: rgba(0,0,0,0.54); --jp-ui-font-color3: rgba(0,0,0,0.38);
+  --jp-content-font-color0: rgba(0,0,0,1); --jp-content-font-color1: rgba(0,0,0,0.87);
+  --jp-border-color0: #bdbdbd; --jp-border-color1: #e0e0e0; --jp-border-color2: #eeeeee;
+  --jp-brand-color0: #1565c0; --jp-brand-color1: #1976d2; --jp-brand-color2: #64b5f6;
+  --jp-error-color0: #d32f2f; --jp-error-color1: #f44336; --jp-warn-color0: #f57c00;
+  --jp-success-color0: #388e3c; --jp-border-radius: 2px;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --jp-layout-color0: #111111; --jp-layout-color1: #212121; --jp-layout-color2: #424242;
+    --jp-layout-color3: #616161;
+    --jp-ui-font-color0: rgba(255,255,255,1); --jp-ui-font-color1: rgba(255,255,255,0.87);
+    --jp-ui-font-color2: rgba(255,255,255,0.54); --jp-ui-font-color3: rgba(255,255,255,0.38);
+    --jp-content-font-color0: rgba(255,255,255,1); --jp-content-font-color1: rgba(255,255,255,0.87);
+    --jp-border-color0: #616161; --jp-border-color1: #616161; --jp-border-color2: #424242;
+  }
+}
+body { margin: 16px; background: var(--jp-layout-color0); color: var(--jp-ui-font-color1);
+       font-family: var(--jp-ui-font-family); font-size: var(--jp-ui-font-size1); }
+"""
+
+
+def explanation_html(exp: Any, labels: Optional[Sequence[int]] = None,
+                     num_features_cap: int = NUM_FEATURES_CAP, title: Optional[str] = None) -> str:
+    """One self-contained HTML page with the interactive view of ``exp``.
+
+    Parameters
+    ----------
+    exp : Explanation
+        An explanation from one of lime-widget's explainers.
+    labels : sequence of int, optional
+        Classes to include (default: every explained label). Labels not explained yet
+        are fitted on the cached neighbourhood (no model call).
+    num_features_cap : int, default 30
+        The offline ``num_features`` control covers ``1..min(n_features, cap)`` (and
+        the explanation's own ``num_features``, if larger).
+    title : str, optional
+        The page title.
+
+    Returns
+    -------
+    str
+        The HTML document. It makes no network request.
+
+    Raises
+    ------
+    BundleMissingError
+        When the front-end bundle was not built (``npm run build``).
+    """
+    bundle = _as_inline_module(bundle_js())
+    css = bundle_css()
+    payload = offline_state(exp, labels=labels, num_features_cap=num_features_cap)
+    title = title or _default_title(exp)
+    # the block scopes the bootstrap's names away from the bundle's top-level names
+    script = f"\n{bundle}\n{{\n{_escape_script(_BOOTSTRAP.read_text(encoding='utf8'))}\n}}\n"
+    # only this exact script may run: no inline event handler (onerror=...) anywhere can
+    script_hash = base64.b64encode(hashlib.sha256(script.encode("utf8")).digest()).decode("ascii")
+    return "\n".join([
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        # belt and braces: even a bug in the view cannot reach the network
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        f"script-src 'sha256-{script_hash}'; style-src 'unsafe-inline'; img-src data: blob:\">",
+        f"<title>{html.escape(title)}</title>",
+        f"<style>{_THEME_CSS}</style>",
+        f"<style>{_escape_style(css)}</style>" if css else "",
+        "</head>",
+        "<body>",
+        '<div id="lw-root" class="lw-export"></div>',
+        f'<script type="application/json" id="lw-state">{_json_for_script(payload)}</script>',
+        f'<script type="module">{script}</script>',
+        "</body>",
+        "</html>",
+        "",
+    ])
+
+
+def offline_state(exp: Any, labels: Optional[Sequence[int]] = None,
+                  num_features_cap: int = NUM_FEATURES_CAP) -> dict:
+    """The data the offline page replays: initial traits and fits per ``num_features``.
+
+    Returns
+    -------
+    dict
+        ``{"traits": {...}, "explanation": <to_dict() without fits>,
+        "fits_by_num_features": {"<k>": {"<label>": fit}}}``.
+    """
+    if isinstance(num_features_cap, bool) or not isinstance(num_features_cap, int) or num_features_cap < 1:
+        raise ValueError(f"num_features_cap must be a positive integer, got {num_features_cap!r}.")
+    if exp.neighborhood is None:
+        raise ValueError("This explanation has no cached neighbourhood, so its view cannot be precomputed.")
+    controls = state.controls(exp)
+    if labels is not None:
+        labels = [int(x) for x in labels]
+        if not labels:
+            raise ValueError("labels must name at least one class to export.")
+        if exp.mode == "classification":
+            exp = exp.refit(labels=labels)  # validates them; fits new ones without the model
+            controls["label"] = controls["label"] if controls["label"] in labels else labels[0]
+    n_max = min(state.num_features_max(exp), max(num_features_cap, controls["num_features"]))
+    explained = sorted(exp.local_exp) if exp.mode == "classification" else None
+    fits = {}
+    for k in range(1, n_max + 1):
+        fits[str(k)] = exp.refit(num_features=k, labels=explained).to_dict()["fits"]
+    shown = exp.refit(num_features=min(controls["num_features"], n_max), labels=explained).to_dict()
+    base = {key: value for key, value in shown.items() if key != "fits"}
+    image, segments = state.image_buffers(exp)
+    traits = {
+        **controls,
+        "num_features": min(controls["num_features"], n_max),
+        "explanation": shown,
+        "image": _encode_buffer(image),
+        "segments": _encode_buffer(segments),
+        "status": "idle",
+        "progress": 1.0,
+        "error": "",
+        "num_features_max": n_max,
+        "offline": True,
+        "focused_feature": -1,
+    }
+    return {"traits": traits, "explanation": base, "fits_by_num_features": fits}
+
+
+def _encode_buffer(buffer: dict) -> dict:
+    if not buffer:
+        return {}
+    # an HTML file has no binary channel; the page decodes this back into a DataView
+    return {"data_b64": base64.b64encode(bytes(buffer["data"])).decode("ascii"),
+            "dtype": buffer["dtype"], "shape": list(buffer["shape"])}
+
+
+def _json_for_script(value: Any) -> str:
+    """JSON that is safe inside ``<script>``: no ``<``, ``>`` or ``&`` can end the element."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _escape_script(source: str) -> str:
+    """JS source safe inside ``<script>``: ``\\x3C`` is ``<`` in strings, templates and regexes."""
+    source = re.sub(r"</(script)", r"\\x3C/\1", source, flags=re.IGNORECASE)
+    return source.replace("<!--", "\\x3C!--")
+
+
+def _escape_style(css: str) -> str:
+    return re.sub(r"</(style)", r"\\3C/\1", css, flags=re.IGNORECASE)
+
+
+def _as_inline_module(bundle: str) -> str:
+    """The ESM bundle with its ``export {x as default}`` turned into ``const __lwWidget = x``.
+
+    An inline module script cannot be imported, so the default export becomes a
+    binding the bootstrap code in the same script can use.
+    """
+    bundle = _SOURCE_MAP.sub("\n", bundle.rstrip() + "\n")
+    match = _DEFAULT_EXPORT.search(bundle.rstrip())
+    names = dict(_export_pairs(match.group(1))) if match else {}
+    if "default" not in names:
+        raise ValueError(
+            "The front-end bundle does not end with an ES module `export { ... as default }` statement; "
+            "build it with `npm run build` (esbuild --format=esm)."
+        )
+    inline = bundle.rstrip()[: match.start()] + f"const __lwWidget = {names['default']};"
+    return _escape_script(inline)
+
+
+def _export_pairs(spec: str) -> list[tuple[str, str]]:
+    pairs = []
+    for item in spec.split(","):
+        parts = item.split()
+        if len(parts) == 3 and parts[1] == "as":
+            pairs.append((parts[2], parts[0]))
+        elif len(parts) == 1:
+            pairs.append((parts[0], parts[0]))
+    return pairs
+
+
+def _default_title(exp: Any) -> str:
+    modality = getattr(getattr(exp, "domain_mapper", None), "modality", "")
+    return f"LIME explanation ({modality})" if modality else "LIME explanation"
