@@ -83,49 +83,35 @@ class ImagePerturber:
     """Builds batches of perturbed images from rows of a binary mask matrix.
 
     Row ``z`` of the masks keeps superpixel ``j`` when ``z[j]`` is 1 and shows the
-    hidden image there otherwise. When a pixel fits in a machine word (uint8
-    RGB/RGBA, for example) the two images are viewed as one word per pixel, so a
-    batch is a single ``np.where`` over ``batch * pixels`` words.
+    hidden image there otherwise. Whatever the dtype and channels, this is a
+    selection of bytes: each mask bit becomes a byte mask of one pixel's width,
+    gathered by the feature map (one ``np.take`` over ``batch * pixels`` items),
+    then ``hidden ^ ((image ^ hidden) & mask)`` on machine words gives the
+    batch. Nothing is ever allocated per sample.
     """
-
-    _WORDS = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 
     def __init__(self, image: np.ndarray, hidden: np.ndarray, feature_map: np.ndarray):
         self.shape = image.shape
         self.dtype = image.dtype
-        self._flat_map = np.ascontiguousarray(feature_map.ravel().astype(np.intp))
-        n_pixels, channels = feature_map.size, image.shape[-1]
-        pixel_bytes = channels * image.dtype.itemsize
-        self._word_bytes = next((b for b in (1, 2, 4, 8) if b >= pixel_bytes), None)
-        if self._word_bytes is None:
-            self._image = image
-            self._hidden = hidden
-            return
-        self._pixel_bytes = pixel_bytes
-        word = self._WORDS[self._word_bytes]
-        self._image = self._as_words(image, n_pixels, pixel_bytes, word)
-        self._hidden = self._as_words(hidden, n_pixels, pixel_bytes, word)
-
-    def _as_words(self, image: np.ndarray, n_pixels: int, pixel_bytes: int, word: type) -> np.ndarray:
-        raw = np.ascontiguousarray(image).reshape(n_pixels, -1).view(np.uint8)
-        if pixel_bytes != self._word_bytes:
-            padded = np.zeros((n_pixels, self._word_bytes), np.uint8)
-            padded[:, :pixel_bytes] = raw
-            raw = padded
-        return raw.view(word)[:, 0]
+        self._flat_map = np.ascontiguousarray(feature_map.ravel(), dtype=np.intp)
+        self._pixel_bytes = image.shape[-1] * image.dtype.itemsize
+        image_bytes = np.ascontiguousarray(image).reshape(-1).view(np.uint8)
+        hidden_bytes = np.ascontiguousarray(hidden, dtype=image.dtype).reshape(-1).view(np.uint8)
+        # the widest word dividing an image's byte length, so rows can be viewed as words
+        self._word = next(w for w in (np.uint64, np.uint32, np.uint16, np.uint8)
+                          if image_bytes.size % np.dtype(w).itemsize == 0)
+        self._hidden = hidden_bytes.view(self._word)
+        self._diff = (image_bytes ^ hidden_bytes).view(self._word)
 
     def __call__(self, masks: np.ndarray) -> np.ndarray:
         """Images for a ``(batch, n_features)`` mask block, shape ``(batch, *image.shape)``."""
-        keep = np.take(masks.astype(bool, copy=False), self._flat_map, axis=1)
-        batch = masks.shape[0]
-        if self._word_bytes is None:
-            keep = keep.reshape((batch,) + self.shape[:2] + (1,))
-            return np.where(keep, self._image, self._hidden)
-        words = np.where(keep, self._image, self._hidden)
-        raw = words.view(np.uint8).reshape(batch, -1, self._word_bytes)
-        if self._word_bytes != self._pixel_bytes:
-            raw = np.ascontiguousarray(raw[:, :, : self._pixel_bytes])
-        return raw.view(self.dtype).reshape((batch,) + self.shape)
+        batch, n_features = masks.shape
+        byte_masks = np.where(masks != 0, np.uint8(255), np.uint8(0))
+        pixel_masks = np.repeat(byte_masks, self._pixel_bytes, axis=1).view(np.dtype((np.void, self._pixel_bytes)))
+        out = np.take(pixel_masks, self._flat_map, axis=1).view(np.uint8).reshape(batch, -1).view(self._word)
+        out &= self._diff
+        out ^= self._hidden
+        return out.view(np.uint8).view(self.dtype).reshape((batch,) + self.shape)
 
 
 # -- the explanation ----------------------------------------------------------------

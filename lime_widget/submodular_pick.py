@@ -1,0 +1,126 @@
+"""lime-compatible submodular pick (``from lime_widget import submodular_pick``)."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Callable
+
+import numpy as np
+
+from .core.pick import explanation_matrix, global_importance, greedy_pick
+from .core.random import random_state_for_call
+
+PICK_METHODS = ("sample", "full")
+
+
+def _row(data: Any, index: int) -> Any:
+    # a DataFrame's [] selects columns; rows need .iloc
+    return data.iloc[index] if hasattr(data, "iloc") else data[index]
+
+
+class SubmodularPick:
+    """Explain many instances and pick a few that cover the important features (SP-LIME).
+
+    Compatible with ``lime.submodular_pick.SubmodularPick``.
+
+    Parameters
+    ----------
+    explainer : object
+        Any explainer with ``explain_instance(instance, predict_fn, num_features=...,
+        top_labels=..., **kwargs)`` (tabular, text or image).
+    data : sequence, ndarray or pandas DataFrame
+        Candidate instances, one per row (strings for text).
+    predict_fn : callable
+        The model, as for ``explain_instance``.
+    method : {'sample', 'full'}, default 'sample'
+        ``sample`` explains ``sample_size`` rows drawn without replacement;
+        ``full`` explains every row.
+    sample_size : int, default 1000
+        Capped at ``len(data)`` with a warning.
+    num_exps_desired : int, default 5
+        How many explanations to pick; capped at the number explained, with a
+        warning.
+    num_features : int, default 10
+        ``num_features`` of each explanation.
+    **kwargs
+        Passed to ``explain_instance``; ``top_labels`` defaults to 1 (as lime).
+
+    Attributes
+    ----------
+    explanations : list
+        Every candidate explanation, in the order explained.
+    V : list of int
+        Indices into ``explanations`` of the picked ones, in pick order.
+    sp_explanations : list
+        The picked explanations.
+    sample_indices : ndarray of int
+        The rows of ``data`` that were explained (``explanations[k]`` explains
+        ``data[sample_indices[k]]``).
+    W, features, importance
+        The explanation matrix, its column names and the global importance.
+
+    Notes
+    -----
+    The sample is drawn with the explainer's ``random_state`` (an int seed gives
+    the same sample every time); lime shuffles with numpy's global generator,
+    which is what happens here when the explainer's ``random_state`` is None.
+    """
+
+    def __init__(
+        self,
+        explainer: Any,
+        data: Any,
+        predict_fn: Callable,
+        method: str = "sample",
+        sample_size: int = 1000,
+        num_exps_desired: int = 5,
+        num_features: int = 10,
+        **kwargs: Any,
+    ):
+        top_labels = kwargs.pop("top_labels", 1)
+        n_rows = len(data)
+        if n_rows == 0:
+            raise ValueError("data is empty: submodular pick needs at least one instance to explain.")
+        if method == "sample":
+            if isinstance(sample_size, bool) or not isinstance(sample_size, (int, np.integer)) or sample_size < 1:
+                raise ValueError(f"sample_size must be a positive integer, got {sample_size!r}.")
+            if sample_size > n_rows:
+                warnings.warn(
+                    f"Requested sample size {sample_size} is larger than the data ({n_rows} rows); using all data.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+                sample_size = n_rows
+            indices = np.arange(n_rows)
+            random_state_for_call(getattr(explainer, "random_state", None)).shuffle(indices)
+            self.sample_indices = indices[:sample_size]
+        elif method == "full":
+            self.sample_indices = np.arange(n_rows)
+        else:
+            raise ValueError(f"method={method!r} is not known; expected 'sample' or 'full'.")
+        try:
+            num_exps_desired = int(num_exps_desired)
+        except (TypeError, ValueError):
+            raise ValueError(f"num_exps_desired must be an integer, got {num_exps_desired!r}.") from None
+        if num_exps_desired < 1:
+            raise ValueError(f"num_exps_desired must be at least 1, got {num_exps_desired}.")
+
+        self.explanations = [
+            explainer.explain_instance(_row(data, int(i)), predict_fn, num_features=num_features,
+                                       top_labels=top_labels, **kwargs)
+            for i in self.sample_indices
+        ]
+        if num_exps_desired > len(self.explanations):
+            warnings.warn(
+                f"Requested {num_exps_desired} explanations but only {len(self.explanations)} were computed; "
+                "returning all of them.",
+                UserWarning,
+                stacklevel=2,
+            )
+        self.W, self.features = explanation_matrix(self.explanations)
+        self.importance = global_importance(self.W)
+        self.V = greedy_pick(self.W, num_exps_desired, self.importance)
+        self.sp_explanations = [self.explanations[i] for i in self.V]
+
+
+__all__ = ["SubmodularPick"]
