@@ -1,0 +1,295 @@
+// Controls shared by every view: class toggles (with probabilities), num_features
+// slider + number field, num_samples, an "Advanced" disclosure (kernel width, feature
+// selection), the surrogate's faithfulness (R², local prediction), status, progress.
+
+import { formatNumber } from "./color";
+import { h, setAttr, setText } from "./dom";
+import { argmax, className, offlineLabels, offlineRange, type ResolvedFit } from "./resolve";
+import type { ExplanationDict } from "./types";
+
+export const FEATURE_SELECTIONS = ["auto", "forward_selection", "highest_weights", "lasso_path", "none"] as const;
+
+/** Show every class up to this many; above it only the likely and explained ones. */
+export const MAX_ALL_CLASSES = 12;
+export const MAX_TOP_CLASSES = 10;
+
+export interface ControlActions {
+  setLabel(label: number): void;
+  setNumFeatures(n: number): void;
+  setNumSamples(n: number): void;
+  setKernelWidth(w: number): void;
+  setFeatureSelection(s: string): void;
+}
+
+export interface ControlState {
+  exp: ExplanationDict;
+  /** Label the controls request (model's `label`). */
+  label: number;
+  numFeatures: number;
+  numFeaturesMax: number;
+  numSamples: number | null;
+  kernelWidth: number | null;
+  featureSelection: string;
+  resolved: ResolvedFit | null;
+  /** Shown status: idle / computing / error. */
+  status: string;
+  /** Python's own status (progress only moves while it is computing). */
+  modelStatus: string;
+  progress: number;
+  /** Extra note next to the status ("not in this export", ...). */
+  note: string;
+}
+
+function numberOr(v: string, fallback: number): number {
+  const n = Number(v);
+  return v.trim() !== "" && Number.isFinite(n) ? n : fallback;
+}
+
+/** Which class labels get a toggle (all of them for few classes). */
+export function toggleLabels(exp: ExplanationDict, requested: number): { labels: number[]; hidden: number } {
+  const probs = exp.predict_proba ?? [];
+  const n = Math.max(exp.class_names?.length ?? 0, probs.length, ...(exp.labels ?? []).map((l) => l + 1));
+  const all = Array.from({ length: n }, (_, i) => i);
+  if (n <= MAX_ALL_CLASSES) return { labels: all, hidden: 0 };
+  const keep = new Set<number>([...(exp.labels ?? []), ...(exp.top_labels ?? []), ...offlineLabels(exp)]);
+  if (requested >= 0 && requested < n) keep.add(requested);
+  const byProb = all.slice().sort((a, b) => (probs[b] ?? 0) - (probs[a] ?? 0));
+  for (const l of byProb.slice(0, MAX_TOP_CLASSES)) keep.add(l);
+  const labels = byProb.filter((l) => keep.has(l));
+  return { labels, hidden: n - labels.length };
+}
+
+export class Controls {
+  readonly element: HTMLElement;
+  /** Status line (status, progress, note); shown even before the first explanation. */
+  readonly statusElement: HTMLElement;
+  private readonly predictionGroup: HTMLElement;
+  private readonly classes: HTMLElement;
+  private readonly classesNote: HTMLElement;
+  private readonly regression: HTMLElement;
+  private readonly range: HTMLInputElement;
+  private readonly numField: HTMLInputElement;
+  private readonly samples: HTMLInputElement;
+  private readonly kernel: HTMLInputElement;
+  private readonly selection: HTMLSelectElement;
+  private readonly advanced: HTMLDetailsElement;
+  private readonly quality: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly statusNote: HTMLElement;
+  private readonly progress: HTMLProgressElement;
+  private readonly offlineNote: HTMLElement;
+  private togglesKey = "";
+  private toggles = new Map<number, HTMLButtonElement>();
+
+  constructor(private readonly actions: ControlActions) {
+    // prediction (class toggles / regression value)
+    this.classes = h("div", { class: "lw-classes", role: "group", "aria-label": "Class shown" });
+    this.classesNote = h("div", { class: "lw-note", hidden: true });
+    this.regression = h("div", { class: "lw-prediction", hidden: true });
+    this.predictionGroup = h(
+      "div",
+      { class: "lw-group lw-prediction-group" },
+      h("div", { class: "lw-group-title" }, "Prediction"),
+      this.classes,
+      this.classesNote,
+      this.regression,
+    );
+    this.classes.addEventListener("click", (e) => {
+      const btn = (e.target as Element).closest<HTMLButtonElement>('[data-testid="lw-class-toggle"]');
+      if (btn && !btn.disabled) this.actions.setLabel(Number(btn.dataset.label));
+    });
+
+    // num_features
+    this.range = h("input", { type: "range", class: "lw-range", min: 1, max: 10, step: 1, "aria-label": "Number of features" });
+    this.numField = h("input", {
+      type: "number", class: "lw-num", min: 1, step: 1, "data-testid": "lw-num-features", "aria-label": "Number of features",
+    });
+    this.range.addEventListener("input", () => {
+      this.numField.value = this.range.value;
+    });
+    this.range.addEventListener("change", () => this.commitNumFeatures(this.range.value));
+    this.numField.addEventListener("change", () => this.commitNumFeatures(this.numField.value));
+
+    // num_samples
+    this.samples = h("input", { type: "number", class: "lw-num", min: 1, step: 1, "aria-label": "Number of samples" });
+    this.samples.addEventListener("change", () => {
+      const n = Math.round(numberOr(this.samples.value, NaN));
+      if (Number.isFinite(n) && n >= 1) this.actions.setNumSamples(n);
+    });
+
+    // advanced
+    this.kernel = h("input", { type: "number", class: "lw-num", min: 0, step: "any", "aria-label": "Kernel width" });
+    this.kernel.addEventListener("change", () => {
+      const w = numberOr(this.kernel.value, NaN);
+      if (Number.isFinite(w) && w > 0) this.actions.setKernelWidth(w);
+    });
+    this.selection = h("select", { "aria-label": "Feature selection" });
+    for (const s of FEATURE_SELECTIONS) this.selection.appendChild(h("option", { value: s }, s));
+    this.selection.addEventListener("change", () => this.actions.setFeatureSelection(this.selection.value));
+    this.advanced = h(
+      "details",
+      { class: "lw-advanced" },
+      h("summary", {}, "Advanced"),
+      h("label", { class: "lw-row" }, "Kernel width ", this.kernel),
+      h("label", { class: "lw-row" }, "Feature selection ", this.selection),
+    );
+
+    this.quality = h("div", { class: "lw-quality", title: "How faithful the local linear surrogate is" });
+    this.status = h("span", { class: "lw-status", "data-testid": "lw-status", role: "status", "aria-live": "polite" });
+    this.statusNote = h("span", { class: "lw-note" });
+    this.progress = h("progress", { class: "lw-progress", "data-testid": "lw-progress", max: 1, "aria-label": "Progress", hidden: true });
+    this.offlineNote = h("div", { class: "lw-note", hidden: true });
+
+    const surrogate = h(
+      "div",
+      { class: "lw-group" },
+      h("div", { class: "lw-group-title" }, "Surrogate"),
+      h("div", { class: "lw-row" }, h("label", { class: "lw-row" }, "Features ", this.range), this.numField),
+      h("label", { class: "lw-row" }, "Samples ", this.samples),
+      this.advanced,
+      this.quality,
+      this.offlineNote,
+    );
+    this.element = h("div", { class: "lw-controls" }, this.predictionGroup, surrogate);
+    this.statusElement = h("div", { class: "lw-status-line" }, "Status: ", this.status, this.progress, this.statusNote);
+  }
+
+  private commitNumFeatures(v: string): void {
+    const max = Number(this.numField.max) || Infinity;
+    const min = Number(this.numField.min) || 1;
+    let n = Math.round(numberOr(v, NaN));
+    if (!Number.isFinite(n)) return;
+    n = Math.min(max, Math.max(min, n));
+    this.numField.value = String(n);
+    this.range.value = String(n);
+    this.actions.setNumFeatures(n);
+  }
+
+  update(s: ControlState): void {
+    const exp = s.exp;
+    const offline = !!exp.offline;
+    this.updatePrediction(s);
+
+    // num_features range (in an export: the range embedded for the label shown)
+    let min = 1;
+    let max = Math.max(1, s.numFeaturesMax);
+    const r = offline ? offlineRange(exp, s.label) : null;
+    if (r) [min, max] = r;
+    for (const el of [this.range, this.numField]) {
+      setAttr(el, "min", String(min));
+      setAttr(el, "max", String(max));
+    }
+    if (document.activeElement !== this.numField) this.numField.value = String(s.numFeatures);
+    this.range.value = String(s.numFeatures);
+
+    // python-only controls
+    if (document.activeElement !== this.samples) this.samples.value = s.numSamples === null ? "" : String(s.numSamples);
+    if (document.activeElement !== this.kernel) this.kernel.value = s.kernelWidth === null ? "" : String(+s.kernelWidth.toPrecision(6));
+    this.selection.value = s.featureSelection || "auto";
+    for (const el of [this.samples, this.kernel, this.selection]) {
+      el.disabled = offline;
+      setAttr(el, "title", offline ? "Needs a running Python kernel (this is an exported view)" : null);
+    }
+    this.offlineNote.hidden = !offline;
+    setText(this.offlineNote, offline ? "Exported view: classes and feature counts computed at export time." : "");
+
+    // faithfulness
+    const fit = s.resolved?.fit;
+    if (fit) {
+      const model = exp.mode === "regression" ? exp.predicted_value : exp.predict_proba?.[s.resolved!.label];
+      setText(
+        this.quality,
+        `R\u00b2 ${formatNumber(fit.score)} \u00b7 local prediction ${formatNumber(fit.local_pred)}` +
+          (model !== undefined && model !== null ? ` (model ${formatNumber(model)})` : "") +
+          ` \u00b7 intercept ${formatNumber(fit.intercept)}`,
+      );
+    } else {
+      setText(this.quality, "");
+    }
+
+    this.updateStatus(s.status, s.modelStatus, s.progress, s.note);
+  }
+
+  updateStatus(status: string, modelStatus: string, progress: number, note: string): void {
+    setText(this.status, status);
+    setAttr(this.status, "data-status", status);
+    setText(this.statusNote, note);
+    const computing = status === "computing";
+    this.progress.hidden = !computing;
+    if (computing && modelStatus === "computing" && Number.isFinite(progress)) {
+      this.progress.value = Math.min(1, Math.max(0, progress));
+    } else if (computing) {
+      this.progress.removeAttribute("value"); // indeterminate: a refit is pending
+    }
+  }
+
+  private updatePrediction(s: ControlState): void {
+    const exp = s.exp;
+    if (exp.mode === "regression") {
+      this.classes.hidden = true;
+      this.classesNote.hidden = true;
+      this.regression.hidden = false;
+      const key = `r:${exp.predicted_value}:${exp.min_value}:${exp.max_value}`;
+      if (key !== this.togglesKey) {
+        this.togglesKey = key;
+        this.toggles.clear();
+        this.classes.replaceChildren();
+        const lo = exp.min_value ?? 0;
+        const hi = exp.max_value ?? 1;
+        const v = exp.predicted_value ?? NaN;
+        const frac = hi > lo ? Math.min(1, Math.max(0, (v - lo) / (hi - lo))) : 0.5;
+        const fill = h("div", { class: "lw-prob-fill" });
+        fill.style.width = `${(frac * 100).toFixed(1)}%`;
+        this.regression.replaceChildren(
+          h("div", {}, "Predicted value ", h("strong", {}, formatNumber(v))),
+          h("div", { class: "lw-prob", role: "img", "aria-label": `between ${formatNumber(lo)} and ${formatNumber(hi)}` }, fill),
+          h("div", { class: "lw-note" }, `min ${formatNumber(lo)} \u00b7 max ${formatNumber(hi)} (in the neighbourhood)`),
+        );
+      }
+      return;
+    }
+    this.classes.hidden = false;
+    this.regression.hidden = true;
+    const { labels, hidden } = toggleLabels(exp, s.label);
+    const probs = exp.predict_proba ?? [];
+    const available = exp.offline ? new Set<number>([...offlineLabels(exp), ...Object.keys(exp.fits).map(Number)]) : null;
+    const key = JSON.stringify([labels, exp.class_names, probs, available ? [...available] : null]);
+    if (key !== this.togglesKey) {
+      this.togglesKey = key;
+      const active = document.activeElement as HTMLElement | null;
+      const refocus = active && this.classes.contains(active) ? active.dataset.label : undefined;
+      this.toggles.clear();
+      const best = probs.length ? argmax(probs) : -1;
+      const buttons = labels.map((l) => {
+        const name = className(exp, l);
+        const p = probs[l];
+        const fill = h("div", { class: "lw-prob-fill" });
+        fill.style.width = `${(Math.max(0, Math.min(1, p ?? 0)) * 100).toFixed(1)}%`;
+        const disabled = available !== null && !available.has(l);
+        const btn = h(
+          "button",
+          {
+            type: "button",
+            class: "lw-class",
+            "data-testid": "lw-class-toggle",
+            "data-label": l,
+            "aria-pressed": "false",
+            "aria-label": `Explain class ${name}` + (p !== undefined ? `, probability ${formatNumber(p, 2)}` : ""),
+            title: disabled ? "Not in this export (needs a running Python kernel)" : l === best ? `${name} (predicted)` : name,
+            disabled,
+          },
+          h("span", { class: "lw-class-name" }, name),
+          h("span", { class: "lw-prob", "aria-hidden": "true" }, fill),
+          h("span", { class: "lw-class-value" }, p !== undefined ? formatNumber(p, 2) : ""),
+        );
+        this.toggles.set(l, btn);
+        return btn;
+      });
+      this.classes.replaceChildren(...buttons);
+      if (refocus !== undefined) this.toggles.get(Number(refocus))?.focus();
+      this.classesNote.hidden = hidden === 0;
+      setText(this.classesNote, hidden ? `${hidden} less likely classes not shown` : "");
+    }
+    for (const [l, btn] of this.toggles) setAttr(btn, "aria-pressed", l === s.label ? "true" : "false");
+  }
+}

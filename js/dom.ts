@@ -1,0 +1,45 @@
+// Tiny DOM builder. Text always goes through textContent / createTextNode and
+// attributes through setAttribute: user data is never parsed as HTML.
+
+export type Attrs = Record<string, string | number | boolean | null | undefined>;
+export type Child = Node | string | number | null | undefined | false;
+
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    el.setAttribute(k, v === true ? "" : String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(el: Element, children: Child[]): void {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    el.appendChild(typeof c === "object" ? c : document.createTextNode(String(c)));
+  }
+}
+
+/** Set text only when it changed (keeps the DOM and screen readers quiet). */
+export function setText(el: Element, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/** Set or remove an attribute only when it changed. */
+export function setAttr(el: Element, name: string, value: string | null): void {
+  if (value === null) {
+    if (el.hasAttribute(name)) el.removeAttribute(name);
+  } else if (el.getAttribute(name) !== value) {
+    el.setAttribute(name, value);
+  }
+}
+
+/** Whether a key event activates a control (Enter or Space). */
+export function isActivation(e: KeyboardEvent): boolean {
+  return e.key === "Enter" || e.key === " " || e.key === "Spacebar";
+}
