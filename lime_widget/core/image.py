@@ -9,6 +9,7 @@ images exists at a time, so memory is bounded by ``batch_size``.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
@@ -425,7 +426,8 @@ class LimeImageExplainer:
         neighborhood = Neighborhood(masks, outputs, distances, self.kernel or exponential_kernel, kernel_width)
         explained, top = resolve_labels(outputs, "classification", labels, top_labels)
         settings = {
-            "num_features": int(num_features),
+            # capping changes nothing lime computes: every feature is used either way
+            "num_features": int(min(num_features, n_features)),
             "feature_selection": self.feature_selection,
             "kernel_width": kernel_width,
             "num_samples": num_samples,
@@ -435,9 +437,21 @@ class LimeImageExplainer:
         }
         exp = build_explanation(self.explanation_class, ImageDomainMapper(image, superpixels), neighborhood,
                                 "classification", None, explained, top, settings)
+        # the widget's hook for a new neighbourhood: same arguments, and the segmentation
+        # is reused rather than recomputed (it is the slow part and does not depend on
+        # num_samples)
+        exp.resample = partial(self._resample, image, classifier_fn, superpixels.segments, labels=labels,
+                               hide_color=hide_color, top_labels=top_labels, num_features=num_features,
+                               batch_size=batch_size, distance_metric=distance_metric,
+                               model_regressor=model_regressor)
         if self.verbose:
             for label in explained:
                 print("Intercept", exp.intercept[label])
                 print("Prediction_local", exp.local_preds[label])
                 print("Right:", outputs[0, label])
         return exp
+
+    def _resample(self, image: np.ndarray, classifier_fn: Callable, segments: np.ndarray, num_samples: int,
+                  progress: Optional[ProgressCallback] = None, **kwargs: Any) -> ImageExplanation:
+        return self.explain_instance(image, classifier_fn, num_samples=num_samples, progress_bar=progress,
+                                     segmentation_fn=lambda _: segments, **kwargs)
