@@ -91,40 +91,66 @@ class BaseDiscretizer:
 
         Draw order and values match lime's (scipy ``truncnorm.rvs``: one uniform
         per value whose bin has non-zero width, mapped through the inverse CDF).
-        Deliberate fix: lime returns the *standardised* bound (about 0) for a bin
-        of zero width (for example a constant column); we return the bin's value.
         """
         rng = random_state if random_state is not None else self.random_state
         ret = np.array(data, dtype=float, copy=True)
-        for feature in self.means:
-            which = ret[..., feature].astype(int)
-            lo, hi, mean, std = (np.asarray(s[feature], dtype=float) for s in (self.mins, self.maxs, self.means,
-                                                                                self.stds))
-            a, b = (lo - mean) / std, (hi - mean) / std
-            values = lo[which]
-            width = a[which] != b[which]
-            uniforms = rng.uniform(size=int(width.sum()))
-            z = truncated_normal_ppf(uniforms, a, b, which[width])
-            values[width] = z * std[which[width]] + mean[which[width]]
-            ret[..., feature] = values
+        features = list(self.means)
+        if not features:
+            return ret
+        tables = self._bin_tables(features)
+        # feature-major layout: lime draws feature after feature, row after row
+        block = ret[..., features].reshape(-1, len(features))
+        bins = block.T.astype(np.intp) + tables["offset"][:, None]
+        c0, c1, scale, mean = tables["params"]
+        if tables["all_wide"]:
+            uniforms = rng.uniform(size=bins.size).reshape(bins.shape)
+            values = scipy.special.ndtri(np.take(c0, bins) + uniforms * np.take(c1, bins))
+            values *= np.take(scale, bins)
+            values += np.take(mean, bins)
+        else:
+            # lime returns (and draws nothing for) bins whose lower and upper bounds coincide
+            wide = np.take(tables["wide"], bins)
+            values = np.take(tables["lo"], bins)
+            b = bins[wide]
+            uniforms = rng.uniform(size=len(b))
+            values[wide] = np.take(mean, b) + np.take(scale, b) * scipy.special.ndtri(
+                np.take(c0, b) + uniforms * np.take(c1, b))
+        ret[..., features] = values.T.reshape(ret[..., features].shape)
         return ret
 
+    def _bin_tables(self, features: list) -> dict:
+        """Per-bin constants of the truncated-normal inverse CDF, all features concatenated.
 
-def truncated_normal_ppf(q: np.ndarray, a: np.ndarray, b: np.ndarray, bins: np.ndarray) -> np.ndarray:
-    """Inverse CDF of the standard normal truncated to ``[a[bin], b[bin]]``.
-
-    The two tails are handled as scipy does (mirror when the interval is right of
-    zero) so precision holds away from the centre; agrees with
-    ``scipy.stats.truncnorm.ppf`` to about 1e-15 on the intervals LIME produces.
-    """
-    left = a < 0
-    # left intervals: Phi(a) + q (Phi(b) - Phi(a)); right ones mirrored through -x
-    lo_cdf = np.where(left, scipy.special.ndtr(a), scipy.special.ndtr(-b))
-    mass = np.where(left, scipy.special.ndtr(b), scipy.special.ndtr(-a)) - lo_cdf
-    is_left = left[bins]
-    u = np.where(is_left, q, 1.0 - q)
-    x = scipy.special.ndtri(lo_cdf[bins] + u * mass[bins])
-    return np.where(is_left, x, -x)
+        The inverse CDF of a standard normal truncated to [a, b] is
+        ``ndtri(Phi(a) + q (Phi(b) - Phi(a)))``; intervals right of zero are mirrored
+        (``-ndtri(Phi(-b) + (1 - q)(Phi(-a) - Phi(-b)))``) to keep precision, as scipy
+        does. Both forms are ``s * ndtri(c0 + q c1)``, so each value costs one ndtri.
+        Deliberate fix: lime returns the *standardised* bound (about 0) for a bin of
+        zero width (a constant column, say); we return the bin's value.
+        """
+        cached = getattr(self, "_tables", None)
+        if cached is not None and cached[0] == features:
+            return cached[1]
+        lo, hi, mean, std, offset = [], [], [], [], []
+        for f in features:
+            offset.append(len(lo))
+            lo += list(self.mins[f])
+            hi += list(self.maxs[f])
+            mean += list(self.means[f])
+            std += list(self.stds[f])
+        lo, hi, mean, std = (np.asarray(v, dtype=float) for v in (lo, hi, mean, std))
+        a, b = (lo - mean) / std, (hi - mean) / std
+        left = a < 0
+        cdf_lo = np.where(left, scipy.special.ndtr(a), scipy.special.ndtr(-b))
+        mass = np.where(left, scipy.special.ndtr(b), scipy.special.ndtr(-a)) - cdf_lo
+        c0 = np.where(left, cdf_lo, cdf_lo + mass)
+        c1 = np.where(left, mass, -mass)
+        scale = np.where(left, std, -std)
+        wide = a != b
+        tables = {"lo": lo, "wide": wide, "all_wide": bool(wide.all()), "offset": np.asarray(offset),
+                  "params": (c0, c1, scale, mean)}
+        self._tables = (features, tables)
+        return tables
 
 
 class QuartileDiscretizer(BaseDiscretizer):

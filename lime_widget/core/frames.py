@@ -100,6 +100,8 @@ class FrameCodec:
     def display_value(self, feature: int, value: float) -> str:
         if feature in self.categories:
             return str(self.categories[feature][int(value)])
+        if pd.api.types.is_integer_dtype(self.dtypes[feature]):
+            return str(int(value))
         return f"{value:.2f}"
 
 

@@ -140,6 +140,9 @@ class TabularExplainer:
         scaler = StandardScaler(with_mean=False).fit(data)
         self.scaler_mean = scaler.mean_.copy()
         self.scaler_scale = scaler.scale_.copy()
+        # Deliberate fix: lime samples a constant column with unit spread (its scaler's
+        # stand-in for zero); we keep it constant. Distances still divide by 1.
+        self.sampling_scale = np.where(scaler.var_ > 0, self.scaler_scale, 0.0)
         self.feature_values: dict[int, np.ndarray] = {}
         self.feature_frequencies: dict[int, np.ndarray] = {}
         for feature in self.categorical_features:
@@ -199,7 +202,7 @@ class TabularExplainer:
             else:
                 raise ValueError(f"sampling_method={sampling_method!r} is not known; expected 'gaussian' or 'lhs'.")
             centre = row if self.sample_around_instance else self.scaler_mean
-            data = noise * self.scaler_scale + centre
+            data = noise * self.sampling_scale + centre
             categorical = self.categorical_features
             first_row = row
         else:
@@ -209,19 +212,12 @@ class TabularExplainer:
         data[0] = row
         inverse = data.copy()
         if categorical:
-            # One uniform per (column, sample), in lime's order: each column's
-            # RandomState.choice(values, p=freqs) consumes exactly these draws.
-            uniforms = rng.random_sample(len(categorical) * num_samples).reshape(len(categorical), num_samples)
-            for k, column in enumerate(categorical):
-                values = self.feature_values[column]
-                cdf = np.cumsum(self.feature_frequencies[column])
-                cdf /= cdf[-1]
-                drawn = values[np.searchsorted(cdf, uniforms[k], side="right")]
-                binary = (drawn == first_row[column]).astype(float)
-                binary[0] = 1.0
-                drawn[0] = data[0, column]
-                data[:, column] = binary
-                inverse[:, column] = drawn
+            drawn = self._draw_categories(categorical, num_samples, rng)
+            binary = (drawn == first_row[categorical]).astype(float)
+            binary[0] = 1.0
+            drawn[0] = data[0, categorical]
+            data[:, categorical] = binary
+            inverse[:, categorical] = drawn
         if self.discretizer is not None:
             if isinstance(self.discretizer, BaseDiscretizer):
                 inverse[1:] = self.discretizer.undiscretize(inverse[1:], random_state=rng)
@@ -229,6 +225,37 @@ class TabularExplainer:
                 inverse[1:] = self.discretizer.undiscretize(inverse[1:])
         inverse[0] = row
         return data, inverse
+
+    def _draw_categories(self, columns: list[int], num_samples: int, rng: np.random.RandomState) -> np.ndarray:
+        """Values of categorical columns drawn from their training frequencies.
+
+        Consumes the generator exactly as lime's per-column
+        ``RandomState.choice(values, num_samples, p=freqs)`` calls do (one uniform
+        per value, column after column), but inverts all CDFs in one
+        ``searchsorted``: column k's CDF is shifted to (k, k+1].
+        """
+        uniforms = rng.random_sample(len(columns) * num_samples).reshape(len(columns), num_samples)
+        inner_cdfs, values, starts = self._category_tables(tuple(columns))
+        # index of the first CDF entry above u = number of entries at or below it
+        positions = np.repeat(starts[:, None], num_samples, axis=1)
+        for point in inner_cdfs.T:  # a few CDF points per column: one cheap pass each
+            positions += uniforms >= point[:, None]
+        return np.take(values, positions).T
+
+    def _category_tables(self, columns: tuple) -> tuple:
+        """Padded inner CDF points, concatenated values and offsets of ``columns`` (cached)."""
+        cache = self.__dict__.setdefault("_category_cache", {})
+        if columns not in cache:
+            cdfs = [np.cumsum(self.feature_frequencies[c]) for c in columns]
+            width = max(len(c) for c in cdfs) - 1
+            inner = np.full((len(columns), max(width, 1)), np.inf)
+            for k, cdf in enumerate(cdfs):
+                inner[k, : len(cdf) - 1] = (cdf / cdf[-1])[:-1]
+            sizes = [len(self.feature_values[c]) for c in columns]
+            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
+            values = np.concatenate([self.feature_values[c] for c in columns]).astype(float)
+            cache[columns] = (inner, values, starts)
+        return cache[columns]
 
     # -- explaining -----------------------------------------------------------------
     def explain_instance(

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
 from .explanation import DomainMapper, build_explanation
 from .explanation import Explanation as CoreExplanation
-from .neighborhood import Neighborhood
+from .neighborhood import Neighborhood, validate_num_features
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, random_state_for_call
-from .surrogate import Kernel, exponential_kernel
+from .surrogate import Kernel, exponential_kernel, validate_feature_selection
 from .text_index import IndexedCharacters, IndexedString, IndexedText, SplitExpression
 from .text_sampling import DistanceMetric, neighborhood_distances, sample_active
 
@@ -219,13 +220,16 @@ class LimeTextExplainer:
         if self.class_names is not None and isinstance(self.class_names, str):
             raise ValueError("class_names must be a sequence of names, not a single string.")
 
+        validate_num_features(num_features, indexed.num_words())
+        validate_feature_selection(self.feature_selection)
+
         rng = random_state_for_call(self.random_state)
         active = sample_active(rng, indexed.num_words(), num_samples)
         distances = neighborhood_distances(active, distance_metric)
         raw = call_model(classifier_fn, lambda part: indexed.perturb(active[part]), num_samples,
                          batch_size=batch_size, progress=progress)
         outputs = check_outputs(raw, "classification", self.class_names)
-        labels, top = resolve_labels(outputs, "classification", labels, top_labels)
+        fit_labels, top = resolve_labels(outputs, "classification", labels, top_labels)
         class_names = (list(self.class_names) if self.class_names is not None
                        else [str(x) for x in range(outputs.shape[1])])
 
@@ -240,13 +244,22 @@ class LimeTextExplainer:
             "model_regressor": model_regressor,
         }
         exp = build_explanation(self.explanation_class, TextDomainMapper(indexed), neighborhood,
-                                "classification", class_names, labels, top, settings)
+                                "classification", class_names, fit_labels, top, settings)
+        # the widget's hook for a new neighbourhood with the same arguments
+        exp.resample = partial(self._resample, text_instance, classifier_fn, labels=labels, top_labels=top_labels,
+                               num_features=num_features, distance_metric=distance_metric,
+                               model_regressor=model_regressor, batch_size=batch_size)
         if self.verbose:
-            for label in labels:
+            for label in fit_labels:
                 print("Intercept", exp.intercept[label])
                 print("Prediction_local", exp.local_preds[label])
                 print("Right:", outputs[0, label])
         return exp
+
+    def _resample(self, text_instance: str, classifier_fn: Callable, num_samples: int,
+                  progress: Optional[ProgressCallback] = None, **kwargs: Any):
+        return self.explain_instance(text_instance, classifier_fn, num_samples=num_samples, progress=progress,
+                                     **kwargs)
 
 
 def _validate_count(name: str, value: Any) -> int:
