@@ -81,6 +81,13 @@ class SubmodularPick:
         n_rows = len(data)
         if n_rows == 0:
             raise ValueError("data is empty: submodular pick needs at least one instance to explain.")
+        # checked before any explanation is computed (lime checks after)
+        try:
+            num_exps_desired = int(num_exps_desired)
+        except (TypeError, ValueError):
+            raise ValueError(f"num_exps_desired must be an integer, got {num_exps_desired!r}.") from None
+        if num_exps_desired < 1:
+            raise ValueError(f"num_exps_desired must be at least 1, got {num_exps_desired}.")
         if method == "sample":
             if isinstance(sample_size, bool) or not isinstance(sample_size, (int, np.integer)) or sample_size < 1:
                 raise ValueError(f"sample_size must be a positive integer, got {sample_size!r}.")
@@ -98,12 +105,6 @@ class SubmodularPick:
             self.sample_indices = np.arange(n_rows)
         else:
             raise ValueError(f"method={method!r} is not known; expected 'sample' or 'full'.")
-        try:
-            num_exps_desired = int(num_exps_desired)
-        except (TypeError, ValueError):
-            raise ValueError(f"num_exps_desired must be an integer, got {num_exps_desired!r}.") from None
-        if num_exps_desired < 1:
-            raise ValueError(f"num_exps_desired must be at least 1, got {num_exps_desired}.")
 
         self.explanations = [
             explainer.explain_instance(_row(data, int(i)), predict_fn, num_features=num_features,
