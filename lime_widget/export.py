@@ -117,13 +117,13 @@ def explanation_html(exp: Any, labels: Optional[Sequence[int]] = None,
 
 def offline_state(exp: Any, labels: Optional[Sequence[int]] = None,
                   num_features_cap: int = NUM_FEATURES_CAP) -> dict:
-    """The data the offline page replays: initial traits and fits per ``num_features``.
+    """The data the offline page replays: the initial traits, with every fit precomputed.
 
     Returns
     -------
     dict
-        ``{"traits": {...}, "explanation": <to_dict() without fits>,
-        "fits_by_num_features": {"<k>": {"<label>": fit}}}``.
+        ``{"traits": {...}}``; ``traits["explanation"]`` is ``exp.to_dict()`` plus
+        ``"offline": {"<label>": {"<num_features>": fit}}`` (docs/PROTOCOL.md).
     """
     if isinstance(num_features_cap, bool) or not isinstance(num_features_cap, int) or num_features_cap < 1:
         raise ValueError(f"num_features_cap must be a positive integer, got {num_features_cap!r}.")
@@ -138,16 +138,18 @@ def offline_state(exp: Any, labels: Optional[Sequence[int]] = None,
             exp = exp.refit(labels=labels)  # validates them; fits new ones without the model
             controls["label"] = controls["label"] if controls["label"] in labels else labels[0]
     n_max = min(state.num_features_max(exp), max(num_features_cap, controls["num_features"]))
+    n_shown = min(controls["num_features"], n_max)
     explained = sorted(exp.local_exp) if exp.mode == "classification" else None
-    fits = {}
+    offline: dict = {}
     for k in range(1, n_max + 1):
-        fits[str(k)] = exp.refit(num_features=k, labels=explained).to_dict()["fits"]
-    shown = exp.refit(num_features=min(controls["num_features"], n_max), labels=explained).to_dict()
-    base = {key: value for key, value in shown.items() if key != "fits"}
+        for label, fit in exp.refit(num_features=k, labels=explained).to_dict()["fits"].items():
+            offline.setdefault(label, {})[str(k)] = fit
+    shown = exp.refit(num_features=n_shown, labels=explained).to_dict()
+    shown["offline"] = offline
     image, segments = state.image_buffers(exp)
     traits = {
         **controls,
-        "num_features": min(controls["num_features"], n_max),
+        "num_features": n_shown,
         "explanation": shown,
         "image": _encode_buffer(image),
         "segments": _encode_buffer(segments),
@@ -158,7 +160,7 @@ def offline_state(exp: Any, labels: Optional[Sequence[int]] = None,
         "offline": True,
         "focused_feature": -1,
     }
-    return {"traits": traits, "explanation": base, "fits_by_num_features": fits}
+    return {"traits": traits}
 
 
 def _encode_buffer(buffer: dict) -> dict:

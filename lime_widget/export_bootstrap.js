@@ -38,9 +38,17 @@ function makeOfflineModel(state) {
     emit(`change:${name}`, value);
     emit("change", value);
   }
+  const offline = values.explanation.offline || {};
+  function fitsFor(n) {
+    const fits = {};
+    for (const label of Object.keys(offline)) {
+      if (offline[label][String(n)]) fits[label] = offline[label][String(n)];
+    }
+    return fits;
+  }
   function explanationFor(n) {
-    const fits = state.fits_by_num_features[String(n)];
-    return { ...state.explanation, fits, settings: { ...state.explanation.settings, num_features: n } };
+    const exp = values.explanation;
+    return { ...exp, fits: fitsFor(n), settings: { ...exp.settings, num_features: n } };
   }
   function fail(message) {
     assign("error", message);
@@ -67,8 +75,7 @@ function makeOfflineModel(state) {
       clearError();
     },
     label() {
-      const fits = state.fits_by_num_features[String(values.num_features)] || {};
-      if (!(String(values.label) in fits)) {
+      if (!(String(values.label) in offline)) {
         fail(`Class ${values.label} was not explained in this exported file.`);
         return;
       }

@@ -92,20 +92,21 @@ def test_the_state_holds_every_label_for_each_num_features(wine_exp):
     assert traits["offline"] is True
     assert traits["num_features"] == 5 and traits["num_features_max"] == 13
     assert traits["label"] in (0, 1)
+    offline = traits["explanation"].pop("offline")
     assert traits["explanation"] == exp.to_dict()
-    fits = state["fits_by_num_features"]
-    assert sorted(map(int, fits)) == list(range(1, 14))
+    assert sorted(offline) == ["0", "1"]
+    for label in ("0", "1"):
+        assert sorted(map(int, offline[label])) == list(range(1, 14))
     for k in (1, 6, 7, 13):
-        assert sorted(fits[str(k)]) == ["0", "1"]
-        assert fits[str(k)] == exp.refit(num_features=k).to_dict()["fits"]
-        assert all(len(fit["weights"]) == k for fit in fits[str(k)].values())
-    assert "fits" not in state["explanation"]
+        expected = exp.refit(num_features=k).to_dict()["fits"]
+        assert {label: offline[label][str(k)] for label in offline} == expected
+        assert all(len(offline[label][str(k)]["weights"]) == k for label in offline)
 
 
 def test_the_cap_bounds_the_precomputed_range(wine_exp):
     exp, _ = wine_exp
     state = export.offline_state(exp, num_features_cap=4)
-    assert sorted(map(int, state["fits_by_num_features"])) == [1, 2, 3, 4, 5]  # 5 = the explanation's own
+    assert sorted(map(int, state["traits"]["explanation"]["offline"]["0"])) == [1, 2, 3, 4, 5]  # 5: its own
     assert state["traits"]["num_features_max"] == 5
     with pytest.raises(ValueError, match="num_features_cap must be a positive integer"):
         export.offline_state(exp, num_features_cap=0)
@@ -116,7 +117,7 @@ def test_labels_selects_and_adds_classes_without_model_calls(wine_exp):
     counter.reset()
     state = export.offline_state(exp, labels=[2])
     assert counter.calls == 0
-    assert sorted(state["fits_by_num_features"]["3"]) == ["2"]
+    assert sorted(state["traits"]["explanation"]["offline"]) == ["2"]
     assert state["traits"]["label"] == 2
     with pytest.raises(ValueError, match="label 9 is not a class"):
         export.offline_state(exp, labels=[9])
@@ -163,7 +164,9 @@ def test_text_and_image_explanations_export(text_exp, image_exp):
     np.testing.assert_array_equal(pixels, exp.image)
     segments = state["traits"]["segments"]
     assert segments["dtype"] == "int32" and segments["shape"] == [24, 32]
-    assert sorted(state["fits_by_num_features"]) == [str(k) for k in range(1, 7)]
+    offline = state["traits"]["explanation"]["offline"]
+    assert sorted(offline) == ["0", "1"]  # top_labels=2 of 2 classes
+    assert all(sorted(map(int, by_k)) == list(range(1, 7)) for by_k in offline.values())
 
 
 def test_a_missing_bundle_says_how_to_build_it(wine_exp, monkeypatch, tmp_path):
