@@ -38,6 +38,8 @@ export interface ControlState {
   progress: number;
   /** Extra note next to the status ("not in this export", ...). */
   note: string;
+  /** No kernel (standalone export): Python-only controls are disabled. */
+  offline: boolean;
 }
 
 function numberOr(v: string, fallback: number): number {
@@ -167,13 +169,13 @@ export class Controls {
 
   update(s: ControlState): void {
     const exp = s.exp;
-    const offline = !!exp.offline;
+    const offline = s.offline;
     this.updatePrediction(s);
 
     // num_features range (in an export: the range embedded for the label shown)
     let min = 1;
     let max = Math.max(1, s.numFeaturesMax);
-    const r = offline ? offlineRange(exp, s.label) : null;
+    const r = exp.offline ? offlineRange(exp, s.label) : null;
     if (r) [min, max] = r;
     for (const el of [this.range, this.numField]) {
       setAttr(el, "min", String(min));
@@ -191,7 +193,7 @@ export class Controls {
       setAttr(el, "title", offline ? "Needs a running Python kernel (this is an exported view)" : null);
     }
     this.offlineNote.hidden = !offline;
-    setText(this.offlineNote, offline ? "Exported view: classes and feature counts computed at export time." : "");
+    setText(this.offlineNote, offline ? "Exported view: the classes and feature counts computed at export time." : "");
 
     // faithfulness
     const fit = s.resolved?.fit;
@@ -252,7 +254,7 @@ export class Controls {
     this.regression.hidden = true;
     const { labels, hidden } = toggleLabels(exp, s.label);
     const probs = exp.predict_proba ?? [];
-    const available = exp.offline ? new Set<number>([...offlineLabels(exp), ...Object.keys(exp.fits).map(Number)]) : null;
+    const available = s.offline ? new Set<number>([...offlineLabels(exp), ...Object.keys(exp.fits).map(Number)]) : null;
     const key = JSON.stringify([labels, exp.class_names, probs, available ? [...available] : null]);
     if (key !== this.togglesKey) {
       this.togglesKey = key;

@@ -13,6 +13,8 @@ export interface FitRequest {
   numFeatures: number;
   kernelWidth?: number | null;
   featureSelection?: string | null;
+  /** num_features_max: lime caps num_features there, so 10 of 4 features matches 4. */
+  cap?: number | null;
 }
 
 export type FitSource = "fits" | "offline" | "stale";
@@ -101,7 +103,9 @@ export function resolveFit(exp: ExplanationDict, req: FitRequest): ResolvedFit |
   const fit = exp.fits?.[key];
   const match = settingsMatch(exp, req);
   const fittedN = exp.settings?.num_features;
-  if (fit && match && (fittedN === undefined || fittedN === req.numFeatures)) {
+  const cap = typeof req.cap === "number" && req.cap > 0 ? req.cap : Infinity;
+  const sameN = typeof fittedN !== "number" || Math.min(fittedN, cap) === Math.min(req.numFeatures, cap);
+  if (fit && match && sameN) {
     return { fit, label: req.label, source: "fits", exact: true };
   }
   if (match) {

@@ -17,7 +17,7 @@ export type { WidgetModel } from "./types";
 /** Traits whose change re-renders the widget. */
 export const TRAITS = [
   "explanation", "status", "progress", "error", "num_features", "num_features_max", "label",
-  "kernel_width", "feature_selection", "num_samples", "focused_feature", "image", "segments",
+  "kernel_width", "feature_selection", "num_samples", "focused_feature", "image", "segments", "offline",
 ] as const;
 
 function intOr(v: unknown, fallback: number): number {
@@ -120,7 +120,9 @@ export function render({ model, el }: RenderProps): () => void {
     const fsel = model.get("feature_selection");
     const featureSelection = typeof fsel === "string" && fsel ? fsel : String(exp.settings?.feature_selection ?? "auto");
 
-    let resolved = resolveFit(exp, { label, numFeatures, kernelWidth, featureSelection });
+    const numFeaturesMax = intOr(model.get("num_features_max"), exp.feature_names.length);
+    const offline = model.get("offline") === true || !!exp.offline;
+    let resolved = resolveFit(exp, { label, numFeatures, kernelWidth, featureSelection, cap: numFeaturesMax });
     const pending = !resolved || !resolved.exact;
     if (!resolved && !(last && last.exp.modality === exp.modality)) {
       // nothing for that label yet and nothing shown: show any explained label meanwhile
@@ -130,7 +132,7 @@ export function render({ model, el }: RenderProps): () => void {
 
     let status = modelStatus === "error" ? "error" : modelStatus === "computing" || pending ? "computing" : "idle";
     let note = "";
-    if (pending && exp.offline && modelStatus !== "computing") {
+    if (pending && offline && modelStatus !== "computing") {
       status = modelStatus === "error" ? "error" : "idle";
       note = "(not in this export)";
     }
@@ -138,7 +140,7 @@ export function render({ model, el }: RenderProps): () => void {
       exp,
       label,
       numFeatures,
-      numFeaturesMax: intOr(model.get("num_features_max"), exp.feature_names.length),
+      numFeaturesMax,
       numSamples: numOrNull(model.get("num_samples")) ?? numOrNull(exp.settings?.num_samples),
       kernelWidth,
       featureSelection,
@@ -147,6 +149,7 @@ export function render({ model, el }: RenderProps): () => void {
       modelStatus,
       progress,
       note,
+      offline,
     });
 
     if (resolved) {
