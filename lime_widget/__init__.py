@@ -14,6 +14,7 @@ _LAZY = {
     "Explanation": "lime_widget.explanation",
     "ExplanationWidget": "lime_widget.widget",
     "explain": "lime_widget.convenience",
+    "explain_many": "lime_widget.convenience",
     "ErrorReview": "lime_widget.review",
     "SubmodularPick": "lime_widget.submodular_pick",
 }

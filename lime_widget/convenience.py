@@ -1,0 +1,131 @@
+"""``explain(model, instance, ...)``: pick the right explainer from the input."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .core.many import explain_many
+
+
+def infer_mode(model: Any) -> str:
+    """``classification`` for estimators with ``predict_proba``, else ``regression``."""
+    if callable(model) and not hasattr(model, "predict"):
+        return "classification"
+    return "classification" if hasattr(model, "predict_proba") else "regression"
+
+
+def predict_function(model: Any, mode: str) -> Callable[[Any], Any]:
+    """The callable LIME queries: ``predict_proba`` or ``predict`` of an estimator, or ``model`` itself."""
+    if hasattr(model, "predict_proba") and mode == "classification":
+        return model.predict_proba
+    if hasattr(model, "predict"):
+        if mode == "classification":
+            raise ValueError(
+                f"{type(model).__name__} has no predict_proba; LIME needs class probabilities. Use a "
+                "probabilistic classifier (e.g. SVC(probability=True)) or pass mode='regression'."
+            )
+        return model.predict
+    if callable(model):
+        return model
+    raise TypeError(f"model must be a scikit-learn estimator or a function, got {type(model).__name__}.")
+
+
+def modality_of(instance: Any) -> str:
+    """``text`` for a string, ``image`` for an array of rank 2 or more, else ``tabular``."""
+    if isinstance(instance, str):
+        return "text"
+    if isinstance(instance, (pd.Series, pd.DataFrame)):
+        return "tabular"
+    if np.ndim(instance) >= 2 and np.shape(instance)[0] > 1:
+        return "image"
+    return "tabular"
+
+
+def make_explainer(
+    modality: str,
+    mode: str,
+    training_data: Any = None,
+    class_names: Optional[Sequence[str]] = None,
+    random_state: Any = 0,
+    **explainer_kwargs: Any,
+):
+    """A lime-compatible explainer for ``modality``."""
+    if modality == "text":
+        from .lime_text import LimeTextExplainer
+
+        return LimeTextExplainer(class_names=class_names, random_state=random_state, **explainer_kwargs)
+    if modality == "image":
+        from .lime_image import LimeImageExplainer
+
+        return LimeImageExplainer(random_state=random_state, **explainer_kwargs)
+    if training_data is None:
+        raise ValueError("Tabular explanations need training_data (the data the model was trained on, or a sample "
+                         "of it) to learn how to perturb each feature.")
+    from .lime_tabular import LimeTabularExplainer
+
+    return LimeTabularExplainer(training_data, mode=mode, class_names=class_names, random_state=random_state,
+                                **explainer_kwargs)
+
+
+def explain(
+    model: Any,
+    instance: Any,
+    training_data: Any = None,
+    *,
+    class_names: Optional[Sequence[str]] = None,
+    mode: Optional[str] = None,
+    labels: Optional[Sequence[int]] = None,
+    num_features: Optional[int] = None,
+    num_samples: Optional[int] = None,
+    random_state: Any = 0,
+    explainer_kwargs: Optional[dict] = None,
+    **explain_kwargs: Any,
+):
+    """Explain one prediction; the result shows as the live widget in a notebook.
+
+    Parameters
+    ----------
+    model : estimator or callable
+        A scikit-learn estimator (``predict_proba`` is used for classifiers,
+        ``predict`` for regressors) or a prediction function.
+    instance : str, image array (H, W[, C]), pandas Series / one-row DataFrame, or 1-d array
+        What to explain; the modality follows from its type.
+    training_data : array or DataFrame, optional
+        Needed for tabular data.
+    class_names : sequence of str, optional
+    mode : {'classification', 'regression'}, optional
+        Inferred from the model when omitted.
+    labels : sequence of int, optional
+        Classes to explain; by default the predicted class (``top_labels=1``).
+    num_features, num_samples : int, optional
+        lime's defaults per modality when omitted.
+    random_state : int, RandomState or None
+        Seed; the default 0 makes the explanation reproducible.
+    explainer_kwargs : dict, optional
+        Passed to the explainer's constructor (e.g. ``categorical_features``).
+    **explain_kwargs
+        Passed to ``explain_instance``.
+
+    Returns
+    -------
+    Explanation
+    """
+    mode = mode or infer_mode(model)
+    predict_fn = predict_function(model, mode)
+    modality = modality_of(instance)
+    explainer = make_explainer(modality, mode, training_data, class_names, random_state, **(explainer_kwargs or {}))
+    if labels is not None:
+        explain_kwargs.update(labels=tuple(labels), top_labels=None)
+    elif mode == "classification":
+        explain_kwargs.setdefault("top_labels", 1)
+    if num_features is not None:
+        explain_kwargs["num_features"] = num_features
+    if num_samples is not None:
+        explain_kwargs["num_samples"] = num_samples
+    return explainer.explain_instance(instance, predict_fn, **explain_kwargs)
+
+
+__all__ = ["explain", "explain_many", "infer_mode", "make_explainer", "modality_of", "predict_function"]
