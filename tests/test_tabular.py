@@ -153,7 +153,7 @@ def test_constant_column_works(wine):
     for kwargs in ({}, {"discretize_continuous": False}):
         seen = []
 
-        def predict(rows):
+        def predict(rows, seen=seen):
             seen.append(rows)
             return model.predict_proba(rows)
 
