@@ -2,9 +2,7 @@
 // The standalone HTML export: no kernel. Python's export replays precomputed fits through
 // its own model object (lime_widget/export_bootstrap.js, run here as the page runs it);
 // an embedder may instead put `explanation.offline` fits in the payload.
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import bootstrapSource from "../lime_widget/export_bootstrap.js?raw";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeModel, fit, stateFor, tabularExplanation, textExplanation, tick } from "./test_support";
 import type { ExplanationDict, Fit } from "./types";
@@ -79,8 +77,7 @@ describe("HTML export page (export_bootstrap.js)", () => {
   }
 
   async function openPage() {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const src = readFileSync(join(here, "..", "lime_widget", "export_bootstrap.js"), "utf8");
+    const src = bootstrapSource;
     const root = document.createElement("div");
     root.id = "lw-root";
     const state = document.createElement("script");

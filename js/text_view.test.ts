@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeModel, fit, textExplanation, textState, tick, XSS_IMG, XSS_SCRIPT } from "./test_support";
+import type { TextDomain } from "./types";
 import widget from "./widget";
 
 let cleanup: (() => void) | null = null;
@@ -253,7 +254,7 @@ describe("text view", () => {
     const words = q('[data-testid="lw-word"]');
     expect(words.map((w) => w.textContent)).toEqual([XSS_IMG, XSS_SCRIPT]);
     expect(words.map((w) => w.dataset.feature)).toEqual([XSS_IMG, XSS_SCRIPT]);
-    expect(el.querySelector(".lw-text")!.textContent).toBe(exp.domain.text as string);
+    expect(el.querySelector(".lw-text")!.textContent).toBe((exp.domain as TextDomain).text);
     expect(q('[data-testid="lw-bar"]').map((b) => b.dataset.feature)).toEqual([XSS_IMG, XSS_SCRIPT]);
     expect(q(".lw-bar-name").map((b) => b.textContent)).toEqual([XSS_IMG, XSS_SCRIPT]);
     expect(q('[data-testid="lw-class-toggle"]')[0].textContent).toContain(XSS_SCRIPT);
