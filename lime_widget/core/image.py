@@ -85,17 +85,21 @@ class ImagePerturber:
 
     Row ``z`` of the masks keeps superpixel ``j`` when ``z[j]`` is 1 and shows the
     hidden image there otherwise. Whatever the dtype and channels, this is a
-    selection of bytes: each mask bit becomes a byte mask of one pixel's width,
-    gathered by the feature map (one ``np.take`` over ``batch * pixels`` items),
-    then ``hidden ^ ((image ^ hidden) & mask)`` on machine words gives the
-    batch. Nothing is ever allocated per sample.
+    selection of bytes: the pixels, read in memory order, form runs that belong
+    to one superpixel each, so a batch's byte mask is one ``np.repeat`` of each
+    run's mask bit (0 or 255) over the run's bytes, and then
+    ``hidden ^ ((image ^ hidden) & mask)`` on machine words gives the images.
+    Nothing is allocated per sample; work is proportional to the batch's bytes.
     """
 
     def __init__(self, image: np.ndarray, hidden: np.ndarray, feature_map: np.ndarray):
         self.shape = image.shape
         self.dtype = image.dtype
-        self._flat_map = np.ascontiguousarray(feature_map.ravel(), dtype=np.intp)
-        self._pixel_bytes = image.shape[-1] * image.dtype.itemsize
+        flat_map = np.ascontiguousarray(feature_map).ravel()
+        run_starts = np.concatenate(([0], np.flatnonzero(flat_map[1:] != flat_map[:-1]) + 1))
+        self._run_features = flat_map[run_starts].astype(np.intp)
+        run_pixels = np.diff(np.append(run_starts, flat_map.size))
+        self._run_bytes = run_pixels * (image.shape[-1] * image.dtype.itemsize)
         image_bytes = np.ascontiguousarray(image).reshape(-1).view(np.uint8)
         hidden_bytes = np.ascontiguousarray(hidden, dtype=image.dtype).reshape(-1).view(np.uint8)
         # the widest word dividing an image's byte length, so rows can be viewed as words
@@ -106,10 +110,9 @@ class ImagePerturber:
 
     def __call__(self, masks: np.ndarray) -> np.ndarray:
         """Images for a ``(batch, n_features)`` mask block, shape ``(batch, *image.shape)``."""
-        batch, n_features = masks.shape
-        byte_masks = np.where(masks != 0, np.uint8(255), np.uint8(0))
-        pixel_masks = np.repeat(byte_masks, self._pixel_bytes, axis=1).view(np.dtype((np.void, self._pixel_bytes)))
-        out = np.take(pixel_masks, self._flat_map, axis=1).view(np.uint8).reshape(batch, -1).view(self._word)
+        batch = masks.shape[0]
+        run_masks = np.where(masks[:, self._run_features] != 0, np.uint8(255), np.uint8(0))
+        out = np.repeat(run_masks, self._run_bytes, axis=1).view(self._word)
         out &= self._diff
         out ^= self._hidden
         return out.view(np.uint8).view(self.dtype).reshape((batch,) + self.shape)
