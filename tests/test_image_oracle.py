@@ -160,3 +160,17 @@ def test_refit_makes_no_model_calls(image):
         labels=sorted(refitted.local_exp), num_features=3, progress_bar=False)
     for label in refitted.local_exp:
         assert refitted.local_exp[label] == fresh.local_exp[label]
+
+
+def test_custom_kernel_and_verbose_match_lime(image, capsys):
+    def kernel(d, kernel_width):
+        return np.exp(-d / kernel_width)
+
+    theirs = LimeOracle(random_state=6, kernel=kernel, kernel_width=0.4, verbose=True).explain_instance(
+        image, Model(), segmentation_fn=grid, num_samples=60, top_labels=1)
+    lime_out = capsys.readouterr().out
+    ours = LimeImageExplainer(random_state=6, kernel=kernel, kernel_width=0.4, verbose=True).explain_instance(
+        image, Model(), segmentation_fn=grid, num_samples=60, top_labels=1, progress_bar=False)
+    our_out = capsys.readouterr().out
+    assert_same_explanation(ours, theirs)
+    assert [line.split()[0] for line in our_out.splitlines()] == [line.split()[0] for line in lime_out.splitlines()]

@@ -274,6 +274,11 @@ def _validate_positive_int(name: str, value: Any) -> int:
     return int(value)
 
 
+def _call_kernel(kernel: Callable, distances: np.ndarray, kernel_width: float) -> np.ndarray:
+    # lime passes the width by keyword (functools.partial(kernel, kernel_width=...))
+    return kernel(distances, kernel_width=kernel_width)
+
+
 def _progress_callback(progress_bar: ProgressBar, total: int) -> tuple[Optional[ProgressCallback], Callable[[], None]]:
     """A ``progress(fraction)`` callback for ``progress_bar`` and a function closing it."""
     if callable(progress_bar):
@@ -426,7 +431,8 @@ class LimeImageExplainer:
         outputs = check_outputs(outputs, "classification")
 
         distances = sklearn.metrics.pairwise_distances(masks, masks[:1], metric=distance_metric).ravel()
-        neighborhood = Neighborhood(masks, outputs, distances, self.kernel or exponential_kernel, kernel_width)
+        kernel = exponential_kernel if self.kernel is None else partial(_call_kernel, self.kernel)
+        neighborhood = Neighborhood(masks, outputs, distances, kernel, kernel_width)
         explained, top = resolve_labels(outputs, "classification", labels, top_labels)
         settings = {
             # capping changes nothing lime computes: every feature is used either way
