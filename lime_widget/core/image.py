@@ -2,9 +2,10 @@
 
 Reproduces ``lime.lime_image`` (lime 0.2.0.1): the same random draws, the same
 hidden colours, the same batches sent to the classifier and the same surrogate,
-but the perturbed images are built with one vectorised gather per batch instead
-of a per-sample deep copy and a loop over hidden segments. Only one batch of
-images exists at a time, so memory is bounded by ``batch_size``.
+but each batch of perturbed images is built by a few whole-array operations
+(see :class:`ImagePerturber`) instead of a per-sample deep copy and a loop over
+hidden segments. Only one batch of images exists at a time, so memory is bounded
+by ``batch_size``.
 """
 
 from __future__ import annotations
