@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import numpy as np
 
+from .core.many import explain_many
 from .core.pick import explanation_matrix, global_importance, greedy_pick
 from .core.random import random_state_for_call
 
@@ -42,6 +43,11 @@ class SubmodularPick:
         warning.
     num_features : int, default 10
         ``num_features`` of each explanation.
+    n_jobs : int, optional
+        Explain the candidates in parallel with joblib (not in lime); ``None``
+        explains them one after another unless a ``joblib.parallel_config`` says
+        otherwise. With an integer ``random_state`` the result does not depend on
+        it.
     **kwargs
         Passed to ``explain_instance``; ``top_labels`` defaults to 1 (as lime).
 
@@ -75,6 +81,8 @@ class SubmodularPick:
         sample_size: int = 1000,
         num_exps_desired: int = 5,
         num_features: int = 10,
+        *,
+        n_jobs: Optional[int] = None,
         **kwargs: Any,
     ):
         top_labels = kwargs.pop("top_labels", 1)
@@ -106,11 +114,8 @@ class SubmodularPick:
         else:
             raise ValueError(f"method={method!r} is not known; expected 'sample' or 'full'.")
 
-        self.explanations = [
-            explainer.explain_instance(_row(data, int(i)), predict_fn, num_features=num_features,
-                                       top_labels=top_labels, **kwargs)
-            for i in self.sample_indices
-        ]
+        self.explanations = explain_many(explainer, [_row(data, int(i)) for i in self.sample_indices], predict_fn,
+                                         n_jobs=n_jobs, num_features=num_features, top_labels=top_labels, **kwargs)
         if num_exps_desired > len(self.explanations):
             warnings.warn(
                 f"Requested {num_exps_desired} explanations but only {len(self.explanations)} were computed; "

@@ -196,3 +196,17 @@ def test_pick_over_image_explanations():
     assert len(sp.V) == 2 and set(sp.features) <= {f"superpixel {i}" for i in range(4)}
     # the only region the model looks at is the most important feature globally
     assert sp.features[int(np.argmax(sp.importance))] == "superpixel 0"
+
+
+def test_parallel_candidates_give_the_same_pick(wine):
+    from joblib import parallel_config
+
+    X, y, model = wine
+    explainer = LimeTabularExplainer(X.values, random_state=3)
+    kwargs = dict(method="full", num_exps_desired=3, num_features=4, num_samples=200)
+    serial = SubmodularPick(explainer, X.values[:8], model.predict_proba, **kwargs)
+    with parallel_config(backend="threading"):
+        parallel = SubmodularPick(explainer, X.values[:8], model.predict_proba, n_jobs=2, **kwargs)
+    assert parallel.V == serial.V
+    assert [e.as_list(e.top_labels[0]) for e in parallel.explanations] == \
+        [e.as_list(e.top_labels[0]) for e in serial.explanations]
