@@ -18,11 +18,11 @@ import time
 import tracemalloc
 
 import numpy as np
+from lime.lime_image import LimeImageExplainer as LimeExplainer
 from skimage.data import astronaut
 from skimage.segmentation import quickshift
 from skimage.transform import resize
 
-from lime.lime_image import LimeImageExplainer as LimeExplainer
 from lime_widget.lime_image import LimeImageExplainer
 
 SIZE = 224
