@@ -61,13 +61,16 @@ export function isStrong(w: number, maxAbs: number): boolean {
 /** Signed number with a fixed number of decimals ("+0.123", "-0.050", "0.000"). */
 export function formatWeight(w: number, digits = 3): string {
   if (!Number.isFinite(w)) return String(w);
-  const s = Math.abs(w).toFixed(digits);
-  if (Number(s) === 0) return s;
+  if (w === 0) return (0).toFixed(digits);
+  const a = Math.abs(w);
+  // tiny but non-zero weights keep two significant digits instead of showing 0.000
+  const s = a < 0.5 * 10 ** -digits ? a.toExponential(1) : a.toFixed(digits);
   return (w < 0 ? "\u2212" : "+") + s;
 }
 
 /** Plain number for display; "–" for null/undefined/NaN. */
 export function formatNumber(v: number | null | undefined, digits = 3): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return "\u2013";
+  if (v !== 0 && Math.abs(v) < 0.5 * 10 ** -digits) return v.toExponential(1);
   return v.toFixed(digits);
 }

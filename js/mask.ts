@@ -34,7 +34,10 @@ export function selectSegments(
   return out;
 }
 
-/** 1 where a pixel's 4-neighbourhood holds another superpixel, else 0 (size h*w). */
+/**
+ * Thin (one pixel) boundaries, size h*w: 1 where the right or lower neighbour holds
+ * another superpixel, else 0.
+ */
 export function boundaryMap(segments: ArrayLike<number>, height: number, width: number): Uint8Array {
   const out = new Uint8Array(height * width);
   for (let y = 0; y < height; y++) {
@@ -42,17 +45,22 @@ export function boundaryMap(segments: ArrayLike<number>, height: number, width: 
     for (let x = 0; x < width; x++) {
       const i = row + x;
       const s = segments[i];
-      if (
-        (x + 1 < width && segments[i + 1] !== s) ||
-        (x > 0 && segments[i - 1] !== s) ||
-        (y + 1 < height && segments[i + width] !== s) ||
-        (y > 0 && segments[i - width] !== s)
-      ) {
-        out[i] = 1;
-      }
+      if ((x + 1 < width && segments[i + 1] !== s) || (y + 1 < height && segments[i + width] !== s)) out[i] = 1;
     }
   }
   return out;
+}
+
+/** Whether pixel i of superpixel s touches another superpixel (4-neighbourhood). */
+export function isEdge(segments: ArrayLike<number>, height: number, width: number, i: number): boolean {
+  const s = segments[i];
+  const x = i % width;
+  return (
+    (x + 1 < width && segments[i + 1] !== s) ||
+    (x > 0 && segments[i - 1] !== s) ||
+    (i + width < height * width && segments[i + width] !== s) ||
+    (i >= width && segments[i - width] !== s)
+  );
 }
 
 /** Superpixel id under pixel (x, y), or -1 outside the image. */
@@ -78,7 +86,7 @@ export interface OverlayOptions {
   boundaries?: Uint8Array | null;
   /** Draw all boundaries in BOUNDARY_RGB (default true); the focused one is drawn anyway. */
   showBoundaries?: boolean;
-  /** Superpixel whose boundary is drawn in FOCUS_RGB (-1 for none). */
+  /** Superpixel whose own edge pixels are drawn in FOCUS_RGB (-1 for none). */
   focused?: number;
   /** Normalisation of |w| (default: max |w| of the selection). */
   maxAbs?: number;
@@ -143,12 +151,10 @@ export function overlayRgba(
     } else if (hideRest) {
       r = g = b = 0;
     }
-    if (bounds && bounds[i]) {
-      if (s === focused) {
-        r = FOCUS_RGB[0]; g = FOCUS_RGB[1]; b = FOCUS_RGB[2];
-      } else if (showBounds) {
-        r = BOUNDARY_RGB[0]; g = BOUNDARY_RGB[1]; b = BOUNDARY_RGB[2];
-      }
+    if (s === focused && isEdge(segments, height, width, i)) {
+      r = FOCUS_RGB[0]; g = FOCUS_RGB[1]; b = FOCUS_RGB[2];
+    } else if (showBounds && bounds && bounds[i]) {
+      r = BOUNDARY_RGB[0]; g = BOUNDARY_RGB[1]; b = BOUNDARY_RGB[2];
     }
     out[o] = r;
     out[o + 1] = g;

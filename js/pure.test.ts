@@ -1,7 +1,7 @@
 // Pure functions: colour scale, binary decoding, mask maths, fit resolution.
 import { describe, expect, it } from "vitest";
 import {
-  formatWeight, intensity, isStrong, maxAbsWeight, MAX_ALPHA, NEGATIVE_RGB, POSITIVE_RGB, weightCss, weightRgba,
+  formatNumber, formatWeight, intensity, isStrong, maxAbsWeight, MAX_ALPHA, NEGATIVE_RGB, POSITIVE_RGB, weightCss, weightRgba,
 } from "./color";
 import { toggleLabels } from "./controls";
 import { bytesOf, decodeArray, parseDtype } from "./decode";
@@ -36,7 +36,11 @@ describe("colour scale", () => {
     expect(formatWeight(0.12345)).toBe("+0.123");
     expect(formatWeight(-0.05)).toBe("\u22120.050");
     expect(formatWeight(0)).toBe("0.000");
-    expect(formatWeight(-0.0001)).toBe("0.000");
+    expect(formatWeight(-0.0001)).toBe("\u22121.0e-4");
+    expect(formatWeight(0.00123)).toBe("+0.001");
+    expect(formatNumber(-0.00002)).toBe("-2.0e-5");
+    expect(formatNumber(0)).toBe("0.000");
+    expect(formatNumber(null)).toBe("\u2013");
   });
 });
 
@@ -97,7 +101,8 @@ describe("mask maths", () => {
   it("finds boundaries between superpixels", () => {
     // 3x3: left column 0, rest 1
     const seg = [0, 1, 1, 0, 1, 1, 0, 1, 1];
-    expect(Array.from(boundaryMap(seg, 3, 3))).toEqual([1, 1, 0, 1, 1, 0, 1, 1, 0]);
+    expect(Array.from(boundaryMap(seg, 3, 3))).toEqual([1, 0, 0, 1, 0, 0, 1, 0, 0]);
+    expect(Array.from(boundaryMap([0, 0, 1, 1], 2, 2))).toEqual([1, 1, 0, 0]);
     expect(Array.from(boundaryMap([4, 4, 4, 4], 2, 2))).toEqual([0, 0, 0, 0]);
   });
   it("looks superpixels up by pixel", () => {

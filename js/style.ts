@@ -94,14 +94,23 @@ export const CSS = `
 .lw-bars-title { font-weight: 600; margin-bottom: 4px; }
 .lw-legend { display: flex; gap: 10px; font-size: 0.85em; color: var(--lw-muted); margin-bottom: 6px; flex-wrap: wrap; }
 .lw-swatch { display: inline-block; width: 0.9em; height: 0.9em; border-radius: 2px; vertical-align: -0.1em; margin-right: 3px; }
-.lw-bars { display: flex; flex-direction: column; gap: 2px; max-height: 30em; overflow: auto; }
+.lw-bars {
+  display: grid; grid-template-columns: minmax(4em, max-content) minmax(6em, 1fr) max-content; row-gap: 2px;
+  max-height: 30em; overflow: auto;
+}
 .lw-bar {
-  display: grid; grid-template-columns: minmax(4em, 13em) minmax(5em, 1fr) 4.2em; gap: 6px; align-items: center;
+  grid-column: 1 / -1; display: grid; grid-template-columns: subgrid; column-gap: 8px; align-items: center;
   padding: 2px 4px; border-radius: 3px; cursor: pointer; border: 1px solid transparent;
+}
+@supports not (grid-template-columns: subgrid) {
+  .lw-bar { grid-template-columns: minmax(4em, 14em) minmax(6em, 1fr) 4.5em; }
 }
 .lw-bar:hover { background: var(--lw-track); }
 .lw-bar[aria-pressed="true"] { border-color: var(--lw-accent); background: var(--lw-track); }
-.lw-bar-name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-family: var(--lw-code-font); font-size: 0.92em; }
+.lw-bar-name {
+  overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 24em;
+  font-family: var(--lw-code-font); font-size: 0.92em;
+}
 .lw-bar-value { text-align: right; font-variant-numeric: tabular-nums; }
 .lw-track { position: relative; height: 14px; }
 .lw-track::before { content: ""; position: absolute; left: 50%; top: -2px; bottom: -2px; border-left: 1px solid var(--lw-muted); opacity: 0.6; }
