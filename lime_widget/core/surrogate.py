@@ -16,16 +16,10 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 from sklearn.base import clone
 from sklearn.linear_model import lars_path
-from threadpoolctl import ThreadpoolController
 
 FEATURE_SELECTION_METHODS = ("auto", "forward_selection", "highest_weights", "lasso_path", "none")
 
 Kernel = Callable[[np.ndarray, float], np.ndarray]
-
-# The Gram matrices here are small (features x features). Multi-threaded BLAS gains
-# nothing on them and, when the cores are busy, its spinning threads make a 0.2 ms
-# product take tens of milliseconds; one thread is faster and predictable.
-_BLAS = ThreadpoolController()
 
 
 def exponential_kernel(distances: np.ndarray, kernel_width: float) -> np.ndarray:
@@ -90,8 +84,7 @@ class WeightedDesign:
         self.x_mean = sample_weight @ data / self.total_weight
         self._sqrt_w = np.sqrt(sample_weight)
         self._centred = (data - self.x_mean) * self._sqrt_w[:, None]
-        with _BLAS.limit(limits=1, user_api="blas"):
-            self.gram = self._centred.T @ self._centred
+        self.gram = self._centred.T @ self._centred
 
     def target(self, y: np.ndarray) -> "WeightedTarget":
         return WeightedTarget(self, y)
