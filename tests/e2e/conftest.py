@@ -1,0 +1,150 @@
+"""Browser end-to-end fixtures: JupyterLab 4 started by the tests, Debian's chromium via Playwright.
+
+Without chromium the e2e tests skip, except under ``CI=true`` where a missing browser
+is a failure. Never run ``playwright install``: the browser is /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .notebooks import write_notebooks
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+TOKEN = "lw-e2e-token"
+ROOT = Path(__file__).resolve().parents[2]
+# not test-results/: pytest-playwright empties that folder at the start of every session
+ARTIFACTS = ROOT / "build" / "e2e"
+SCREENSHOTS = Path(os.environ.get("LW_SCREENSHOT_DIR", ARTIFACTS / "screenshots"))
+METRICS: dict[str, object] = {}
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def _need_chromium():
+    if Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK):
+        return
+    message = f"chromium not found at {CHROMIUM} (apt-get install chromium)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message}; CI=true, so the browser tests must run")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):  # pytest-playwright hook
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--allow-file-access-from-files"]}
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    """A JupyterLab server on a free port, serving notebooks written for the tests.
+
+    Kernels inherit the server's environment, which tells the notebooks where to log
+    trait changes (``LW_E2E_LOG``), where to write exports and which file makes their
+    model fail.
+    """
+    if not Path(CHROMIUM).is_file():
+        pytest.skip("no chromium")  # _need_chromium reports it (and fails under CI)
+    root = tmp_path_factory.mktemp("lab")
+    nbdir, home, exports, flags = root / "nb", root / "jhome", root / "exports", root / "flags"
+    for d in (nbdir, exports, flags):
+        d.mkdir()
+    write_notebooks(nbdir)
+    (home / "config" / "labconfig").mkdir(parents=True)
+    # no "get Jupyter news?" toast over the page
+    (home / "config" / "labconfig" / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = root / "traits.log"
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+           "JUPYTER_DATA_DIR": str(home / "data"), "LW_E2E_LOG": str(log), "LW_E2E_EXPORTS": str(exports),
+           "LW_E2E_FLAGS": str(flags), "PYTHONPATH": str(ROOT)}
+    # the kernel must run this interpreter (where lime_widget is installed)
+    kernels = home / "data" / "kernels" / "python3"
+    kernels.mkdir(parents=True)
+    (kernels / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (ipykernel)", "language": "python"}))
+    server_log = root / "server.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
+         f"--port={port}", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={nbdir}",
+         f"--LabApp.user_settings_dir={home / 'settings'}", f"--LabApp.workspaces_dir={home / 'ws'}",
+         "--LabApp.extension_manager=readonly", "--expose-app-in-browser"],
+        env=env, stdout=open(server_log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                pytest.fail("JupyterLab did not start:\n" + server_log.read_text(errors="replace"))
+            time.sleep(0.2)
+    yield {"base": base, "log": log, "exports": exports, "flags": flags, "root": root}
+    try:  # a clean shutdown also stops the kernels it started
+        urllib.request.urlopen(urllib.request.Request(
+            f"{base}/api/shutdown", method="POST", headers={"Authorization": f"token {TOKEN}"}), timeout=5)
+        proc.wait(20)
+    except Exception:
+        os.killpg(proc.pid, 9)
+        proc.wait()
+
+
+def log_entries(path: Path, notebook: str) -> list[dict]:
+    if not path.exists():
+        return []
+    entries = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return [e for e in entries if e.get("nb") == notebook]
+
+
+def wait_for(predicate, timeout: float = 30.0) -> bool:
+    end = time.time() + timeout
+    while time.time() < end:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+def save_screenshot(locator, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    locator.screenshot(path=str(path))
+    return path
+
+
+def record_metric(name: str, value: object) -> None:
+    METRICS[name] = value
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "e2e_metrics.json").write_text(json.dumps(METRICS, indent=2))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if METRICS:
+        terminalreporter.section("lime-widget e2e measurements")
+        for name, value in METRICS.items():
+            terminalreporter.write_line(f"{name}: {value}")
+

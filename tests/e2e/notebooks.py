@@ -1,0 +1,113 @@
+"""The notebooks the browser tests run: one per modality, each showing one widget.
+
+Each notebook's first cell builds a model whose ``predict_fn`` fails while the file
+``$LW_E2E_FLAGS/<name>.fail`` exists, explains one instance, logs the widget's
+control traits to ``$LW_E2E_LOG`` (so the test reads what Python received), writes
+the standalone export to ``$LW_E2E_EXPORTS/<name>.html`` and shows the widget.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+# A document that would run code if any of it reached innerHTML.
+HOSTILE_TEXT = ("I pray at church <img src=x onerror=alert(1)> but reason and science matter "
+                "<script>alert(2)</script> to me, and god knows the bible.")
+
+PRELUDE = '''
+import json, os
+from pathlib import Path
+
+NAME = {name!r}
+FAIL_FLAG = Path(os.environ["LW_E2E_FLAGS"]) / f"{{NAME}}.fail"
+
+def log(change):
+    with open(os.environ["LW_E2E_LOG"], "a") as fh:
+        fh.write(json.dumps({{"nb": NAME, "name": change["name"], "new": change["new"]}}) + "\\n")
+
+def guarded(predict):
+    def predict_fn(rows):
+        if FAIL_FLAG.exists():
+            raise RuntimeError("E2E: the model service is unreachable")
+        return predict(rows)
+    return predict_fn
+'''
+
+SHOW = '''
+w = exp.widget()
+w.observe(log, names=["num_features", "label", "focused_feature", "status", "num_samples"])
+exp.save_to_file(os.path.join(os.environ["LW_E2E_EXPORTS"], NAME + ".html"))
+w
+'''
+
+TABULAR = '''
+from sklearn.datasets import load_wine
+from sklearn.ensemble import RandomForestClassifier
+from lime_widget.lime_tabular import LimeTabularExplainer
+
+wine = load_wine()
+model = RandomForestClassifier(n_estimators=50, random_state=0).fit(wine.data, wine.target)
+explainer = LimeTabularExplainer(wine.data, feature_names=wine.feature_names,
+                                 class_names=list(wine.target_names), random_state=0)
+exp = explainer.explain_instance(wine.data[60], guarded(model.predict_proba), num_features=5,
+                                 top_labels=3, num_samples=5000)
+'''
+
+TEXT = f'''
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from lime_widget.lime_text import LimeTextExplainer
+
+docs = ["god is great and the church is good", "the church and the bible", "pray to god every day",
+        "atheism rejects god", "no god exists, only science", "science and reason, not faith",
+        "bible study at church", "evidence and reason matter", "faith in god", "reason over dogma"]
+y = [1, 1, 1, 0, 0, 0, 1, 0, 1, 0]
+pipeline = make_pipeline(TfidfVectorizer(), LogisticRegression(C=10.0)).fit(docs, y)
+explainer = LimeTextExplainer(class_names=["atheism", "christian"], random_state=0)
+exp = explainer.explain_instance({HOSTILE_TEXT!r}, guarded(pipeline.predict_proba), labels=(0, 1),
+                                 num_features=6, num_samples=5000)
+'''
+
+IMAGE = '''
+import numpy as np
+from skimage import data, transform
+from skimage.segmentation import slic
+from lime_widget.lime_image import LimeImageExplainer
+
+picture = (transform.resize(data.astronaut(), (128, 128), anti_aliasing=True) * 255).astype(np.uint8)
+
+def colour_model(images):
+    """Three 'classes' (red, green, blue), sharpened shares of the image's light."""
+    totals = np.asarray(images, dtype=float).reshape(len(images), -1, 3).sum(axis=1) + 1e-9
+    logits = 25.0 * totals / totals.sum(axis=1, keepdims=True)
+    odds = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return odds / odds.sum(axis=1, keepdims=True)
+
+explainer = LimeImageExplainer(random_state=0)
+exp = explainer.explain_instance(picture, guarded(colour_model), top_labels=3, num_samples=500, hide_color=0,
+                                 num_features=8,
+                                 segmentation_fn=lambda im: slic(im, n_segments=40, start_label=0),
+                                 progress_bar=False)
+'''
+
+PROBE = "print('LW_STATE=' + json.dumps({'num_features': w.num_features, 'label': w.label, " \
+        "'focused_feature': w.focused_feature, 'status': w.status}))"
+
+SOURCES = {"tabular": TABULAR, "text": TEXT, "image": IMAGE}
+
+
+def notebook_for(name: str) -> nbformat.NotebookNode:
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    source = PRELUDE.format(name=name).strip() + "\n" + SOURCES[name].strip() + "\n" + SHOW.strip()
+    nb.cells = [new_code_cell(source), new_code_cell(PROBE)]
+    return nb
+
+
+def write_notebooks(folder: Path) -> None:
+    for name in SOURCES:
+        nbformat.write(notebook_for(name), folder / f"{name}.ipynb")
