@@ -44,7 +44,7 @@ describe("image view", () => {
     expect(canvas.height).toBe(4);
     expect(canvas.dataset.selected).toBe("2,3"); // positive weights, largest first
     const last = drawn.at(-1)!;
-    expect(px(last, 0, 0)).toEqual([100, 110, 120, 255]); // superpixel 0: negative, untouched
+    expect(px(last, 0, 0)).toEqual([60, 66, 72, 255]); // superpixel 0: negative, dimmed (not selected)
     expect(px(last, 0, 3)[0]).toBeGreaterThan(150); // superpixel 2: orange
     expect(px(last, 1, 1)).toEqual([...BOUNDARY_RGB, 255]);
     expect(q('[data-testid="lw-status"]')[0].textContent).toBe("idle"); // 100000 features capped at 4

@@ -95,7 +95,16 @@ export interface OverlayOptions {
   maxAlpha?: number;
   /** Multiply pixel values by this (255 for float images in [0, 1]). */
   scale?: number;
+  /** Brightness of unselected superpixels while some are selected (1 = unchanged). */
+  dimRest?: number;
+  /** Brightness of everything but the focused superpixel while one is focused. */
+  spotlight?: number;
 }
+
+/** Default brightness of unselected superpixels (they recede, the selection stands out). */
+export const DIM_REST = 0.6;
+/** Default brightness outside the focused superpixel. */
+export const SPOTLIGHT = 0.45;
 
 /**
  * RGBA pixels (h*w*4) of the image with the selected superpixels tinted (orange for
@@ -130,6 +139,8 @@ export function overlayRgba(
   }
   const hideRest = !!opts.hideRest;
   const showBounds = opts.showBoundaries ?? true;
+  const dim = selected.size > 0 ? (opts.dimRest ?? DIM_REST) : 1;
+  const spot = focused >= 0 ? (opts.spotlight ?? SPOTLIGHT) : 1;
   for (let i = 0; i < n; i++) {
     const s = segments[i];
     const o = i * 4;
@@ -150,6 +161,15 @@ export function overlayRgba(
       b = b * (1 - a) + t[2] * a;
     } else if (hideRest) {
       r = g = b = 0;
+    } else if (dim !== 1) {
+      r *= dim;
+      g *= dim;
+      b *= dim;
+    }
+    if (spot !== 1 && s !== focused) {
+      r *= spot;
+      g *= spot;
+      b *= spot;
     }
     if (s === focused && isEdge(segments, height, width, i)) {
       r = FOCUS_RGB[0]; g = FOCUS_RGB[1]; b = FOCUS_RGB[2];

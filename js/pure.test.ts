@@ -116,7 +116,7 @@ describe("mask maths", () => {
     const pixels = [100, 100, 100, 100, 100, 100]; // 1x2 RGB
     const seg = [0, 1];
     const sel = new Map([[0, 1]]);
-    const plain = overlayRgba(pixels, 3, seg, 1, 2, sel, { minAlpha: 0.5, maxAlpha: 0.5 });
+    const plain = overlayRgba(pixels, 3, seg, 1, 2, sel, { minAlpha: 0.5, maxAlpha: 0.5, dimRest: 1 });
     const a = 0.5;
     const blend = Uint8ClampedArray.from([...POSITIVE_RGB.map((c) => 100 * (1 - a) + c * a), 255]);
     expect(Array.from(plain.slice(0, 4))).toEqual(Array.from(blend));
@@ -129,9 +129,20 @@ describe("mask maths", () => {
     const withB = overlayRgba(pixels, 3, seg, 1, 2, new Map(), { boundaries: bounds, focused: 1 });
     expect(Array.from(withB.slice(0, 3))).toEqual([...BOUNDARY_RGB]);
     expect(Array.from(withB.slice(4, 7))).toEqual([...FOCUS_RGB]);
-    const noB = overlayRgba(pixels, 3, seg, 1, 2, new Map(), { boundaries: bounds, showBoundaries: false, focused: 1 });
+    const noB = overlayRgba(pixels, 3, seg, 1, 2, new Map(), { boundaries: bounds, showBoundaries: false, focused: 1, spotlight: 1 });
     expect(Array.from(noB.slice(0, 3))).toEqual([100, 100, 100]);
     expect(Array.from(noB.slice(4, 7))).toEqual([...FOCUS_RGB]);
+  });
+  it("dims unselected superpixels, and all but the focused one", () => {
+    const pixels = [100, 100, 100, 100, 100, 100];
+    const seg = [0, 1];
+    const out = overlayRgba(pixels, 3, seg, 1, 2, new Map([[0, 1]]), { dimRest: 0.5 });
+    expect(Array.from(out.slice(4))).toEqual([50, 50, 50, 255]);
+    const none = overlayRgba(pixels, 3, seg, 1, 2, new Map(), { dimRest: 0.5 });
+    expect(Array.from(none)).toEqual([100, 100, 100, 255, 100, 100, 100, 255]); // nothing selected: no dimming
+    const spot = overlayRgba(pixels, 3, seg, 1, 2, new Map(), { focused: 0, spotlight: 0.3 });
+    expect(Array.from(spot.slice(4))).toEqual([30, 30, 30, 255]);
+    expect(Array.from(spot.slice(0, 3))).toEqual([...FOCUS_RGB]); // its edge
   });
   it("scales intensity by |w| and handles grey and float images", () => {
     const seg = [0, 1];

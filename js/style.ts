@@ -126,6 +126,7 @@ export const CSS = `
 .lw-mark { display: inline-block; width: 0.7em; height: 0.7em; border-radius: 50%; margin-right: 6px; }
 .lw-canvas-wrap { display: inline-block; max-width: 100%; }
 .lw-canvas { display: block; max-width: 100%; height: auto; image-rendering: pixelated; cursor: crosshair; border: 1px solid var(--lw-border); }
+.lw-image-controls .lw-range { width: 7em; }
 .lw-image-controls { display: flex; flex-wrap: wrap; gap: 6px 14px; align-items: center; margin: 6px 0; }
 .lw-seg { display: inline-flex; border: 1px solid var(--lw-border); border-radius: 3px; overflow: hidden; }
 .lw-seg button { border: 0; border-radius: 0; padding: 2px 8px; cursor: pointer; }

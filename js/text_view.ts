@@ -108,7 +108,8 @@ export class TextView implements View {
     this.ctx = ctx;
     const domain = ctx.exp.domain as TextDomain;
     const pieces = domain.pieces ?? [];
-    const key = `${pieces.length}\u0000${domain.text ?? ""}`;
+    // same document and same feature ids per piece: keep the spans, recolour them in place
+    const key = `${domain.text ?? ""}\u0000${pieces.map((p) => p[1]).join(",")}`;
     if (key !== this.key) {
       this.key = key;
       this.build(domain);
