@@ -52,8 +52,9 @@ wine = load_wine()
 model = RandomForestClassifier(n_estimators=50, random_state=0).fit(wine.data, wine.target)
 explainer = LimeTabularExplainer(wine.data, feature_names=wine.feature_names,
                                  class_names=list(wine.target_names), random_state=0)
+# only the top class is explained: choosing another class in the view fits it on the cached sample
 exp = explainer.explain_instance(wine.data[60], guarded(model.predict_proba), num_features=5,
-                                 top_labels=3, num_samples=5000)
+                                 top_labels=1, num_samples=5000)
 '''
 
 TEXT = f'''
