@@ -132,7 +132,7 @@ def encode_targets(y: Any, n_rows: int, mode: str, classes: Optional[Sequence[An
             continue
         out[i] = lookup[key]
     if missing:
-        shown = ", ".join(repr(v) for v in list(dict.fromkeys(missing))[:5])
+        shown = ", ".join(repr(_key(v)) for v in list(dict.fromkeys(missing))[:5])
         raise ValueError(f"{len(missing)} labels in y are not among {source}: {shown}.")
     return out
 

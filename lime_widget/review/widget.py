@@ -8,7 +8,6 @@ explanation view's controls from ExplanationWidget's own logic (:mod:`.bridge`).
 
 from __future__ import annotations
 
-import math
 import threading
 from pathlib import Path
 from typing import Any, Optional, Sequence, Union
@@ -18,14 +17,17 @@ import numpy as np
 import pandas as pd
 import traitlets
 
-from ..convenience import infer_mode, make_explainer, predict_function
+from ..convenience import infer_mode, predict_function
 from ..widget.bundle import STATIC, BundleMissingError, missing_bundle_message
+from . import payload
 from .annotations import BUILTIN_TAGS, Annotations, read_annotations, warn_unmatched
-from .bridge import CARRIED, CONTROLS, Bridge, RowView
+from .bridge import CARRIED, Bridge, RowView
 from .data import ReviewData
+from .explaining import RowExplainer, default_explainer
 from .jobs import RowJobs
 from .outcomes import Outcomes, build_outcomes, encode_targets, predict_all
-from .queue import ORDER_LABELS, ORDERS, SCOPES, build_queue, check_cell, check_order, confusion
+from .queue import SCOPES, build_queue, check_cell, check_order
+from .queue import confusion as confusion_counts
 
 REVIEW_JS = STATIC / "review.js"
 _MISSING_ESM = """
@@ -37,8 +39,6 @@ export default { render({ el }) {
 """
 #: Images are predicted in batches of this many (bounded memory); tables and texts in one call.
 IMAGE_BATCH = 32
-#: Re-sampling reports progress this many times per row (tabular, text).
-PROGRESS_STEPS = 10
 
 
 class ErrorReview(anywidget.AnyWidget):
@@ -172,9 +172,11 @@ class ErrorReview(anywidget.AnyWidget):
         outputs, failures = predict_all(self._predict_fn, self._data, mode,
                                         IMAGE_BATCH if self._data.modality == "image" else None)
         self._outcomes: Outcomes = build_outcomes(outputs, failures, true, mode, class_names)
-        self._explainer = explainer if explainer is not None else self._make_explainer(
-            X, training_data, class_names, mode, feature_names, random_state, explainer_kwargs or {})
-        self._explain_kwargs = self._row_kwargs(num_features, num_samples, explain_kwargs or {})
+        if explainer is None:
+            explainer = default_explainer(self._data, X, mode, training_data, class_names, feature_names,
+                                          random_state, explainer_kwargs)
+        self._explain = RowExplainer(explainer, self._predict_fn, self._data, self._outcomes, num_features,
+                                     num_samples, explain_kwargs)
 
         self._lock = threading.RLock()
         self._prefetch = bool(prefetch)
@@ -184,11 +186,11 @@ class ErrorReview(anywidget.AnyWidget):
         self._views: dict[int, RowView] = {}
         self._bridge: Optional[Bridge] = None
         self._carry: dict[str, Any] = {}
-        self._jobs = RowJobs(self._explain_row, self._on_row_progress, self._on_row_done)
+        self._jobs = RowJobs(self._explain, self._on_row_progress, self._on_row_done)
 
-        counts = confusion(self._outcomes)
+        counts = confusion_counts(self._outcomes)
         super().__init__(
-            summary=self._summary(list(tags)),
+            summary=payload.summary(self._data, self._outcomes, list(tags)),
             confusion={} if counts is None else {"labels": self._outcomes.class_names, "counts": counts.tolist()},
             order=order,
             scope=scope,
@@ -273,7 +275,7 @@ class ErrorReview(anywidget.AnyWidget):
     @property
     def annotations(self) -> pd.DataFrame:
         """Annotated rows: ``row_id, true, predicted, confidence, tag, note``."""
-        return self._annotations.frame(self._describe)
+        return self._annotations.frame(lambda index: payload.describe(self._data, self._outcomes, index))
 
     def save_annotations(self, path: Union[str, Path, Any]) -> None:
         """Write :attr:`annotations` as CSV (a path or a file object)."""
@@ -358,9 +360,9 @@ class ErrorReview(anywidget.AnyWidget):
                 raise ValueError(f"scope={change['new']!r} is not known; expected one of {SCOPES}.")
             elif change["name"] == "cell" and change["new"]:
                 check_cell(self._outcomes, change["new"])
-        except ValueError as exc:  # shown in the widget (anywidget would swallow it), then undone
-            self.notice = str(exc)
+        except ValueError as exc:  # undone, then shown in the widget (anywidget would swallow it)
             setattr(self, change["name"], change["old"])
+            self.notice = str(exc)
             return
         self.notice = ""
         self._rebuild(keep_row=change["name"] != "cell")
@@ -421,12 +423,12 @@ class ErrorReview(anywidget.AnyWidget):
                 return
             index = int(self._queue[position])
             if index == self._index and self.row_status != "empty":
-                self.row = self._row_payload(index)
+                self.row = payload.row(self._data, self._outcomes, self._annotations, index)
                 return
             self._detach()
             self._index = index
             with self.hold_sync():
-                self.row = self._row_payload(index)
+                self.row = payload.row(self._data, self._outcomes, self._annotations, index)
                 self.row_image = self._data.pixels(index)
                 self.row_error = ""
                 self._show_row(index)
@@ -491,46 +493,10 @@ class ErrorReview(anywidget.AnyWidget):
                 with self.hold_sync():
                     self._show_row(index)
 
-    def _explain_row(self, index: int, progress: Any) -> Any:
-        """One row's explanation (worker thread): the predicted and the true class are explained."""
-        kwargs = dict(self._explain_kwargs)
-        outcomes = self._outcomes
-        if outcomes.mode == "classification":
-            kwargs.setdefault("labels", tuple(sorted({int(outcomes.pred[index]), int(outcomes.true[index])})))
-            kwargs.setdefault("top_labels", None)
-        if self._data.modality == "image":
-            kwargs["progress_bar"] = progress
-        else:
-            kwargs["progress"] = progress
-        return self._explainer.explain_instance(self._data.instance(index), self._predict_fn, **kwargs)
-
-    def _row_kwargs(self, num_features: Optional[int], num_samples: Optional[int], extra: dict) -> dict:
-        kwargs = dict(extra)
-        if num_features is not None:
-            kwargs["num_features"] = int(num_features)
-        if num_samples is not None:
-            kwargs["num_samples"] = int(num_samples)
-        if self._data.modality != "image" and "batch_size" not in kwargs:
-            # a few batches per row, so the progress bar moves while the model runs
-            samples = kwargs.get("num_samples", 5000)
-            kwargs["batch_size"] = max(1, math.ceil(samples / PROGRESS_STEPS))
-        return kwargs
-
-    def _make_explainer(self, X: Any, training_data: Any, class_names: Optional[Sequence[str]], mode: str,
-                        feature_names: Optional[Sequence[str]], random_state: Any, kwargs: dict) -> Any:
-        modality = self._data.modality
-        kwargs = dict(kwargs)
-        if modality == "tabular":
-            if training_data is None:
-                training_data = X
-            if feature_names is not None and not isinstance(training_data, pd.DataFrame):
-                kwargs.setdefault("feature_names", list(feature_names))
-        return make_explainer(modality, mode, training_data, class_names, random_state, **kwargs)
-
     def _annotations_changed(self, index: Optional[int]) -> None:
         self.annotated = len(self._annotations)
         if index is not None and index == self._index:
-            self.row = self._row_payload(index)
+            self.row = payload.row(self._data, self._outcomes, self._annotations, index)
 
     def _class_index(self, value: Any) -> int:
         names = self._outcomes.class_names
@@ -539,62 +505,6 @@ class ErrorReview(anywidget.AnyWidget):
         if isinstance(value, (int, np.integer)) and 0 <= int(value) < len(names):
             return int(value)
         raise ValueError(f"{value!r} is not a class of this model; classes are {names}.")
-
-    # -- payloads -------------------------------------------------------------------------
-    def _summary(self, tags: list) -> dict:
-        o = self._outcomes
-        return {
-            "modality": self._data.modality,
-            "mode": o.mode,
-            "class_names": o.class_names,
-            "n_rows": len(o),
-            "n_errors": int((o.wrong & ~o.failed).sum()),
-            "n_failed": len(o.errors),
-            "tags": [str(t) for t in tags],
-            "orders": [[name, ORDER_LABELS[name]] for name in ORDERS],
-        }
-
-    def _describe(self, index: int) -> dict:
-        o = self._outcomes
-        return {"row_id": self._data.ids[index], "true": o.true_name(index), "predicted": o.pred_name(index),
-                "confidence": float(o.confidence[index])}
-
-    def _row_payload(self, index: int) -> dict:
-        o = self._outcomes
-        tag, note = self._annotations.get(index)
-        failed = index in o.errors
-        payload = {
-            "index": index,
-            "id": str(self._data.ids[index]),
-            "true": _jsonable(o.true_name(index)),
-            "pred": _jsonable(o.pred_name(index)),
-            "failed": failed,
-            "loss": _jsonable(o.loss[index]),
-            "tag": tag,
-            "note": note,
-            "instance": self._data.display(index),
-        }
-        if o.mode == "classification":
-            payload.update(
-                true_label=int(o.true[index]),
-                pred_label=None if failed else int(o.pred[index]),
-                proba=None if failed else [float(p) for p in o.proba[index]],
-                confidence=_jsonable(o.confidence[index]),
-                correct=None if failed else bool(o.pred[index] == o.true[index]),
-            )
-        else:
-            payload.update(residual=None if failed else float(o.true[index] - o.pred[index]))
-        return payload
-
-
-def _jsonable(value: Any) -> Any:
-    """JSON has no NaN: missing numbers travel as null."""
-    if isinstance(value, (float, np.floating)):
-        return None if not np.isfinite(value) else float(value)
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
 
 def _message(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
