@@ -10,10 +10,10 @@ import type { Instance } from "./types";
 const MAX_CSS_WIDTH = 320;
 
 /** RGBA bytes for ImageData from RGB (or grey / RGBA) uint8 pixels. */
-export function rgbaFromPixels(values: ArrayLike<number>, height: number, width: number, channels: number): Uint8ClampedArray<ArrayBuffer> {
+export function rgbaFromPixels(values: ArrayLike<number>, height: number, width: number, channels: number): Uint8ClampedArray {
   const n = height * width;
   if (values.length !== n * channels) throw new Error(`expected ${n * channels} pixel values, got ${values.length}`);
-  const out = new Uint8ClampedArray(new ArrayBuffer(n * 4));
+  const out = new Uint8ClampedArray(n * 4);
   for (let i = 0; i < n; i++) {
     const src = i * channels;
     const r = values[src];
@@ -55,9 +55,13 @@ function renderImage(height: number, width: number, pixels: unknown): HTMLElemen
     const img = decodeArray(pixels);
     const channels = img.shape.length === 3 ? img.shape[2] : 1;
     const rgba = rgbaFromPixels(img.values, img.shape[0], img.shape[1], channels);
-    const ctx = canvas.getContext?.("2d");
+    const ctx = canvas.getContext("2d");
     // jsdom has no 2-D canvas; the pixel maths above is what the tests check
-    if (ctx) ctx.putImageData(new ImageData(rgba, img.shape[1], img.shape[0]), 0, 0);
+    if (ctx) {
+      const image = ctx.createImageData(img.shape[1], img.shape[0]);
+      image.data.set(rgba);
+      ctx.putImageData(image, 0, 0);
+    }
   } catch (err) {
     return h("div", { class: "lw-note" }, `Cannot show the image: ${(err as Error).message}`);
   }

@@ -86,7 +86,10 @@ export class Nav {
   stepTo(key: "prev" | "next"): void {
     const { position, length } = this.state;
     const p = step(position, length, key);
-    if (p !== position) this.actions.go(p);
+    if (p === position) return;
+    // keys pressed faster than the re-render still step one row each
+    this.state = { ...this.state, position: p };
+    this.actions.go(p);
   }
 
   update(s: NavState): void {

@@ -24,10 +24,15 @@ function prob(row: ReviewRow, label: number | null | undefined): string {
   return p === undefined || p === null ? "" : ` (p = ${formatNumber(p, 2)})`;
 }
 
+/** A target or prediction as typed by a person: 6 significant digits, no padding ("10", "7.5"). */
+export function plainNumber(v: number | null | undefined): string {
+  return typeof v === "number" && Number.isFinite(v) ? String(+v.toPrecision(6)) : "\u2014";
+}
+
 /** One-line verdict: "misclassified", "correct", "model failed", or the residual. */
 export function verdict(row: ReviewRow): string {
   if (row.failed) return "model failed";
-  if (row.residual !== undefined) return row.residual === null ? "" : `residual ${formatNumber(row.residual)}`;
+  if (row.residual !== undefined) return row.residual === null ? "" : `residual ${plainNumber(row.residual)}`;
   return row.correct ? "correct" : "misclassified";
 }
 
@@ -100,8 +105,8 @@ export class RowCard {
       setText(this.truth, `${row.true}${prob(row, row.true_label)}`);
       setText(this.predicted, row.failed ? "\u2014" : `${row.pred}${prob(row, row.pred_label)}`);
     } else {
-      setText(this.truth, formatNumber(Number(row.true)));
-      setText(this.predicted, row.pred === null ? "\u2014" : formatNumber(Number(row.pred)));
+      setText(this.truth, plainNumber(Number(row.true)));
+      setText(this.predicted, row.pred === null ? "\u2014" : plainNumber(Number(row.pred)));
     }
 
     const ready = s.rowStatus === "ready";
