@@ -123,6 +123,8 @@ export function render({ model, el }: RenderProps): () => void {
     explanationHost.hidden = rowStatus !== "ready";
     setAttr(root, "data-row-status", rowStatus);
     setAttr(root, "data-row-id", row ? row.id : null);
+    // "the row at this position is on screen": the counter moves at once, the row when Python answers
+    setAttr(root, "data-row-position", row && typeof row.position === "number" ? String(row.position) : null);
     // a control that just became disabled (Next on the last row) must not strand the focus
     const active = document.activeElement as HTMLButtonElement | null;
     if (active && root.contains(active) && active.disabled) root.focus();

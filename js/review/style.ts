@@ -21,11 +21,11 @@ export const REVIEW_CSS = `
 .lw-confusion th { font-weight: 600; padding: 2px 6px; text-align: center; max-width: 9em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .lw-confusion th[scope="row"] { text-align: right; }
 .lw-confusion td { padding: 1px; }
-.lw-confusion-cell {
+.lw-root .lw-confusion-cell {
   min-width: 3.2em; padding: 3px 6px; cursor: pointer; text-align: center;
-  background: color-mix(in srgb, var(--lw-neg) calc(var(--lw-shade, 0) * 55%), var(--lw-panel));
+  background: color-mix(in srgb, var(--lw-neg) calc(var(--lw-shade, 0) * 35%), var(--lw-panel));
 }
-.lw-confusion-cell:not(.lw-diag) {
+.lw-root .lw-confusion-cell:not(.lw-diag) {
   background: color-mix(in srgb, var(--lw-pos) calc(var(--lw-shade, 0) * 60%), var(--lw-panel));
 }
 .lw-confusion-cell[aria-pressed="true"] { outline: 2px solid var(--lw-accent); outline-offset: -2px; font-weight: 700; }

@@ -24,6 +24,8 @@ export type Instance = TabularInstance | TextInstance | ImageInstance;
 export interface ReviewRow {
   index: number;
   id: string;
+  /** Position in the queue when Python sent the row. */
+  position?: number;
   /** Class name (classification) or target value (regression). */
   true: string | number;
   pred: string | number | null;

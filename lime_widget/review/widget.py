@@ -423,12 +423,12 @@ class ErrorReview(anywidget.AnyWidget):
                 return
             index = int(self._queue[position])
             if index == self._index and self.row_status != "empty":
-                self.row = payload.row(self._data, self._outcomes, self._annotations, index)
+                self.row = self._row_payload(index)
                 return
             self._detach()
             self._index = index
             with self.hold_sync():
-                self.row = payload.row(self._data, self._outcomes, self._annotations, index)
+                self.row = self._row_payload(index)
                 self.row_image = self._data.pixels(index)
                 self.row_error = ""
                 self._show_row(index)
@@ -496,7 +496,11 @@ class ErrorReview(anywidget.AnyWidget):
     def _annotations_changed(self, index: Optional[int]) -> None:
         self.annotated = len(self._annotations)
         if index is not None and index == self._index:
-            self.row = payload.row(self._data, self._outcomes, self._annotations, index)
+            self.row = self._row_payload(index)
+
+    def _row_payload(self, index: int) -> dict:
+        # the position travels with the row, so the front end knows when Python has caught up
+        return {**payload.row(self._data, self._outcomes, self._annotations, index), "position": self.position}
 
     def _class_index(self, value: Any) -> int:
         names = self._outcomes.class_names
