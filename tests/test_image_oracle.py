@@ -1,5 +1,7 @@
 """Image explainer against lime 0.2.0.1 (the oracle), with a fixed segmentation_fn."""
 
+import warnings
+
 import numpy as np
 import pytest
 from lime.lime_base import LimeBase
@@ -174,3 +176,25 @@ def test_custom_kernel_and_verbose_match_lime(image, capsys):
     our_out = capsys.readouterr().out
     assert_same_explanation(ours, theirs)
     assert [line.split()[0] for line in our_out.splitlines()] == [line.split()[0] for line in lime_out.splitlines()]
+
+
+def test_default_segmentation_equals_lime_first_call():
+    """lime's quickshift ignores the drawn seed on current scikit-image; so do we."""
+    import skimage.data
+
+    image = skimage.data.chelsea()[::4, ::4].astype(float)
+
+    def classifier(batch):
+        brightness = batch.mean(axis=(1, 2, 3)) / 255
+        return np.stack([brightness, 1 - brightness], axis=1)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = LimeOracle(random_state=0).explain_instance(
+            image, classifier, top_labels=1, num_samples=60)
+    ours = LimeImageExplainer(random_state=0).explain_instance(
+        image, classifier, top_labels=1, num_samples=60, progress_bar=False)
+    np.testing.assert_array_equal(ours.segments, theirs.segments)
+    label = theirs.top_labels[0]
+    np.testing.assert_allclose([w for _, w in ours.local_exp[label]], [w for _, w in theirs.local_exp[label]],
+                               atol=1e-8, rtol=0)

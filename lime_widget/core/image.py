@@ -287,7 +287,7 @@ def _progress_callback(progress_bar: ProgressBar, total: int) -> tuple[Optional[
     if not progress_bar:
         return None, lambda: None
     try:
-        from tqdm import tqdm
+        from tqdm.auto import tqdm  # a notebook bar in notebooks, text elsewhere
     except ImportError:  # a text bar is a nicety, not a requirement
         return None, lambda: None
     bar = tqdm(total=total, unit="img")
@@ -318,6 +318,9 @@ class LimeImageExplainer:
         call, drawing in lime's order, so the first call equals lime's
         ``LimeImageExplainer(random_state=seed)``'s first call); ``None`` uses
         numpy's global generator.
+    class_names : sequence of str, optional
+        Names of the classifier's outputs, shown by ``as_pyplot_figure`` and the
+        widget (an addition to lime's signature; lime names classes by index).
     """
 
     explanation_class: type = ImageExplanation
@@ -329,12 +332,14 @@ class LimeImageExplainer:
         verbose: bool = False,
         feature_selection: str = "auto",
         random_state: RandomStateLike = None,
+        class_names: Optional[Sequence[str]] = None,
     ):
         self.kernel_width = kernel_width
         self.kernel = kernel
         self.verbose = verbose
         self.feature_selection = feature_selection
         self.random_state = random_state
+        self.class_names = class_names
 
     def explain_instance(
         self,
@@ -381,7 +386,7 @@ class LimeImageExplainer:
         segmentation_fn : callable, optional
             ``segmentation_fn(image) -> (H, W)`` integer labels (any integers). The
             default is lime's ``quickshift(kernel_size=4, max_dist=200, ratio=0.2)``
-            seeded with ``random_seed``, run on the RGB channels. One segment is
+            on the RGB channels, seeded with ``random_seed`` when given. One segment is
             allowed: the explanation then has one feature, the effect of hiding
             the whole image.
         distance_metric : str, default 'cosine'
@@ -389,10 +394,12 @@ class LimeImageExplainer:
         model_regressor : estimator, optional
             Surrogate regressor accepting ``sample_weight``; default ``Ridge(alpha=1)``.
         random_seed : int, optional
-            Seed of the default segmentation; ``None`` draws one from the
-            explainer's random state (``randint(0, 1000)``, as lime).
+            Seed of the default segmentation. ``None`` draws one from the
+            explainer's random state (``randint(0, 1000)``, as lime) but, like lime
+            0.2.0.1 on current scikit-image, leaves quickshift on scikit-image's own
+            fixed seed, so default segments equal lime's.
         progress_bar : bool or callable, default True
-            ``True`` shows a tqdm text bar when tqdm is installed; a callable is
+            ``True`` shows a tqdm bar (a notebook bar in notebooks) when tqdm is installed; a callable is
             called with the fraction of images done after each batch.
 
         Returns
@@ -406,7 +413,10 @@ class LimeImageExplainer:
         validate_num_features(num_features, 1)
         image = prepare_image(image)
         rng = random_state_for_call(self.random_state)
-        # lime draws the segmentation seed first, even when it is not used
+        # lime draws the segmentation seed first, even when it is not used; on current
+        # scikit-image lime's quickshift never receives it (the argument was renamed), so
+        # only a seed the caller chose reaches the segmentation here too.
+        seed_given = random_seed is not None
         if random_seed is None:
             random_seed = rng.randint(0, high=1000)
         if segmentation_fn is None:
@@ -415,7 +425,7 @@ class LimeImageExplainer:
                     f"The default segmentation (quickshift) needs an RGB or RGBA image; this one has "
                     f"{image.shape[-1]} channels. Pass a segmentation_fn."
                 )
-            segments = default_segmentation(random_seed)(image[..., :3])
+            segments = default_segmentation(random_seed if seed_given else None)(image[..., :3])
         else:
             segments = segmentation_fn(image)
         superpixels = index_segments(segments, image.shape[:2])
@@ -446,7 +456,7 @@ class LimeImageExplainer:
             "model_regressor": model_regressor,
         }
         exp = build_explanation(self.explanation_class, ImageDomainMapper(image, superpixels), neighborhood,
-                                "classification", None, explained, top, settings)
+                                "classification", self.class_names, explained, top, settings)
         # the widget's hook for a new neighbourhood: same arguments, and the segmentation
         # is reused rather than recomputed (it is the slow part and does not depend on
         # num_samples)

@@ -111,8 +111,13 @@ class SegmentationAlgorithm:
 
 
 def default_segmentation(random_seed: Optional[int]) -> SegmentationAlgorithm:
-    """lime's default: ``quickshift(kernel_size=4, max_dist=200, ratio=0.2)``, seeded."""
-    return SegmentationAlgorithm("quickshift", random_seed=random_seed, **DEFAULT_QUICKSHIFT)
+    """lime's default: ``quickshift(kernel_size=4, max_dist=200, ratio=0.2)``.
+
+    Seeded with ``random_seed`` when given; otherwise scikit-image's own fixed
+    default seed is used, which is what lime 0.2.0.1 gets on current scikit-image.
+    """
+    seed = {} if random_seed is None else {"random_seed": random_seed}
+    return SegmentationAlgorithm("quickshift", **seed, **DEFAULT_QUICKSHIFT)
 
 
 @dataclass(frozen=True)
