@@ -234,7 +234,7 @@ class ExplanationWidget(anywidget.AnyWidget):
         buffers = state.image_buffers(exp) if image else None
         self.current_explanation = exp
         self.last_exception = None
-        with self.hold_trait_notifications():
+        with self.hold_sync():  # one comm message: the view never sees half an update
             self.explanation = payload
             if buffers is not None:
                 self.image, self.segments = buffers
@@ -260,7 +260,7 @@ class ExplanationWidget(anywidget.AnyWidget):
         self.last_exception = exc
         message = str(exc) or type(exc).__name__
         with self._lock:
-            with self.hold_trait_notifications():
+            with self.hold_sync():  # one comm message: the view never sees half an update
                 self.error = f"Could not {action}: {message}"
                 self.status = "error"
                 self.progress = 1.0
