@@ -333,9 +333,11 @@ def test_text_rows(text_model):
     assert r.row["instance"] == {"kind": "text", "text": docs[r.current_row], "truncated": False}
     assert r.wait(WAIT) and r.row_status == "ready"
     assert r.explanation["modality"] == "text" and r.explanation["domain"]["text"] == docs[r.current_row]
-    counter.reset()
     r.next()
+    assert r.wait(WAIT)  # the row after it is prefetched meanwhile
+    counter.reset()
     r.prev()
+    r.next()
     assert r.wait(WAIT) and counter.calls == 0
     r.close()
 
