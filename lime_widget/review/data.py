@@ -45,6 +45,7 @@ class ReviewData:
         if self.modality not in MODALITIES:
             raise ValueError(f"modality={self.modality!r} is not known; expected one of {MODALITIES}.")
         self._frame: Optional[pd.DataFrame] = None
+        self._lookup: Optional[tuple[dict, dict]] = None
         if self.modality == "tabular":
             if isinstance(X, pd.DataFrame):
                 self._frame = X
@@ -126,14 +127,26 @@ class ReviewData:
 
     def find(self, row_id: Any) -> Optional[int]:
         """The position of ``row_id`` (compared as given, then as text); ``None`` when absent."""
-        for i, rid in enumerate(self.ids):
-            if _same_id(rid, row_id):
-                return i
-        text = str(row_id).strip()
-        for i, rid in enumerate(self.ids):
-            if str(rid) == text:
-                return i
-        return None
+        if self._lookup is None:
+            # built once: jumps and CSV loads look up many ids
+            exact: dict = {}
+            for i, rid in enumerate(self.ids):
+                try:
+                    exact.setdefault(rid, i)
+                except TypeError:  # an unhashable id is still found by its text
+                    pass
+            text: dict = {}
+            for i, rid in enumerate(self.ids):
+                text.setdefault(str(rid), i)
+            self._lookup = (exact, text)
+        exact, text = self._lookup
+        if not isinstance(row_id, bool):
+            try:
+                if row_id in exact and not isinstance(self.ids[exact[row_id]], bool):
+                    return exact[row_id]
+            except TypeError:
+                pass
+        return text.get(str(row_id).strip())
 
 
 def infer_modality(X: Any) -> str:
@@ -170,10 +183,3 @@ def _text_of(value: Any) -> str:
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.6g}"
     return str(value)
-
-
-def _same_id(a: Any, b: Any) -> bool:
-    try:
-        return bool(a == b) and type(a) is not bool and type(b) is not bool
-    except (TypeError, ValueError):
-        return False

@@ -8,6 +8,7 @@ predictions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
@@ -18,7 +19,7 @@ from .data import ReviewData
 
 @dataclass
 class Outcomes:
-    """Predictions against the truth, one entry per row.
+    """Predictions against the truth, one entry per row (computed once; never changed afterwards).
 
     Attributes
     ----------
@@ -50,13 +51,13 @@ class Outcomes:
     def n_classes(self) -> int:
         return len(self.class_names)
 
-    @property
+    @cached_property
     def failed(self) -> np.ndarray:
         mask = np.zeros(len(self), dtype=bool)
         mask[list(self.errors)] = True
         return mask
 
-    @property
+    @cached_property
     def confidence(self) -> np.ndarray:
         """Probability of the predicted class (``nan`` for regression and failed rows)."""
         if self.proba is None:
@@ -66,7 +67,7 @@ class Outcomes:
         out[self.failed] = np.nan
         return out
 
-    @property
+    @cached_property
     def loss(self) -> np.ndarray:
         """Log loss of the true class (classification) or absolute residual (regression)."""
         if self.proba is None:
@@ -76,7 +77,7 @@ class Outcomes:
             # clipped like sklearn's log_loss so a confident mistake is large, not infinite
             return -np.log(np.clip(p_true, 1e-15, 1.0))
 
-    @property
+    @cached_property
     def wrong(self) -> np.ndarray:
         """Rows to review: misclassified (or any residual), plus rows the model failed on."""
         if self.proba is None:

@@ -484,8 +484,9 @@ class ErrorReview(anywidget.AnyWidget):
         return [] if nxt in self._outcomes.errors else [nxt]
 
     def _on_row_progress(self, index: int, fraction: float) -> None:
-        if index == self._index and self.row_status == "computing":
-            self.row_progress = float(min(max(fraction, 0.0), 1.0))
+        with self._lock:  # never inside another thread's hold_sync block
+            if index == self._index and self.row_status == "computing":
+                self.row_progress = float(min(max(fraction, 0.0), 1.0))
 
     def _on_row_done(self, index: int) -> None:
         with self._lock:
