@@ -23,6 +23,8 @@ from .widget.bundle import bundle_css, bundle_js
 NUM_FEATURES_CAP = 30
 
 _BOOTSTRAP = Path(__file__).with_name("export_bootstrap.js")
+# ipywidgets' own DOMWidget traits: layout, tabbing, tooltip... not part of the view's state
+_WIDGET_BASE_TRAITS = {"layout", "tabbable", "tooltip", "comm", "keys", "log"}
 _DEFAULT_EXPORT = re.compile(r"export\s*\{([^{}]*)\}\s*;?\s*$")
 _SOURCE_MAP = re.compile(r"\n//# sourceMappingURL=[^\n]*\s*$")
 
@@ -84,10 +86,17 @@ def explanation_html(exp: Any, labels: Optional[Sequence[int]] = None,
     BundleMissingError
         When the front-end bundle was not built (``npm run build``).
     """
+    payload = offline_state(exp, labels=labels, num_features_cap=num_features_cap)
+    return page_html(payload, title or _default_title(exp))
+
+
+def page_html(payload: dict, title: str = "LIME explanation") -> str:
+    """The standalone page for a replay payload ``{"traits": {...}}`` (see :func:`offline_state`).
+
+    Binary traits (``image``, ``segments``) are ``{"data_b64", "dtype", "shape"}``.
+    """
     bundle = _as_inline_module(bundle_js())
     css = bundle_css()
-    payload = offline_state(exp, labels=labels, num_features_cap=num_features_cap)
-    title = title or _default_title(exp)
     # the block scopes the bootstrap's names away from the bundle's top-level names
     script = f"\n{bundle}\n{{\n{_escape_script(_BOOTSTRAP.read_text(encoding='utf8'))}\n}}\n"
     # only this exact script may run: no inline event handler (onerror=...) anywhere can
@@ -113,6 +122,34 @@ def explanation_html(exp: Any, labels: Optional[Sequence[int]] = None,
         "</html>",
         "",
     ])
+
+
+def widget_state_html(model_state: dict, buffers: Sequence[dict] = (), title: str = "LIME explanation") -> str:
+    """A standalone page from an ``ExplanationWidget``'s saved notebook widget state.
+
+    Notebooks executed with ``store_widget_state=True`` keep each widget's traits in
+    their metadata; this renders one of them without a kernel (the controls work
+    within what was computed when the notebook ran).
+
+    Parameters
+    ----------
+    model_state : dict
+        The widget model's ``state`` (trait values) from the notebook metadata.
+    buffers : sequence of dict
+        Its ``buffers``: ``{"path": [trait, "data"], "encoding": "base64", "data": str}``.
+    """
+    traits = {k: v for k, v in model_state.items() if not k.startswith("_") and k not in _WIDGET_BASE_TRAITS}
+    for buffer in buffers:
+        path = list(buffer.get("path", []))
+        if len(path) == 2 and path[1] == "data" and isinstance(traits.get(path[0]), dict):
+            if buffer.get("encoding") != "base64":
+                raise ValueError(f"Unsupported widget buffer encoding {buffer.get('encoding')!r}.")
+            traits[path[0]] = {**traits[path[0]], "data_b64": buffer["data"]}
+            traits[path[0]].pop("data", None)
+    if not isinstance(traits.get("explanation"), dict) or not traits["explanation"]:
+        raise ValueError("The widget state has no explanation to show.")
+    traits.update(offline=True, status="idle", error="", progress=1.0)
+    return page_html({"traits": traits}, title)
 
 
 def offline_state(exp: Any, labels: Optional[Sequence[int]] = None,

@@ -7,11 +7,16 @@ Usage::
 
 Exits non-zero when any notebook fails, after running all of them, with the failing
 cell's error in the summary. Outputs are never written back into the ``.ipynb``.
+
+In the HTML, each lime-widget view is rendered from the notebook's saved widget state
+as a standalone page (in an iframe), so the file shows the explanations offline; other
+widgets need nbconvert's widget renderer, which loads from a CDN.
 """
 
 from __future__ import annotations
 
 import argparse
+import html as html_lib
 import sys
 import time
 from pathlib import Path
@@ -41,11 +46,44 @@ def run(path: Path, timeout: int, html: bool) -> tuple[bool, float, str]:
     if html:
         from nbconvert import HTMLExporter
 
+        inline_explanation_widgets(nb)
         body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
         out = path.with_suffix(".html")
         out.write_text(body, encoding="utf8")
         print(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
     return ok, seconds, message
+
+
+EXPLANATION_WIDGET = "lime_widget.widget.explanation_widget.ExplanationWidget"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# an iframe cannot size itself to its content; the parent page does it once the view rendered
+FIT_IFRAME = (
+    "<script>(() => { const f = document.currentScript.previousElementSibling;"
+    " const fit = () => { try { const b = f.contentDocument.body;"
+    " f.style.height = Math.ceil(b.getBoundingClientRect().height + 40) + 'px'; }"
+    " catch (e) {} }; f.addEventListener('load', () => { fit(); setTimeout(fit, 200); setTimeout(fit, 1000); });"
+    " })();</script>"
+)
+
+
+def inline_explanation_widgets(nb: nbformat.NotebookNode) -> int:
+    """Replace each ExplanationWidget output by its standalone page; returns how many."""
+    from lime_widget.export import widget_state_html
+
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    done = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            model = state.get(view["model_id"]) if view else None
+            if not model or model.get("state", {}).get("_anywidget_id") != EXPLANATION_WIDGET:
+                continue
+            page = widget_state_html(model["state"], model.get("buffers", []))
+            frame = (f'<iframe class="lw-frame" title="LIME explanation" srcdoc="{html_lib.escape(page, quote=True)}" '
+                     'style="width:100%;height:560px;border:0"></iframe>')
+            output["data"] = {"text/html": frame + FIT_IFRAME, "text/plain": output["data"].get("text/plain", "")}
+            done += 1
+    return done
 
 
 def main(argv: list[str] | None = None) -> int:
