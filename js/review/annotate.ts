@@ -69,8 +69,9 @@ export class Annotator {
     const other = row.tag && !tags.includes(row.tag);
     this.custom.hidden = !other;
     setText(this.custom, other ? `tag: ${row.tag}` : "");
+    // never overwrite what the user is typing for this row (Python echoes what it was sent)
     const typing = document.activeElement === this.note && this.noteRow === row.index;
-    if (!typing || this.noteRow !== row.index) {
+    if (!typing) {
       this.note.value = row.note ?? "";
       this.noteSent = this.note.value;
     }

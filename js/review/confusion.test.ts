@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { confusionCells, isConfusion } from "./confusion";
-import { filterText } from "./nav";
+import { filterText, summaryText } from "./nav";
 
 describe("confusion matrix", () => {
   it("shades mistakes against the largest mistake and hits against the largest hit", () => {
@@ -18,5 +18,8 @@ describe("confusion matrix", () => {
     const summary = { class_names: ["cat", "dog"] } as never;
     expect(filterText([1, 0], summary)).toBe("true dog \u2192 predicted cat");
     expect(filterText([], summary)).toBe("");
+    const facts = { mode: "classification", n_errors: 9, n_rows: 150, n_failed: 2 } as never;
+    expect(summaryText(facts)).toBe("9 mistakes in 150 rows (+2 the model failed on)");
+    expect(summaryText({ mode: "regression", n_errors: 40, n_rows: 40, n_failed: 0 } as never)).toBe("40 of 40 rows off target");
   });
 });

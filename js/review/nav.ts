@@ -15,6 +15,14 @@ export interface NavState {
   summary: ReviewSummary | null;
 }
 
+/** "9 mistakes in 150 rows (2 the model failed on)". */
+export function summaryText(summary: ReviewSummary | null): string {
+  if (!summary) return "";
+  const failed = summary.n_failed ? ` (+${summary.n_failed} the model failed on)` : "";
+  if (summary.mode === "regression") return `${summary.n_errors} of ${summary.n_rows} rows off target${failed}`;
+  return `${summary.n_errors} ${summary.n_errors === 1 ? "mistake" : "mistakes"} in ${summary.n_rows} rows${failed}`;
+}
+
 /** Text of the active filter chip ("true cat → predicted dog"), or "" with no filter. */
 export function filterText(cell: number[], summary: ReviewSummary | null): string {
   if (cell.length !== 2) return "";
@@ -33,6 +41,7 @@ export class Nav {
   private readonly chip: HTMLElement;
   private readonly chipText: HTMLElement;
   private readonly jumpField: HTMLInputElement;
+  private readonly summary: HTMLElement;
   private ordersKey = "";
   private state: NavState = { position: 0, length: 0, order: "confidence", scope: "errors", cell: [], summary: null };
 
@@ -69,12 +78,14 @@ export class Nav {
       }
     });
 
+    this.summary = h("span", { class: "lw-note", "data-testid": "lw-review-summary" });
     this.element = h(
       "div",
       { class: "lw-review-nav", role: "toolbar", "aria-label": "Review navigation" },
       this.prev,
       this.counter,
       this.next,
+      this.summary,
       h("span", { class: "lw-review-group", role: "group", "aria-label": "Rows" }, this.scopeErrors, this.scopeAll),
       h("label", { class: "lw-row" }, "Order ", this.order),
       this.chip,
@@ -95,6 +106,7 @@ export class Nav {
   update(s: NavState): void {
     this.state = s;
     setText(this.counter, counterText(s.position, s.length));
+    setText(this.summary, summaryText(s.summary));
     this.prev.disabled = s.length === 0 || s.position <= 0;
     this.next.disabled = s.length === 0 || s.position >= s.length - 1;
 
