@@ -45,9 +45,11 @@ def sample_active(rng: np.random.RandomState, n_features: int, num_samples: int)
         perms = np.tile(identity, (stop - start, 1))
         for row in perms:
             rng.shuffle(row)
-        # a feature is removed when it lands among the first `size` of its row's permutation
-        removed_first = identity[None, :] >= sizes[start:stop, None]
-        np.put_along_axis(active[start + 1: stop + 1], perms, removed_first, axis=1)
+        # a feature is removed when it lands among the first `size` of its row's permutation;
+        # scatter through flat indices (cheaper than put_along_axis' broadcast fancy index)
+        kept = identity[None, :] >= sizes[start:stop, None]
+        flat = perms + (np.arange(stop - start) * n_features)[:, None]
+        active[start + 1: stop + 1].reshape(-1)[flat.ravel()] = kept.ravel()
     return active
 
 
