@@ -18,10 +18,11 @@ import numpy as np
 
 SplitExpression = Union[str, "re.Pattern[str]", Callable[[str], Sequence[str]]]
 
-# Feature occurrences are rendered in groups of this many: every group has
-# 2**_GROUP precomputed variants (one per keep/remove pattern), so a perturbed
-# string is the join of len/_GROUP cached pieces instead of one piece per word.
-_GROUP = 4
+# Feature occurrences are rendered in groups of this many (a power of two, at most
+# 8 so a group's keep/remove pattern is one byte): every group has 2**_GROUP
+# precomputed variants, so a perturbed string is the join of n/_GROUP cached
+# pieces instead of one piece per word.
+_GROUP = 8
 # Strings of at most this many characters in total are joined in one go; longer
 # neighbourhoods (very long documents) are rendered in chunks to bound memory.
 _CHARS_PER_CHUNK = 1 << 24
@@ -145,9 +146,10 @@ class IndexedText:
     def _render(self, active: np.ndarray, table: np.ndarray, sep: Optional[str]) -> list[str]:
         n_rows = active.shape[0]
         n_groups = table.shape[0]
-        kept = np.zeros((n_rows, n_groups * _GROUP), dtype=np.intp)
-        kept[:, : len(self._word_pieces)] = active[:, self._occurrence_feature]
-        codes = kept.reshape(n_rows, n_groups, _GROUP) @ (1 << np.arange(_GROUP))
+        kept = np.zeros((n_rows, n_groups, _GROUP), dtype=bool)
+        kept.reshape(n_rows, -1)[:, : len(self._word_pieces)] = active[:, self._occurrence_feature]
+        # bit k of a group's code says whether its k-th occurrence is kept
+        codes = np.packbits(kept, axis=-1, bitorder="little")[..., 0].astype(np.intp)
         codes += np.arange(n_groups) * (1 << _GROUP)
         chosen = table.ravel()[codes]
         if sep is None:
@@ -159,33 +161,34 @@ class IndexedText:
         """Precomputed strings of every keep/remove pattern of every group.
 
         A *segment* is one feature occurrence plus the text up to the next one;
-        each has two variants (kept, removed). A group of ``_GROUP`` segments
-        has ``2**_GROUP`` variants; row ``r`` of the neighbourhood is the join of
-        one variant per group. The last group's variants end with a separator
-        absent from every piece, so a batch is rendered by one join and one split.
+        it has two variants (removed, kept). A group of ``_GROUP`` consecutive
+        segments has ``2**_GROUP`` variants, built by pairing halves; row ``r``
+        of the neighbourhood is the join of one variant per group. The last
+        group's variants end with a separator absent from every piece, so a
+        batch is rendered by one join and one split.
         """
         if self._table is not None:
             return self._table, self._sep
-        pieces = np.array(self.as_list + [""], dtype=object)
         word_pieces = self._word_pieces
         n_words = len(word_pieces)
         # text following each occurrence up to the next one (always kept)
-        cuts = np.append(word_pieces, len(self.as_list))
+        cuts = np.append(word_pieces, len(self.as_list)).tolist()
         tails = ["".join(self.as_list[cuts[i] + 1: cuts[i + 1]]) for i in range(n_words)]
         removed_word = "" if self.bow else self.mask_string
         n_groups = -(-n_words // _GROUP)
-        pad = n_groups * _GROUP - n_words
-        kept_seg = np.array([w + t for w, t in zip(pieces[word_pieces], tails)] + [""] * pad, dtype=object)
-        removed_seg = np.array([removed_word + t for t in tails] + [""] * pad, dtype=object)
-        prefix = "".join(self.as_list[: word_pieces[0]]) if n_words else self.raw
+        pad = [""] * (n_groups * _GROUP - n_words)
+        table = np.array([[removed_word + t for t in tails] + pad,
+                          [self.as_list[i] + t for i, t in zip(word_pieces.tolist(), tails)] + pad],
+                         dtype=object).T  # (segments, 2): variant 0 removed, 1 kept
+        size = 1
+        while size < _GROUP:
+            # a group of 2*size segments = left half (low bits) + right half (high bits)
+            left, right = table[0::2], table[1::2]
+            table = (left[:, None, :] + right[:, :, None]).reshape(len(left), -1)
+            size *= 2
         sep = _free_character(self.raw + self.mask_string)
-        table = np.empty((n_groups, 1 << _GROUP), dtype=object)
-        for code in range(1 << _GROUP):
-            text = np.full(n_groups, "", dtype=object)
-            for k in range(_GROUP):
-                text = text + (kept_seg if code >> k & 1 else removed_seg)[k::_GROUP]
-            table[:, code] = text
         if n_groups:
+            prefix = "".join(self.as_list[: word_pieces[0]])
             table[0] = [prefix + s for s in table[0]]
             if sep is not None:
                 table[-1] = [s + sep for s in table[-1]]
