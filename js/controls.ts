@@ -113,19 +113,23 @@ export class Controls {
     this.numField.addEventListener("change", () => this.commitNumFeatures(this.numField.value));
 
     // num_samples
-    this.samples = h("input", { type: "number", class: "lw-num", min: 1, step: 1, "aria-label": "Number of samples" });
+    this.samples = h("input", {
+      type: "number", class: "lw-num", min: 1, step: 1, "data-testid": "lw-num-samples", "aria-label": "Number of samples",
+    });
     this.samples.addEventListener("change", () => {
       const n = Math.round(numberOr(this.samples.value, NaN));
       if (Number.isFinite(n) && n >= 1) this.actions.setNumSamples(n);
     });
 
     // advanced
-    this.kernel = h("input", { type: "number", class: "lw-num", min: 0, step: "any", "aria-label": "Kernel width" });
+    this.kernel = h("input", {
+      type: "number", class: "lw-num", min: 0, step: "any", "data-testid": "lw-kernel-width", "aria-label": "Kernel width",
+    });
     this.kernel.addEventListener("change", () => {
       const w = numberOr(this.kernel.value, NaN);
       if (Number.isFinite(w) && w > 0) this.actions.setKernelWidth(w);
     });
-    this.selection = h("select", { "aria-label": "Feature selection" });
+    this.selection = h("select", { "data-testid": "lw-feature-selection", "aria-label": "Feature selection" });
     for (const s of FEATURE_SELECTIONS) this.selection.appendChild(h("option", { value: s }, s));
     this.selection.addEventListener("change", () => this.actions.setFeatureSelection(this.selection.value));
     this.advanced = h(
