@@ -238,12 +238,18 @@ def test_one_token_document(model):
 
 def test_ten_thousand_word_document(model):
     text = make_document(np.random.RandomState(5), SPACE, 10_000)
-    for bow in (True, False):
-        counting = CountingModel(model)
-        exp = LimeTextExplainer(random_state=0, bow=bow).explain_instance(text, counting, num_samples=30,
-                                                                         num_features=5)
-        assert counting.batches == [30] and len(exp.as_list()) == 5
-    assert exp.neighborhood.num_features == 10_000
+    counting = CountingModel(model)
+    exp = LimeTextExplainer(random_state=0).explain_instance(text, counting, num_samples=200, num_features=5,
+                                                            batch_size=64)
+    assert counting.batches == [64, 64, 64, 8] and len(exp.as_list()) == 5
+    assert exp.neighborhood.num_features == len(set(SPACE + FILLER))
+    # positional: one feature per word; the strings still match lime's rule
+    positional = IndexedString(text, bow=False)
+    assert positional.num_words() == 10_000
+    active = sample_active(np.random.RandomState(0), 10_000, 3)
+    strings = positional.perturb(active)
+    assert strings[0] == text
+    assert [s.count("UNKWORDZ") for s in strings] == (~active).sum(axis=1).tolist()
 
 
 def test_custom_kernel_and_metric(model, doc):
