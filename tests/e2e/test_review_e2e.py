@@ -8,6 +8,7 @@ re-running a probe cell.
 from __future__ import annotations
 
 import json
+import time
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
@@ -71,11 +72,25 @@ def kernel_state(page: Page, expected: str) -> dict:
     return json.loads(text.split("LW_REVIEW=", 1)[1].strip().splitlines()[0])
 
 
-def shown(review, position: int) -> str:
-    """Wait until Python shows the row at ``position`` with its explanation; its row id."""
-    expect(review).to_have_attribute("data-row-position", str(position), timeout=30_000)
-    expect(review).to_have_attribute("data-row-status", "ready", timeout=30_000)
-    return review.get_attribute("data-row-id")
+def shown(review, position: int, settle: float = 0.4, timeout: float = 30.0) -> str:
+    """The row id once Python shows the row at ``position`` with its explanation.
+
+    Position, status and id are read together, and must hold still for ``settle``
+    seconds: right after fast key presses the page can still show an earlier visit
+    of the same position while Python's answers to the intermediate presses are in
+    flight.
+    """
+    deadline, last = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        state = review.evaluate("e => [e.dataset.rowPosition, e.dataset.rowStatus, e.dataset.rowId]")
+        if state[:2] == [str(position), "ready"]:
+            if state == last:
+                return state[2]
+            last = state
+        else:
+            last = None
+        time.sleep(settle)
+    raise AssertionError(f"row at position {position} not shown within {timeout} s (last state {state})")
 
 
 def test_review_steps_filters_and_tags(page: Page, lab: dict):
