@@ -19,6 +19,7 @@ import traitlets
 
 from ..convenience import infer_mode, predict_function
 from ..widget.bundle import STATIC, BundleMissingError, missing_bundle_message
+from ..widget.traits import ExplanationViewTraits
 from . import payload
 from .annotations import BUILTIN_TAGS, Annotations, read_annotations, warn_unmatched
 from .bridge import CARRIED, Bridge, RowView
@@ -41,7 +42,7 @@ export default { render({ el }) {
 IMAGE_BATCH = 32
 
 
-class ErrorReview(anywidget.AnyWidget):
+class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
     """Walk through the rows a model got wrong, one at a time, with their explanations.
 
     Parameters
@@ -99,22 +100,6 @@ class ErrorReview(anywidget.AnyWidget):
     """
 
     _esm = REVIEW_JS if REVIEW_JS.is_file() else _MISSING_ESM
-
-    # -- the explanation view of the row shown (same traits as ExplanationWidget) ---------
-    explanation = traitlets.Dict().tag(sync=True)
-    image = traitlets.Dict().tag(sync=True)
-    segments = traitlets.Dict().tag(sync=True)
-    status = traitlets.Unicode("idle").tag(sync=True)
-    progress = traitlets.Float(1.0).tag(sync=True)
-    error = traitlets.Unicode("").tag(sync=True)
-    num_features_max = traitlets.Int(1).tag(sync=True)
-    offline = traitlets.Bool(False).tag(sync=True)
-    num_features = traitlets.Int(1).tag(sync=True)
-    label = traitlets.Int(0).tag(sync=True)
-    kernel_width = traitlets.Float(1.0).tag(sync=True)
-    feature_selection = traitlets.Unicode("auto").tag(sync=True)
-    num_samples = traitlets.Int(0).tag(sync=True)
-    focused_feature = traitlets.Int(-1).tag(sync=True)
 
     # -- the review (Python -> JS) ---------------------------------------------------------
     summary = traitlets.Dict().tag(sync=True)

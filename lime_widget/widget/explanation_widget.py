@@ -17,6 +17,7 @@ import traitlets
 
 from . import state
 from .bundle import BUNDLE_CSS, BUNDLE_JS, MISSING_BUNDLE_ESM, BundleMissingError, missing_bundle_message
+from .traits import ExplanationViewTraits
 
 STATUSES = ("idle", "computing", "error")
 _FOCUS_ERROR = "Could not focus feature"
@@ -26,7 +27,7 @@ class _Superseded(Exception):
     """Raised inside a stale re-sampling run to stop it at its next progress report."""
 
 
-class ExplanationWidget(anywidget.AnyWidget):
+class ExplanationWidget(ExplanationViewTraits, anywidget.AnyWidget):
     """The interactive view of a LIME explanation.
 
     Parameters
@@ -58,24 +59,6 @@ class ExplanationWidget(anywidget.AnyWidget):
     _esm = BUNDLE_JS if BUNDLE_JS.is_file() else MISSING_BUNDLE_ESM
     if BUNDLE_CSS.is_file():
         _css = BUNDLE_CSS
-
-    # Python -> JS
-    explanation = traitlets.Dict().tag(sync=True)
-    image = traitlets.Dict().tag(sync=True)
-    segments = traitlets.Dict().tag(sync=True)
-    status = traitlets.Unicode("idle").tag(sync=True)
-    progress = traitlets.Float(1.0).tag(sync=True)
-    error = traitlets.Unicode("").tag(sync=True)
-    num_features_max = traitlets.Int(1).tag(sync=True)
-    offline = traitlets.Bool(False).tag(sync=True)
-
-    # JS -> Python (controls)
-    num_features = traitlets.Int(1).tag(sync=True)
-    label = traitlets.Int(0).tag(sync=True)
-    kernel_width = traitlets.Float(1.0).tag(sync=True)
-    feature_selection = traitlets.Unicode("auto").tag(sync=True)
-    num_samples = traitlets.Int(0).tag(sync=True)
-    focused_feature = traitlets.Int(-1).tag(sync=True)
 
     def __init__(self, explanation: Any, **controls: Any):
         # Observers may fire inside super().__init__ (traitlets sets the initial
