@@ -95,28 +95,42 @@ class BaseDiscretizer:
         rng = random_state if random_state is not None else self.random_state
         ret = np.array(data, dtype=float, copy=True)
         features = list(self.means)
-        if not features:
-            return ret
-        tables = self._bin_tables(features)
-        # feature-major layout: lime draws feature after feature, row after row
-        block = ret[..., features].reshape(-1, len(features))
-        bins = block.T.astype(np.intp) + tables["offset"][:, None]
+        if features:
+            bins = ret[..., features].reshape(-1, len(features)).T.astype(np.intp)
+            ret[..., features] = self.sample_bins(bins, rng).T.reshape(ret[..., features].shape)
+        return ret
+
+    def sample_bins(self, bins: np.ndarray, random_state: np.random.RandomState) -> np.ndarray:
+        """Values drawn for bin indices laid out feature-major.
+
+        Parameters
+        ----------
+        bins : int ndarray of shape (n_discretized_features, n_rows)
+            Bin index of each value; features in the order of ``self.means``
+            (lime's draw order: feature after feature, row after row).
+        random_state : RandomState
+
+        Returns
+        -------
+        ndarray of the same shape
+        """
+        tables = self._bin_tables(list(self.means))
+        bins = bins + tables["offset"][:, None]
         c0, c1, scale, mean = tables["params"]
         if tables["all_wide"]:
-            uniforms = rng.uniform(size=bins.size).reshape(bins.shape)
+            uniforms = random_state.uniform(size=bins.size).reshape(bins.shape)
             values = scipy.special.ndtri(np.take(c0, bins) + uniforms * np.take(c1, bins))
             values *= np.take(scale, bins)
             values += np.take(mean, bins)
-        else:
-            # lime returns (and draws nothing for) bins whose lower and upper bounds coincide
-            wide = np.take(tables["wide"], bins)
-            values = np.take(tables["lo"], bins)
-            b = bins[wide]
-            uniforms = rng.uniform(size=len(b))
-            values[wide] = np.take(mean, b) + np.take(scale, b) * scipy.special.ndtri(
-                np.take(c0, b) + uniforms * np.take(c1, b))
-        ret[..., features] = values.T.reshape(ret[..., features].shape)
-        return ret
+            return values
+        # lime returns (and draws nothing for) bins whose lower and upper bounds coincide
+        wide = np.take(tables["wide"], bins)
+        values = np.take(tables["lo"], bins)
+        b = bins[wide]
+        uniforms = random_state.uniform(size=len(b))
+        values[wide] = np.take(mean, b) + np.take(scale, b) * scipy.special.ndtri(
+            np.take(c0, b) + uniforms * np.take(c1, b))
+        return values
 
     def _bin_tables(self, features: list) -> dict:
         """Per-bin constants of the truncated-normal inverse CDF, all features concatenated.

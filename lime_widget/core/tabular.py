@@ -156,6 +156,8 @@ class TabularExplainer:
             self.feature_frequencies[feature] = counts / counts.sum()
             self.scaler_mean[feature] = 0.0
             self.scaler_scale[feature] = 1.0
+        # all-categorical (e.g. discretised) data is used unscaled, as lime's scaler leaves it
+        self._identity_scaling = bool(np.all(self.scaler_mean == 0.0) and np.all(self.scaler_scale == 1.0))
 
     # -- input handling -------------------------------------------------------------
     def _training_matrix(self, training_data: Any) -> np.ndarray:
@@ -205,34 +207,50 @@ class TabularExplainer:
             data = noise * self.sampling_scale + centre
             categorical = self.categorical_features
             first_row = row
-        else:
+        elif isinstance(self.discretizer, BaseDiscretizer):
+            return self._sample_binned(row, num_samples, rng)
+        else:  # a user's lime-style discretizer object draws from its own generator
             data = np.zeros((num_samples, n_cols))
             categorical = list(range(n_cols))
             first_row = self.discretizer.discretize(row)
         data[0] = row
         inverse = data.copy()
         if categorical:
-            drawn = self._draw_categories(categorical, num_samples, rng)
+            drawn = self._draw_categories(categorical, num_samples, rng).T
             binary = (drawn == first_row[categorical]).astype(float)
             binary[0] = 1.0
             drawn[0] = data[0, categorical]
             data[:, categorical] = binary
             inverse[:, categorical] = drawn
         if self.discretizer is not None:
-            if isinstance(self.discretizer, BaseDiscretizer):
-                inverse[1:] = self.discretizer.undiscretize(inverse[1:], random_state=rng)
-            else:  # a user's lime-style discretizer object draws from its own generator
-                inverse[1:] = self.discretizer.undiscretize(inverse[1:])
+            inverse[1:] = self.discretizer.undiscretize(inverse[1:])
         inverse[0] = row
         return data, inverse
+
+    def _sample_binned(self, row: np.ndarray, num_samples: int, rng: np.random.RandomState):
+        """``_sample`` with our discretizer: every column is drawn as a category.
+
+        Same draws and values as lime, computed feature-major (lime's draw order)
+        and transposed once at the end.
+        """
+        first_row = self.discretizer.discretize(row)
+        drawn = self._draw_categories(list(range(row.shape[0])), num_samples, rng)
+        binary = drawn == first_row[:, None]
+        binary[:, 0] = True
+        features = list(self.discretizer.means)
+        drawn[features, 1:] = self.discretizer.sample_bins(drawn[features, 1:].astype(np.intp), rng)
+        inverse = np.ascontiguousarray(drawn.T)
+        inverse[0] = row
+        return np.ascontiguousarray(binary.T, dtype=float), inverse
 
     def _draw_categories(self, columns: list[int], num_samples: int, rng: np.random.RandomState) -> np.ndarray:
         """Values of categorical columns drawn from their training frequencies.
 
         Consumes the generator exactly as lime's per-column
         ``RandomState.choice(values, num_samples, p=freqs)`` calls do (one uniform
-        per value, column after column), but inverts all CDFs in one
-        ``searchsorted``: column k's CDF is shifted to (k, k+1].
+        per value, column after column) and returns the values feature-major,
+        shape (len(columns), num_samples). Each CDF is inverted by counting its
+        points at or below the draw (``searchsorted(side='right')``), vectorised.
         """
         uniforms = rng.random_sample(len(columns) * num_samples).reshape(len(columns), num_samples)
         inner_cdfs, values, starts = self._category_tables(tuple(columns))
@@ -240,7 +258,7 @@ class TabularExplainer:
         positions = np.repeat(starts[:, None], num_samples, axis=1)
         for point in inner_cdfs.T:  # a few CDF points per column: one cheap pass each
             positions += uniforms >= point[:, None]
-        return np.take(values, positions).T
+        return np.take(values, positions)
 
     def _category_tables(self, columns: tuple) -> tuple:
         """Padded inner CDF points, concatenated values and offsets of ``columns`` (cached)."""
@@ -312,7 +330,7 @@ class TabularExplainer:
             raise ValueError(f"num_samples must be an integer >= 2, got {num_samples!r}.")
         rng = random_state_for_call(self.random_state, self._init_state)
         data, inverse = self._sample(row, int(num_samples), rng, sampling_method)
-        scaled = (data - self.scaler_mean) / self.scaler_scale
+        scaled = data if self._identity_scaling else (data - self.scaler_mean) / self.scaler_scale
         distances = _distances_to_first(scaled, distance_metric)
 
         def make_rows(part: slice):
