@@ -98,3 +98,24 @@ def test_bad_surrogate_settings_are_explained():
         nb.fit([0], 3, kernel_width=-1)
     with pytest.raises(ValueError, match="label 7"):
         nb.fit([7], 3)
+
+
+@pytest.mark.parametrize("method", ["auto", "highest_weights", "none", "forward_selection"])
+def test_more_features_than_samples(method):
+    """Long positional texts: the dual (samples x samples) path, as sklearn's Ridge."""
+    rng = np.random.RandomState(9)
+    n, p = 250, 600
+    data = (rng.rand(n, p) > 0.3).astype(float)
+    data[0] = 1.0
+    logits = data @ rng.randn(p, 2) * 0.05
+    outputs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    distances = 100 * (1 - data.sum(axis=1) / p)
+    nb = Neighborhood(data, outputs, distances, exponential_kernel, 25.0)
+    num_features = 4 if method == "forward_selection" else 8
+    fit = nb.fit([1], num_features, method)[1]
+    intercept, exp, score, local_pred = lime_fit(data, outputs, distances, 1, num_features, method, 25.0)
+    assert [i for i, _ in fit.weights] == [int(i) for i, _ in exp]
+    np.testing.assert_allclose([w for _, w in fit.weights], [w for _, w in exp], atol=TOL, rtol=0)
+    assert fit.score == pytest.approx(score, abs=TOL)
+    assert fit.local_pred == pytest.approx(local_pred[0], abs=TOL)
+    assert nb.design()._gram is None, "no features x features Gram when features outnumber samples"

@@ -64,6 +64,12 @@ def validate_feature_selection(method: str) -> str:
 class WeightedDesign:
     """The neighbourhood's interpretable rows, centred and weighted once.
 
+    Gram-matrix pieces are computed on demand: the full ``features x features``
+    matrix only when a fit needs it (and it is smaller than the samples' kernel
+    matrix), single columns for forward selection, and the ``samples x samples``
+    kernel matrix for ridge fits on more features than samples (sklearn's dual
+    path), so long positional texts never build a huge Gram matrix.
+
     Parameters
     ----------
     data : ndarray of shape (n_samples, n_features)
@@ -81,10 +87,46 @@ class WeightedDesign:
                 "All kernel weights are zero: the kernel width is too small for the "
                 "distances in this neighbourhood. Use a larger kernel_width."
             )
+        self.n_samples, self.n_features = data.shape
         self.x_mean = sample_weight @ data / self.total_weight
         self._sqrt_w = np.sqrt(sample_weight)
         self._centred = (data - self.x_mean) * self._sqrt_w[:, None]
-        self.gram = self._centred.T @ self._centred
+        self._gram: Optional[np.ndarray] = None
+        self._kernel_matrix: Optional[np.ndarray] = None
+        self._column_ss: Optional[np.ndarray] = None
+
+    @property
+    def gram(self) -> np.ndarray:
+        """The full weighted, centred Gram matrix (computed once, on first use)."""
+        if self._gram is None:
+            self._gram = self._centred.T @ self._centred
+        return self._gram
+
+    @property
+    def column_ss(self) -> np.ndarray:
+        """Diagonal of the Gram matrix: each centred column's sum of squares."""
+        if self._column_ss is None:
+            self._column_ss = np.einsum("ij,ij->j", self._centred, self._centred)
+        return self._column_ss
+
+    def gram_column(self, feature: int) -> np.ndarray:
+        """One column of the Gram matrix."""
+        if self._gram is not None:
+            return self._gram[:, feature]
+        return self._centred.T @ self._centred[:, feature]
+
+    def gram_block(self, features: np.ndarray) -> np.ndarray:
+        """The Gram matrix restricted to ``features``."""
+        if self._gram is not None or len(features) == self.n_features:
+            return self.gram[np.ix_(features, features)]
+        columns = self._centred[:, features]
+        return columns.T @ columns
+
+    def kernel_matrix(self) -> np.ndarray:
+        """``Xc Xc'`` (samples x samples), for ridge fits on more features than samples."""
+        if self._kernel_matrix is None:
+            self._kernel_matrix = self._centred @ self._centred.T
+        return self._kernel_matrix
 
     def target(self, y: np.ndarray) -> "WeightedTarget":
         return WeightedTarget(self, y)
@@ -98,13 +140,18 @@ class WeightedTarget:
         self.y = y
         w = design.sample_weight
         self.y_mean = float(w @ y / design.total_weight)
-        yc = (y - self.y_mean) * design._sqrt_w
-        self.xty = design._centred.T @ yc
-        self.total_ss = float(yc @ yc)
+        self._yc = (y - self.y_mean) * design._sqrt_w
+        self.xty = design._centred.T @ self._yc
+        self.total_ss = float(self._yc @ self._yc)
 
     def solve(self, features: np.ndarray, alpha: float) -> np.ndarray:
         """Ridge coefficients on a subset of features (sklearn's solver path)."""
-        gram = self.design.gram[np.ix_(features, features)]
+        d = self.design
+        if alpha and len(features) == d.n_features and d.n_features > d.n_samples:
+            # dual form, as sklearn's Ridge does with more features than samples
+            kernel = d.kernel_matrix() + alpha * np.eye(d.n_samples)
+            return d._centred.T @ np.linalg.solve(kernel, self._yc)
+        gram = d.gram_block(features)
         rhs = self.xty[features]
         if alpha:
             gram = gram + alpha * np.eye(len(features))
@@ -115,27 +162,31 @@ class WeightedTarget:
             # back to an SVD; the minimum-norm solution has the same fit and R².
             return np.linalg.pinv(gram, hermitian=True) @ rhs
 
-    def explained_fraction(self, subsets: np.ndarray) -> np.ndarray:
+    def explained_fraction(self, gram: np.ndarray, rhs: np.ndarray) -> np.ndarray:
         """R² of unregularised fits on many equally sized feature subsets at once.
 
         For least squares, R² = b_S' coef_S / total sum of squares, so each subset
-        needs only a small solve on a block of the Gram matrix.
+        needs only a small solve on its block of the Gram matrix.
+
+        Parameters
+        ----------
+        gram : ndarray of shape (n_subsets, k, k)
+            Gram block of each subset.
+        rhs : ndarray of shape (n_subsets, k)
+            ``Xc' W yc`` restricted to each subset.
         """
-        gram = self.design.gram[subsets[:, :, None], subsets[:, None, :]]
-        rhs = self.xty[subsets]
         try:
             coef = np.linalg.solve(gram, rhs[..., None])[..., 0]
         except np.linalg.LinAlgError:
             coef = np.stack([np.linalg.pinv(g, hermitian=True) @ r for g, r in zip(gram, rhs)])
         explained = np.einsum("ij,ij->i", coef, rhs)
         if self.total_ss == 0.0:
-            return np.ones(len(subsets))
+            return np.ones(len(rhs))
         return explained / self.total_ss
 
     def r2(self, features: np.ndarray, coef: np.ndarray) -> float:
         """Weighted R² (sklearn's ``score`` with ``sample_weight``)."""
-        d = self.design
-        resid = d._centred[:, features] @ coef - (self.y - self.y_mean) * d._sqrt_w
+        resid = self.design._centred[:, features] @ coef - self._yc
         rss = float(resid @ resid)
         if self.total_ss == 0.0:
             return 1.0 if rss == 0.0 else 0.0
@@ -145,16 +196,27 @@ class WeightedTarget:
 def forward_selection(target: WeightedTarget, num_features: int) -> np.ndarray:
     """Greedy forward selection by weighted R² of an unregularised fit, as lime.
 
-    All candidates of one step are scored in one batched solve; ``argmax`` keeps
-    lime's tie rule (the first best feature wins).
+    All candidates of one step are scored in one batched solve, from the Gram
+    columns of the features chosen so far and the Gram diagonal (no full Gram
+    matrix); ``argmax`` keeps lime's tie rule (the first best feature wins).
     """
-    n_features = target.design.data.shape[1]
+    d = target.design
+    n_features = d.n_features
     used: list[int] = []
+    cross = np.empty((n_features, 0))  # Gram columns of the used features
     for _ in range(min(num_features, n_features)):
         candidates = np.setdiff1d(np.arange(n_features), used)
-        subsets = np.column_stack([np.tile(np.array(used, dtype=int), (len(candidates), 1)), candidates])
-        scores = target.explained_fraction(subsets)
-        used.append(int(candidates[np.argmax(scores)]))
+        k = len(used)
+        gram = np.empty((len(candidates), k + 1, k + 1))
+        gram[:, :k, :k] = cross[used]
+        gram[:, :k, k] = gram[:, k, :k] = cross[candidates]
+        gram[:, k, k] = d.column_ss[candidates]
+        rhs = np.empty((len(candidates), k + 1))
+        rhs[:, :k] = target.xty[used]
+        rhs[:, k] = target.xty[candidates]
+        best = int(candidates[np.argmax(target.explained_fraction(gram, rhs))])
+        used.append(best)
+        cross = np.column_stack([cross, d.gram_column(best)])
     return np.array(used, dtype=int)
 
 
@@ -171,7 +233,7 @@ def highest_weights(target: WeightedTarget, num_features: int) -> np.ndarray:
 def lasso_path_selection(target: WeightedTarget, num_features: int) -> np.ndarray:
     """Features on the lasso path with at most ``num_features`` non-zeros, as lime."""
     d = target.design
-    _, _, coefs = lars_path(d._centred, (target.y - target.y_mean) * d._sqrt_w, method="lasso")
+    _, _, coefs = lars_path(d._centred, target._yc, method="lasso")
     nonzero = np.arange(d.data.shape[1])
     for i in range(coefs.shape[1] - 1, 0, -1):
         nonzero = coefs[:, i].nonzero()[0]
