@@ -44,9 +44,11 @@ describe("image view", () => {
     expect(canvas.height).toBe(4);
     expect(canvas.dataset.selected).toBe("2,3"); // positive weights, largest first
     const last = drawn.at(-1)!;
-    expect(px(last, 0, 0)).toEqual([60, 66, 72, 255]); // superpixel 0: negative, dimmed (not selected)
+    expect(px(last, 0, 0)).toEqual([45, 50, 54, 255]); // superpixel 0: negative, dimmed (not selected)
     expect(px(last, 0, 3)[0]).toBeGreaterThan(150); // superpixel 2: orange
-    expect(px(last, 1, 1)).toEqual([...BOUNDARY_RGB, 255]);
+    expect(px(last, 1, 2)).toEqual([...BOUNDARY_RGB, 255]); // edge of selected superpixel 2: outlined
+    expect(px(last, 1, 1)).not.toEqual([...BOUNDARY_RGB, 255]); // edge between unselected ones: faint
+    expect(px(last, 1, 1)[0]).toBeGreaterThan(px(last, 0, 0)[0]);
     expect(q('[data-testid="lw-status"]')[0].textContent).toBe("idle"); // 100000 features capped at 4
     expect(q('[data-testid="lw-bar"]').length).toBe(4);
   });
@@ -72,7 +74,7 @@ describe("image view", () => {
     const bounds = q('[data-testid="lw-boundaries"]')[0] as HTMLInputElement;
     bounds.checked = false;
     bounds.dispatchEvent(new Event("change"));
-    expect(px(drawn.at(-1)!, 1, 1)).not.toEqual([...BOUNDARY_RGB, 255]);
+    expect(px(drawn.at(-1)!, 1, 2)).not.toEqual([...BOUNDARY_RGB, 255]);
     expect(model.saved.length).toBe(saves);
   });
 

@@ -102,7 +102,9 @@ export interface OverlayOptions {
 }
 
 /** Default brightness of unselected superpixels (they recede, the selection stands out). */
-export const DIM_REST = 0.6;
+export const DIM_REST = 0.45;
+/** Opacity of the boundaries of unselected superpixels while some are selected. */
+export const FAINT_BOUNDARY = 0.3;
 /** Default brightness outside the focused superpixel. */
 export const SPOTLIGHT = 0.45;
 
@@ -173,8 +175,14 @@ export function overlayRgba(
     }
     if (s === focused && isEdge(segments, height, width, i)) {
       r = FOCUS_RGB[0]; g = FOCUS_RGB[1]; b = FOCUS_RGB[2];
-    } else if (showBounds && bounds && bounds[i]) {
+    } else if (showBounds && bounds && ((t && isEdge(segments, height, width, i)) || (bounds[i] && selected.size === 0))) {
+      // the selection is outlined in full (as lime's mark_boundaries on the mask) ...
       r = BOUNDARY_RGB[0]; g = BOUNDARY_RGB[1]; b = BOUNDARY_RGB[2];
+    } else if (showBounds && bounds && bounds[i]) {
+      // ... and the other superpixels' edges stay faint, so the selection stands out
+      r = r * (1 - FAINT_BOUNDARY) + BOUNDARY_RGB[0] * FAINT_BOUNDARY;
+      g = g * (1 - FAINT_BOUNDARY) + BOUNDARY_RGB[1] * FAINT_BOUNDARY;
+      b = b * (1 - FAINT_BOUNDARY) + BOUNDARY_RGB[2] * FAINT_BOUNDARY;
     }
     out[o] = r;
     out[o + 1] = g;
