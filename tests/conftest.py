@@ -1,39 +1,9 @@
-"""Shared test helpers: small real models and a model wrapper that counts calls."""
+"""Shared fixtures: small real models and explanations made with a call-counting model."""
 
 from __future__ import annotations
 
-import threading
-from typing import Any, Callable
-
-import numpy as np
 import pytest
-
-
-class CountingModel:
-    """Wraps a prediction function; counts calls and rows, and can be told to fail.
-
-    Thread-safe, because the widget re-samples in a worker thread.
-    """
-
-    def __init__(self, fn: Callable[[Any], Any]):
-        self.fn = fn
-        self.calls = 0
-        self.rows = 0
-        self.fail_with: Exception | None = None
-        self._lock = threading.Lock()
-
-    def __call__(self, rows: Any) -> Any:
-        with self._lock:
-            self.calls += 1
-            self.rows += len(rows)
-        if self.fail_with is not None:
-            raise self.fail_with
-        return self.fn(rows)
-
-    def reset(self) -> None:
-        with self._lock:
-            self.calls = 0
-            self.rows = 0
+from helpers import CountingModel, grid_segments, redness, tiny_image
 
 
 @pytest.fixture(scope="session")
@@ -81,32 +51,6 @@ def text_exp(text_model):
     doc = "I pray to god at church, but reason and science matter to me too."
     exp = explainer.explain_instance(doc, counter, labels=(0, 1), num_features=4, num_samples=500)
     return exp, counter
-
-
-def tiny_image() -> np.ndarray:
-    """A 24 x 32 RGB uint8 image with four colour blocks."""
-    image = np.zeros((24, 32, 3), dtype=np.uint8)
-    image[:12, :16] = (220, 30, 30)
-    image[:12, 16:] = (30, 200, 30)
-    image[12:, :16] = (30, 30, 220)
-    image[12:, 16:] = (230, 230, 40)
-    return image
-
-
-def grid_segments(image: np.ndarray) -> np.ndarray:
-    """Six superpixels in a 2 x 3 grid (labels 0..5)."""
-    h, w = image.shape[:2]
-    rows = (np.arange(h)[:, None] * 2) // h
-    cols = (np.arange(w)[None, :] * 3) // w
-    return (rows * 3 + cols).astype(np.int64)
-
-
-def redness(images: np.ndarray) -> np.ndarray:
-    """A cheap 'classifier': the probability of class 1 is the mean red share."""
-    images = np.asarray(images, dtype=float)
-    red = images[..., 0].mean(axis=(1, 2)) / (images.sum(axis=-1).mean(axis=(1, 2)) + 1e-9)
-    p1 = np.clip(red, 0.0, 1.0)
-    return np.stack([1 - p1, p1], axis=1)
 
 
 @pytest.fixture

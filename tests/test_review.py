@@ -14,7 +14,7 @@ import threading
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import CountingModel, grid_segments, redness, tiny_image
+from helpers import CountingModel, grid_segments, redness, tiny_image
 from sklearn.datasets import load_iris
 from sklearn.linear_model import LinearRegression, LogisticRegression
 

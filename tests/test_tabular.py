@@ -7,6 +7,7 @@ matplotlib.use("Agg")
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import CountingModel
 from sklearn.compose import ColumnTransformer
 from sklearn.datasets import load_wine
 from sklearn.ensemble import RandomForestClassifier
@@ -17,18 +18,6 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from lime_widget import lime_tabular
 from lime_widget.core.predict import PredictFnError
 from lime_widget.explanation import Explanation
-
-
-class CountingModel:
-    """Wraps predict_proba and counts calls and rows."""
-
-    def __init__(self, fn):
-        self.fn, self.calls, self.rows = fn, 0, 0
-
-    def __call__(self, X):
-        self.calls += 1
-        self.rows += len(X)
-        return self.fn(X)
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
+from helpers import FILLER, SPACE, make_document, topic_pipeline
 
 from lime_widget.core.explanation import Explanation as CoreExplanation
 from lime_widget.core.predict import PredictFnError
@@ -18,22 +16,10 @@ from lime_widget.core.text_sampling import neighborhood_distances, sample_active
 from lime_widget.explanation import Explanation
 from lime_widget.lime_text import LimeTextExplainer
 
-SPACE = "planet orbit rocket launch star galaxy moon comet telescope astronaut".split()
-HEALTH = "doctor patient vaccine clinic fever surgery nurse virus therapy dose".split()
-FILLER = "the a of and to in is was it for on with as this that by".split()
-
-
-def make_document(rng: np.random.RandomState, topic: list[str], n_words: int) -> str:
-    words = np.where(rng.rand(n_words) < 0.3, rng.choice(topic, n_words), rng.choice(FILLER, n_words))
-    seps = rng.choice([" ", " ", " ", ", ", ". "], n_words - 1)
-    return "".join(w + s for w, s in zip(words, seps)) + words[-1] + "."
-
 
 @pytest.fixture(scope="module")
 def model():
-    rng = np.random.RandomState(0)
-    docs = [make_document(rng, SPACE if i % 2 else HEALTH, rng.randint(8, 40)) for i in range(200)]
-    return make_pipeline(TfidfVectorizer(), LogisticRegression()).fit(docs, [i % 2 for i in range(200)])
+    return topic_pipeline()
 
 
 @pytest.fixture(scope="module")

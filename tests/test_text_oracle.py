@@ -13,11 +13,9 @@ import numpy as np
 import pytest
 import scipy.sparse
 import sklearn.metrics
+from helpers import SPACE, make_document, topic_pipeline
 from lime import lime_base
 from lime import lime_text as reference
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
 
 from lime_widget.core.neighborhood import Neighborhood
 from lime_widget.core.random import random_state_for_call
@@ -26,22 +24,10 @@ from lime_widget.core.text_index import IndexedCharacters, IndexedString
 from lime_widget.core.text_sampling import neighborhood_distances, sample_active
 from lime_widget.lime_text import LimeTextExplainer
 
-SPACE = "planet orbit rocket launch star galaxy moon comet telescope astronaut".split()
-HEALTH = "doctor patient vaccine clinic fever surgery nurse virus therapy dose".split()
-FILLER = "the a of and to in is was it for on with as this that by".split()
-
-
-def make_document(rng: np.random.RandomState, topic: list[str], n_words: int) -> str:
-    words = np.where(rng.rand(n_words) < 0.3, rng.choice(topic, n_words), rng.choice(FILLER, n_words))
-    seps = rng.choice([" ", " ", " ", ", ", ". "], n_words - 1)
-    return "".join(w + s for w, s in zip(words, seps)) + words[-1] + "."
-
 
 @pytest.fixture(scope="module")
 def model():
-    rng = np.random.RandomState(0)
-    docs = [make_document(rng, SPACE if i % 2 else HEALTH, rng.randint(8, 40)) for i in range(200)]
-    return make_pipeline(TfidfVectorizer(), LogisticRegression()).fit(docs, [i % 2 for i in range(200)])
+    return topic_pipeline()
 
 
 DOC = make_document(np.random.RandomState(1), SPACE, 30) + " Rocket-launch: 3 moons!"
