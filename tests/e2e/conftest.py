@@ -129,6 +129,30 @@ def wait_for(predicate, timeout: float = 30.0) -> bool:
     return predicate()
 
 
+ERROR_OUTPUT = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+
+
+def run_notebook(page, lab: dict, name: str, viewport: tuple = (1400, 1000)) -> None:
+    """Open ``<name>.ipynb`` in JupyterLab, run all cells and wait until none is running.
+
+    Fails on a traceback in any output (Run All stops at the first error).
+    """
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+    page.goto(f"{lab['base']}/lab/tree/{name}.ipynb?token={TOKEN}&reset")
+    expect(page.locator(".jp-Notebook")).to_be_visible(timeout=60_000)
+    expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible(timeout=60_000)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    # done when some cell has run and none is running or queued
+    page.wait_for_function("""() => {
+      const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.textContent);
+      return p.some(t => /\\[\\d+\\]/.test(t)) && !p.some(t => /\\[\\*\\]/.test(t));
+    }""", timeout=120_000)
+    expect(page.locator(ERROR_OUTPUT, has_text="Traceback")).to_have_count(0)
+
+
 def save_screenshot(locator, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

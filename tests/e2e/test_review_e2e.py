@@ -14,7 +14,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 from playwright.sync_api import Page, expect
 
-from .conftest import TOKEN, save_screenshot
+from .conftest import run_notebook, save_screenshot
 
 NAME = "review"
 REVIEW = '''
@@ -33,7 +33,6 @@ print("LW_REVIEW=" + json.dumps({"position": review.position, "row": int(review.
                                  "queue": [int(i) for i in review.queue], "cell": review.cell,
                                  "annotations": review.annotations.astype(str).to_dict("records")}))
 '''
-ERROR_OUTPUT = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 
 
 def write_notebook(folder) -> None:
@@ -45,17 +44,7 @@ def write_notebook(folder) -> None:
 
 def open_review(page: Page, lab: dict):
     write_notebook(lab["root"] / "nb")
-    page.set_viewport_size({"width": 1400, "height": 1100})
-    page.goto(f"{lab['base']}/lab/tree/{NAME}.ipynb?token={TOKEN}&reset")
-    expect(page.locator(".jp-Notebook")).to_be_visible(timeout=60_000)
-    expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible(timeout=60_000)
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    page.wait_for_function("""() => {
-      const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.textContent);
-      return p.some(t => /\\[\\d+\\]/.test(t)) && !p.some(t => /\\[\\*\\]/.test(t));
-    }""", timeout=120_000)
-    expect(page.locator(ERROR_OUTPUT, has_text="Traceback")).to_have_count(0)
+    run_notebook(page, lab, NAME, viewport=(1400, 1100))
     review = page.locator(".jp-CodeCell").nth(0).locator('[data-testid="lw-review"]')
     expect(review).to_be_visible(timeout=30_000)
     return review

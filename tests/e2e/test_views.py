@@ -13,28 +13,16 @@ import statistics
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import TOKEN, log_entries, record_metric, save_screenshot, wait_for
+from .conftest import log_entries, record_metric, run_notebook, save_screenshot, wait_for
 from .notebooks import HOSTILE_TEXT
 
 ROOT_SEL = '[data-testid="lw-root"]'
 BAR = '[data-testid="lw-bar"]'
-ERROR_OUTPUT = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 
 
 def open_and_run(page: Page, lab: dict, name: str):
     """Open ``<name>.ipynb``, run all cells, and return the widget's root locator."""
-    page.set_viewport_size({"width": 1400, "height": 1000})
-    page.goto(f"{lab['base']}/lab/tree/{name}.ipynb?token={TOKEN}&reset")
-    expect(page.locator(".jp-Notebook")).to_be_visible(timeout=60_000)
-    expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible(timeout=60_000)
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    # done when some cell has run and none is running or queued (Run All stops at an error)
-    page.wait_for_function("""() => {
-      const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.textContent);
-      return p.some(t => /\\[\\d+\\]/.test(t)) && !p.some(t => /\\[\\*\\]/.test(t));
-    }""", timeout=120_000)
-    expect(page.locator(ERROR_OUTPUT, has_text="Traceback")).to_have_count(0)
+    run_notebook(page, lab, name)
     root = page.locator(".jp-CodeCell").nth(0).locator(ROOT_SEL)
     expect(root).to_be_visible(timeout=30_000)
     expect(root).to_have_attribute("data-status", "idle", timeout=30_000)
