@@ -43,3 +43,25 @@ export function setAttr(el: Element, name: string, value: string | null): void {
 export function isActivation(e: KeyboardEvent): boolean {
   return e.key === "Enter" || e.key === " " || e.key === "Spacebar";
 }
+
+/**
+ * Coalesce bursts of change events into one `run()` per microtask (a batch of trait
+ * changes renders once). `stop()` cancels pending and future runs (view removed).
+ */
+export function coalesce(run: () => void): { schedule: () => void; stop: () => void } {
+  let scheduled = false;
+  let stopped = false;
+  return {
+    schedule: () => {
+      if (scheduled || stopped) return;
+      scheduled = true;
+      queueMicrotask(() => {
+        scheduled = false;
+        if (!stopped) run();
+      });
+    },
+    stop: () => {
+      stopped = true;
+    },
+  };
+}

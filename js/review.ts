@@ -2,7 +2,7 @@
 // explanation of the row shown is the regular widget's render() on the same model (the
 // review carries the same traits), so it looks and behaves exactly like ExplanationWidget.
 
-import { h, setAttr, setText } from "./dom";
+import { coalesce, h, setAttr, setText } from "./dom";
 import { Annotator } from "./review/annotate";
 import { ConfusionMatrix, isConfusion } from "./review/confusion";
 import { navKey } from "./review/keys";
@@ -11,8 +11,8 @@ import { RowCard } from "./review/row_card";
 import { REVIEW_CSS } from "./review/style";
 import { isRow, type ReviewActions, type ReviewSummary } from "./review/types";
 import { CSS } from "./style";
-import type { WidgetModel } from "./types";
-import { render as renderExplanation } from "./widget";
+import { intOr } from "./resolve";
+import { render as renderExplanation, type RenderProps } from "./widget";
 
 /** Review traits whose change re-renders the review's own parts. */
 export const REVIEW_TRAITS = [
@@ -20,17 +20,8 @@ export const REVIEW_TRAITS = [
   "annotated", "notice", "position", "order", "scope", "cell", "label",
 ] as const;
 
-function intOr(v: unknown, fallback: number): number {
-  return typeof v === "number" && Number.isFinite(v) ? Math.trunc(v) : fallback;
-}
-
 function cellOf(v: unknown): number[] {
   return Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "number") ? (v as number[]) : [];
-}
-
-export interface RenderProps {
-  model: WidgetModel;
-  el: HTMLElement;
 }
 
 export function render({ model, el }: RenderProps): () => void {
@@ -45,16 +36,8 @@ export function render({ model, el }: RenderProps): () => void {
   const style = document.createElement("style");
   style.textContent = CSS + REVIEW_CSS;
 
-  let destroyed = false;
-  let scheduled = false;
-  const schedule = (): void => {
-    if (scheduled || destroyed) return;
-    scheduled = true;
-    queueMicrotask(() => {
-      scheduled = false;
-      if (!destroyed) safeUpdate();
-    });
-  };
+  const updates = coalesce(() => safeUpdate());
+  const schedule = updates.schedule;
   const save = (values: Record<string, unknown>): void => {
     for (const [k, v] of Object.entries(values)) model.set(k, v);
     model.save_changes();
@@ -154,7 +137,7 @@ export function render({ model, el }: RenderProps): () => void {
   safeUpdate();
 
   return () => {
-    destroyed = true;
+    updates.stop();
     for (const t of REVIEW_TRAITS) model.off(`change:${t}`, schedule);
     root.removeEventListener("keydown", onKey);
     cleanupExplanation();

@@ -3,9 +3,9 @@
 // Notebook 7, VS Code and the standalone HTML export (fake model, no kernel).
 
 import { Controls, type ControlActions } from "./controls";
-import { h, setAttr, setText } from "./dom";
+import { coalesce, h, setAttr, setText } from "./dom";
 import { ImageView } from "./image_view";
-import { isExplanation, requestedLabel, resolveFit, type ResolvedFit } from "./resolve";
+import { intOr, isExplanation, requestedLabel, resolveFit, type ResolvedFit } from "./resolve";
 import { CSS } from "./style";
 import { TabularView } from "./tabular_view";
 import { TextView } from "./text_view";
@@ -19,10 +19,6 @@ export const TRAITS = [
   "explanation", "status", "progress", "error", "num_features", "num_features_max", "label",
   "kernel_width", "feature_selection", "num_samples", "focused_feature", "image", "segments", "offline",
 ] as const;
-
-function intOr(v: unknown, fallback: number): number {
-  return typeof v === "number" && Number.isInteger(v) ? v : fallback;
-}
 
 function numOrNull(v: unknown): number | null {
   return typeof v === "number" && Number.isFinite(v) ? v : null;
@@ -52,22 +48,14 @@ export function render({ model, el }: RenderProps): () => void {
   const host = h("div", { class: "lw-view-host" });
   const empty = h("div", { class: "lw-empty" }, "Waiting for the explanation\u2026");
 
-  let destroyed = false;
-  let scheduled = false;
   let focused = intOr(model.get("focused_feature"), -1);
   let view: View | null = null;
   let viewModality = "";
   let last: { exp: ExplanationDict; resolved: ResolvedFit } | null = null;
   let displayError = "";
 
-  const schedule = (): void => {
-    if (scheduled || destroyed) return;
-    scheduled = true;
-    queueMicrotask(() => {
-      scheduled = false;
-      if (!destroyed) safeUpdate();
-    });
-  };
+  const updates = coalesce(() => safeUpdate());
+  const schedule = updates.schedule;
 
   const save = (name: string, value: unknown): void => {
     model.set(name, value);
@@ -196,7 +184,7 @@ export function render({ model, el }: RenderProps): () => void {
   safeUpdate();
 
   return () => {
-    destroyed = true;
+    updates.stop();
     for (const t of TRAITS) model.off(`change:${t}`, schedule);
     root.removeEventListener("keydown", onKey);
     view?.destroy?.();
