@@ -18,7 +18,7 @@ import pandas as pd
 import traitlets
 
 from ..convenience import infer_mode, predict_function
-from ..widget.bundle import STATIC, BundleMissingError, missing_bundle_message
+from ..widget.bundle import STATIC, BundleMissingError, missing_bundle_esm, missing_bundle_message
 from ..widget.traits import ExplanationViewTraits
 from . import payload
 from .annotations import BUILTIN_TAGS, Annotations, read_annotations, warn_unmatched
@@ -31,13 +31,6 @@ from .queue import SCOPES, build_queue, check_cell, check_order
 from .queue import confusion as confusion_counts
 
 REVIEW_JS = STATIC / "review.js"
-_MISSING_ESM = """
-export default { render({ el }) {
-  const p = document.createElement("pre");
-  p.textContent = "lime-widget: the front-end bundle lime_widget/static/review.js is missing; run `npm run build`.";
-  el.appendChild(p);
-} };
-"""
 #: Images are predicted in batches of this many (bounded memory); tables and texts in one call.
 IMAGE_BATCH = 32
 
@@ -99,7 +92,7 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
     fails on show the error; the others work.
     """
 
-    _esm = REVIEW_JS if REVIEW_JS.is_file() else _MISSING_ESM
+    _esm = REVIEW_JS if REVIEW_JS.is_file() else missing_bundle_esm(REVIEW_JS)
 
     # -- the review (Python -> JS) ---------------------------------------------------------
     summary = traitlets.Dict().tag(sync=True)

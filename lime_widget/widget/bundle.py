@@ -9,16 +9,23 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 BUNDLE_JS = STATIC / "widget.js"
 BUNDLE_CSS = STATIC / "widget.css"
 
-# What the notebook shows if the class was defined before the bundle existed;
-# anywidget raises at class definition on a missing file, which would make the
-# whole package unimportable for a reason unrelated to the import.
-MISSING_BUNDLE_ESM = """
-export default { render({ el }) {
+
+def missing_bundle_esm(path: Path) -> str:
+    """What the notebook shows if a widget class was defined before its bundle existed.
+
+    anywidget raises at class definition on a missing file, which would make the whole
+    package unimportable for a reason unrelated to the import.
+    """
+    return f"""
+export default {{ render({{ el }}) {{
   const p = document.createElement("pre");
-  p.textContent = "lime-widget: the front-end bundle lime_widget/static/widget.js is missing; run `npm run build`.";
+  p.textContent = "lime-widget: the front-end bundle lime_widget/static/{path.name} is missing; run `npm run build`.";
   el.appendChild(p);
-} };
+}} }};
 """
+
+
+MISSING_BUNDLE_ESM = missing_bundle_esm(BUNDLE_JS)
 
 
 class BundleMissingError(FileNotFoundError):
