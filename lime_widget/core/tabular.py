@@ -241,7 +241,7 @@ class TabularExplainer:
         drawn[features, 1:] = self.discretizer.sample_bins(drawn[features, 1:].astype(np.intp), rng)
         inverse = np.ascontiguousarray(drawn.T)
         inverse[0] = row
-        return np.ascontiguousarray(binary.T, dtype=float), inverse
+        return binary.T.astype(float), inverse  # interpretable rows stay column-major: no copy
 
     def _draw_categories(self, columns: list[int], num_samples: int, rng: np.random.RandomState) -> np.ndarray:
         """Values of categorical columns drawn from their training frequencies.
@@ -255,8 +255,8 @@ class TabularExplainer:
         uniforms = rng.random_sample(len(columns) * num_samples).reshape(len(columns), num_samples)
         inner_cdfs, values, starts = self._category_tables(tuple(columns))
         # index of the first CDF entry above u = number of entries at or below it
-        positions = np.repeat(starts[:, None], num_samples, axis=1)
-        for point in inner_cdfs.T:  # a few CDF points per column: one cheap pass each
+        positions = starts[:, None] + (uniforms >= inner_cdfs[:, :1])
+        for point in inner_cdfs.T[1:]:  # a few CDF points per column: one cheap pass each
             positions += uniforms >= point[:, None]
         return np.take(values, positions)
 
