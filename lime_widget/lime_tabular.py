@@ -7,6 +7,7 @@ from .core.discretize import (
     QuartileDiscretizer,
     StatsDiscretizer,
 )
+from .core.recurrent import RecurrentTabularExplainer as _CoreRecurrentTabularExplainer
 from .core.tabular import TableDomainMapper, TabularExplainer
 from .explanation import Explanation
 
@@ -16,12 +17,18 @@ class LimeTabularExplainer(TabularExplainer):
     explanation_class = Explanation
 
 
+class RecurrentTabularExplainer(_CoreRecurrentTabularExplainer):
+    __doc__ = _CoreRecurrentTabularExplainer.__doc__
+    explanation_class = Explanation
+
+
 __all__ = [
     "BaseDiscretizer",
     "DecileDiscretizer",
     "EntropyDiscretizer",
     "LimeTabularExplainer",
     "QuartileDiscretizer",
+    "RecurrentTabularExplainer",
     "StatsDiscretizer",
     "TableDomainMapper",
 ]

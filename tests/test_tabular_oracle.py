@@ -116,3 +116,27 @@ def test_same_seed_same_answer_every_call(dataset):
         a = theirs.explain_instance(X[2], model.predict_proba, num_features=5).as_list()
         b = theirs.explain_instance(X[2], model.predict_proba, num_features=5).as_list()
     assert a != b
+
+
+def test_recurrent_explainer_matches_lime():
+    rng = np.random.RandomState(0)
+    sequences = rng.randn(300, 4, 3)  # (samples, timesteps, features)
+    weights = rng.randn(4, 3)
+
+    def classifier(batch):
+        assert batch.ndim == 3 and batch.shape[1:] == (4, 3)
+        p = 1 / (1 + np.exp(-(batch * weights).sum(axis=(1, 2))))
+        return np.stack([1 - p, p], axis=1)
+
+    names = ["a", "b", "c"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = reference.RecurrentTabularExplainer(sequences, feature_names=names, random_state=1).explain_instance(
+            sequences[5], classifier, num_features=4)
+    ours = lime_tabular.RecurrentTabularExplainer(sequences, feature_names=names, random_state=1).explain_instance(
+        sequences[5], classifier, num_features=4)
+    assert_same(ours, theirs, [1])
+    assert all("_t-" in name for name, _ in ours.as_list())  # one feature per (feature, timestep)
+    with pytest.raises(ValueError, match="n_timesteps, n_features"):
+        lime_tabular.RecurrentTabularExplainer(sequences, feature_names=names).explain_instance(
+            sequences[5].T, classifier)
