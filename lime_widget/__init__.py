@@ -18,7 +18,7 @@ _LAZY = {
     "ErrorReview": "lime_widget.review",
     "SubmodularPick": "lime_widget.submodular_pick",
 }
-_SUBMODULES = {"lime_tabular", "lime_text", "lime_image", "explanation", "submodular_pick", "wrappers"}
+_SUBMODULES = {"lime_base", "lime_tabular", "lime_text", "lime_image", "explanation", "submodular_pick", "wrappers"}
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES)
 

@@ -119,3 +119,16 @@ def test_more_features_than_samples(method):
     assert fit.score == pytest.approx(score, abs=TOL)
     assert fit.local_pred == pytest.approx(local_pred[0], abs=TOL)
     assert nb.design()._gram is None, "no features x features Gram when features outnumber samples"
+
+
+def test_lime_base_drop_in():
+    from lime_widget.lime_base import LimeBase as OurLimeBase
+
+    data, outputs, distances = make_neighborhood(5)
+    ours = OurLimeBase(lambda d: exponential_kernel(d, 2.0)).explain_instance_with_data(
+        data, outputs, distances, 1, 4, feature_selection="forward_selection")
+    theirs = lime_fit(data, outputs, distances, 1, 4, "forward_selection", 2.0)
+    assert [i for i, _ in ours[1]] == [int(i) for i, _ in theirs[1]]
+    np.testing.assert_allclose([w for _, w in ours[1]], [w for _, w in theirs[1]], atol=TOL, rtol=0)
+    assert ours[0] == pytest.approx(theirs[0], abs=TOL) and ours[2] == pytest.approx(theirs[2], abs=TOL)
+    np.testing.assert_allclose(ours[3], theirs[3], atol=TOL)
