@@ -100,7 +100,7 @@ def test_bad_surrogate_settings_are_explained():
         nb.fit([7], 3)
 
 
-@pytest.mark.parametrize("method", ["auto", "highest_weights", "none", "forward_selection"])
+@pytest.mark.parametrize("method", ["auto", "highest_weights", "none", "forward_selection", "all_highest"])
 def test_more_features_than_samples(method):
     """Long positional texts: the dual (samples x samples) path, as sklearn's Ridge."""
     rng = np.random.RandomState(9)
@@ -111,7 +111,9 @@ def test_more_features_than_samples(method):
     outputs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     distances = 100 * (1 - data.sum(axis=1) / p)
     nb = Neighborhood(data, outputs, distances, exponential_kernel, 25.0)
-    num_features = 4 if method == "forward_selection" else 8
+    # "all_highest": every feature, in highest-weights order (a permutation) for the final ridge
+    num_features = {"forward_selection": 4, "all_highest": p}.get(method, 8)
+    method = "highest_weights" if method == "all_highest" else method
     fit = nb.fit([1], num_features, method)[1]
     intercept, exp, score, local_pred = lime_fit(data, outputs, distances, 1, num_features, method, 25.0)
     assert [i for i, _ in fit.weights] == [int(i) for i, _ in exp]
