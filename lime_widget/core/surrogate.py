@@ -4,8 +4,9 @@ Everything here reproduces ``lime.lime_base.LimeBase`` (lime 0.2.0.1) numericall
 but works on a weighted, centred Gram matrix computed once per kernel width instead
 of refitting scikit-learn estimators in loops. Ridge regression with an intercept
 and sample weights is, after centring by the weighted means, the linear system
-``(Xc' W Xc + alpha I) coef = Xc' W (y - ybar)``; every candidate feature subset in
-forward selection is a sub-block of the same Gram matrix.
+``(Xc' W Xc + alpha I) coef = Xc' W (y - ybar)``, so every fit needs only pieces of
+one Gram matrix (see :class:`WeightedDesign`), and forward selection scores all
+candidates of a step at once through a Schur complement.
 """
 
 from __future__ import annotations
@@ -151,7 +152,6 @@ class WeightedTarget:
 
     def __init__(self, design: WeightedDesign, y: np.ndarray):
         self.design = design
-        self.y = y
         w = design.sample_weight
         self.y_mean = float(w @ y / design.total_weight)
         self._yc = (y - self.y_mean) * design._sqrt_w
@@ -159,7 +159,7 @@ class WeightedTarget:
         self.total_ss = float(self._yc @ self._yc)
 
     def solve(self, features: np.ndarray, alpha: float) -> np.ndarray:
-        """Ridge coefficients on a subset of features (sklearn's solver path)."""
+        """Ridge coefficients (``alpha > 0``) on a subset of features, as sklearn's solver."""
         d = self.design
         if alpha and len(features) == d.n_features:
             # all features, possibly reordered: solve in natural order, then permute
@@ -170,38 +170,8 @@ class WeightedTarget:
             else:
                 coef = scipy.linalg.cho_solve(d.ridge_factor(alpha), self.xty, check_finite=False)
             return coef[features]
-        gram = d.gram_block(features)
-        rhs = self.xty[features]
-        if alpha:
-            gram = gram + alpha * np.eye(len(features))
-        try:
-            return np.linalg.solve(gram, rhs)
-        except np.linalg.LinAlgError:
-            # Singular (alpha == 0 with a constant or duplicated column): sklearn falls
-            # back to an SVD; the minimum-norm solution has the same fit and R².
-            return np.linalg.pinv(gram, hermitian=True) @ rhs
-
-    def explained_fraction(self, gram: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-        """R² of unregularised fits on many equally sized feature subsets at once.
-
-        For least squares, R² = b_S' coef_S / total sum of squares, so each subset
-        needs only a small solve on its block of the Gram matrix.
-
-        Parameters
-        ----------
-        gram : ndarray of shape (n_subsets, k, k)
-            Gram block of each subset.
-        rhs : ndarray of shape (n_subsets, k)
-            ``Xc' W yc`` restricted to each subset.
-        """
-        try:
-            coef = np.linalg.solve(gram, rhs[..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            coef = np.stack([np.linalg.pinv(g, hermitian=True) @ r for g, r in zip(gram, rhs)])
-        explained = np.einsum("ij,ij->i", coef, rhs)
-        if self.total_ss == 0.0:
-            return np.ones(len(rhs))
-        return explained / self.total_ss
+        gram = d.gram_block(features) + alpha * np.eye(len(features))
+        return np.linalg.solve(gram, self.xty[features])
 
     def r2(self, features: np.ndarray, coef: np.ndarray) -> float:
         """Weighted R² (sklearn's ``score`` with ``sample_weight``)."""
@@ -215,25 +185,29 @@ class WeightedTarget:
 def forward_selection(target: WeightedTarget, num_features: int) -> np.ndarray:
     """Greedy forward selection by weighted R² of an unregularised fit, as lime.
 
-    All candidates of one step are scored in one batched solve, from the Gram
-    columns of the features chosen so far and the Gram diagonal (no full Gram
-    matrix); ``argmax`` keeps lime's tie rule (the first best feature wins).
+    Adding candidate ``c`` to the chosen set ``U`` raises the explained sum of
+    squares by ``(b_c - g_cU G_UU^+ b_U)² / (G_cc - g_cU G_UU^+ g_Uc)`` (a Schur
+    complement), so each step scores every candidate with a few vectorised
+    products on Gram columns, O(features x chosen). ``argmax`` keeps lime's tie
+    rule (the first best feature wins); a candidate already spanned by ``U``
+    (zero complement, e.g. a constant column) adds nothing, as lime's SVD
+    fallback finds.
     """
     d = target.design
     n_features = d.n_features
+    b = target.xty
     used: list[int] = []
     cross = np.empty((n_features, 0))  # Gram columns of the used features
     for _ in range(min(num_features, n_features)):
         candidates = np.setdiff1d(np.arange(n_features), used)
-        k = len(used)
-        gram = np.empty((len(candidates), k + 1, k + 1))
-        gram[:, :k, :k] = cross[used]
-        gram[:, :k, k] = gram[:, k, :k] = cross[candidates]
-        gram[:, k, k] = d.column_ss[candidates]
-        rhs = np.empty((len(candidates), k + 1))
-        rhs[:, :k] = target.xty[used]
-        rhs[:, k] = target.xty[candidates]
-        best = int(candidates[np.argmax(target.explained_fraction(gram, rhs))])
+        g_cu = cross[candidates]
+        inverse = np.linalg.pinv(cross[used], hermitian=True)
+        projected = g_cu @ inverse  # g_cU G_UU^+
+        residual = b[candidates] - projected @ b[used]
+        complement = d.column_ss[candidates] - np.einsum("ij,ij->i", projected, g_cu)
+        spanned = complement <= 1e-12 * np.maximum(d.column_ss[candidates], np.finfo(float).tiny)
+        gain = np.where(spanned, 0.0, residual**2 / np.where(spanned, 1.0, complement))
+        best = int(candidates[np.argmax(gain)])
         used.append(best)
         cross = np.column_stack([cross, d.gram_column(best)])
     return np.array(used, dtype=int)
