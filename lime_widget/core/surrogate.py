@@ -97,6 +97,8 @@ class WeightedDesign:
         self._kernel_matrix: Optional[np.ndarray] = None
         self._column_ss: Optional[np.ndarray] = None
         self._ridge_factors: dict[float, tuple] = {}
+        self._columns: dict[int, np.ndarray] = {}
+        self._targets: dict = {}
 
     @property
     def gram(self) -> np.ndarray:
@@ -113,10 +115,12 @@ class WeightedDesign:
         return self._column_ss
 
     def gram_column(self, feature: int) -> np.ndarray:
-        """One column of the Gram matrix."""
+        """One column of the Gram matrix (kept: refits tend to choose the same features)."""
         if self._gram is not None:
             return self._gram[:, feature]
-        return self._centred.T @ self._centred[:, feature]
+        if feature not in self._columns:
+            self._columns[feature] = self._centred.T @ self._centred[:, feature]
+        return self._columns[feature]
 
     def gram_block(self, features: np.ndarray) -> np.ndarray:
         """The Gram matrix restricted to ``features``."""
@@ -143,8 +147,13 @@ class WeightedDesign:
             self._kernel_matrix = self._centred @ self._centred.T
         return self._kernel_matrix
 
-    def target(self, y: np.ndarray) -> "WeightedTarget":
-        return WeightedTarget(self, y)
+    def target(self, y: np.ndarray, key: Optional[int] = None) -> "WeightedTarget":
+        """``y`` seen through this design; with a ``key`` (the label) it is computed once."""
+        if key is None:
+            return WeightedTarget(self, y)
+        if key not in self._targets:
+            self._targets[key] = WeightedTarget(self, y)
+        return self._targets[key]
 
 
 class WeightedTarget:
@@ -279,7 +288,7 @@ def fit_label(
     -------
     LabelFit
     """
-    target = design.target(y)
+    target = design.target(y, key=label)
     used = select_features(target, num_features, feature_selection)
     if model_regressor is None:
         coef = target.solve(used, 1.0)
