@@ -134,3 +134,17 @@ def test_lime_base_drop_in():
     np.testing.assert_allclose([w for _, w in ours[1]], [w for _, w in theirs[1]], atol=TOL, rtol=0)
     assert ours[0] == pytest.approx(theirs[0], abs=TOL) and ours[2] == pytest.approx(theirs[2], abs=TOL)
     np.testing.assert_allclose(ours[3], theirs[3], atol=TOL)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_forward_selection_breaks_ties_between_duplicate_columns_as_lime(seed):
+    # Identical columns score identically in lime, which keeps the first; rounding must not pick the copy.
+    # Not beyond 8 features: once a spanned column is the best lime can do, its unregularised fits on a
+    # singular design return R² values that are rounding noise (even above the least-squares optimum).
+    data, outputs, distances = make_neighborhood(seed, binary=bool(seed % 2))
+    data[:, 9] = data[:, 2]
+    nb = Neighborhood(data, outputs, distances, exponential_kernel, 2.0)
+    for num_features in (4, 8):
+        ours = nb.fit([1], num_features, "forward_selection")[1]
+        _, exp, _, _ = lime_fit(data, outputs, distances, 1, num_features, "forward_selection", 2.0)
+        assert sorted(i for i, _ in ours.weights) == sorted(int(i) for i, _ in exp)

@@ -14,6 +14,8 @@ import numpy as np
 import scipy.special
 from sklearn.tree import DecisionTreeClassifier
 
+from .threads import available_cores, submit
+
 
 class BaseDiscretizer:
     """Bins each continuous feature; subclasses define :meth:`bins`.
@@ -114,25 +116,38 @@ class BaseDiscretizer:
         -------
         ndarray of the same shape
         """
-        tables = self._bin_tables(list(self.means))
-        bins = bins + tables["offset"][:, None]
+        offsets = self.bin_tables(list(self.means))["offset"]
+        return self.draw_in_bins(bins + offsets[:, None], random_state)
+
+    def draw_in_bins(self, index: np.ndarray, random_state: np.random.RandomState) -> np.ndarray:
+        """Values drawn for indices into :meth:`bin_tables` (any shape, lime's draw order).
+
+        One uniform per value whose bin has non-zero width, in C order, mapped
+        through the bin's inverse CDF.
+        """
+        tables = self.bin_tables(list(self.means))
         c0, c1, scale, mean = tables["params"]
+        index = np.ascontiguousarray(index)  # np.take is many times slower on strided indices
         if tables["all_wide"]:
-            uniforms = random_state.uniform(size=bins.size).reshape(bins.shape)
-            values = scipy.special.ndtri(np.take(c0, bins) + uniforms * np.take(c1, bins))
-            values *= np.take(scale, bins)
-            values += np.take(mean, bins)
+            values = np.take(c1, index)
+            values *= random_state.random_sample(index.shape)
+            values += np.take(c0, index)
+            _ndtri_in_place(values)
+            values *= np.take(scale, index)
+            values += np.take(mean, index)
             return values
         # lime returns (and draws nothing for) bins whose lower and upper bounds coincide
-        wide = np.take(tables["wide"], bins)
-        values = np.take(tables["lo"], bins)
-        b = bins[wide]
-        uniforms = random_state.uniform(size=len(b))
-        values[wide] = np.take(mean, b) + np.take(scale, b) * scipy.special.ndtri(
-            np.take(c0, b) + uniforms * np.take(c1, b))
+        wide = np.take(tables["wide"], index)
+        values = np.take(tables["lo"], index)
+        b = index[wide]
+        drawn = np.take(c1, b)
+        drawn *= random_state.random_sample(len(b))
+        drawn += np.take(c0, b)
+        _ndtri_in_place(drawn)
+        values[wide] = np.take(mean, b) + np.take(scale, b) * drawn
         return values
 
-    def _bin_tables(self, features: list) -> dict:
+    def bin_tables(self, features: list) -> dict:
         """Per-bin constants of the truncated-normal inverse CDF, all features concatenated.
 
         The inverse CDF of a standard normal truncated to [a, b] is
@@ -165,6 +180,26 @@ class BaseDiscretizer:
                   "params": (c0, c1, scale, mean)}
         self._tables = (features, tables)
         return tables
+
+
+_NDTRI_SPLIT_SIZE = 1 << 16
+
+
+def _ndtri_in_place(values: np.ndarray) -> None:
+    """``values = ndtri(values)`` for a contiguous array, on two cores when it is large.
+
+    ndtri is most of the cost of drawing a tabular neighbourhood (about 10 ns a
+    value) and releases the GIL, so a second thread halves it; the values are the
+    same either way.
+    """
+    flat = values.reshape(-1)
+    if flat.size < _NDTRI_SPLIT_SIZE or available_cores() < 2:
+        scipy.special.ndtri(flat, out=flat)
+        return
+    half = flat.size // 2
+    other = submit(scipy.special.ndtri, flat[half:], out=flat[half:])
+    scipy.special.ndtri(flat[:half], out=flat[:half])
+    other.result()
 
 
 class QuartileDiscretizer(BaseDiscretizer):

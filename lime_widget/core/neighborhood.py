@@ -41,6 +41,18 @@ class Neighborhood:
     _designs: "OrderedDict[float, WeightedDesign]" = field(default_factory=OrderedDict, repr=False)
     _fits: dict = field(default_factory=dict, repr=False)
 
+    @classmethod
+    def from_design(cls, design: WeightedDesign, outputs: np.ndarray, distances: np.ndarray,
+                    kernel: Kernel, kernel_width: float) -> "Neighborhood":
+        """A neighbourhood whose design for ``kernel_width`` is already computed.
+
+        ``design`` comes from :func:`weighted_design` (on the same data,
+        distances and kernel), typically computed while the model ran.
+        """
+        neighborhood = cls(design.data, outputs, distances, kernel, kernel_width)
+        neighborhood._designs[validate_kernel_width(kernel_width)] = design
+        return neighborhood
+
     @property
     def num_samples(self) -> int:
         return int(self.data.shape[0])
@@ -55,10 +67,7 @@ class Neighborhood:
         if width in self._designs:
             self._designs.move_to_end(width)
             return self._designs[width]
-        weights = np.asarray(self.kernel(self.distances, width), dtype=float)
-        if weights.shape != self.distances.shape or not np.all(np.isfinite(weights)):
-            raise ValueError("The kernel must return one finite weight per distance.")
-        design = WeightedDesign(self.data, weights)
+        design = weighted_design(self.data, self.distances, self.kernel, width)
         self._designs[width] = design
         if len(self._designs) > _DESIGN_CACHE_SIZE:
             self._designs.popitem(last=False)
@@ -96,6 +105,14 @@ class Neighborhood:
                     self._fits[key] = fit
             fits[label] = fit
         return fits
+
+
+def weighted_design(data: np.ndarray, distances: np.ndarray, kernel: Kernel, kernel_width: float) -> WeightedDesign:
+    """The design of ``data`` weighted by ``kernel(distances, kernel_width)`` (no BLAS calls)."""
+    weights = np.asarray(kernel(distances, kernel_width), dtype=float)
+    if weights.shape != distances.shape or not np.all(np.isfinite(weights)):
+        raise ValueError("The kernel must return one finite weight per distance.")
+    return WeightedDesign(data, weights)
 
 
 _BLAS_THREADS_FLOPS = 5e7

@@ -90,9 +90,11 @@ class WeightedDesign:
                 "distances in this neighbourhood. Use a larger kernel_width."
             )
         self.n_samples, self.n_features = data.shape
-        self.x_mean = sample_weight @ data / self.total_weight
+        # einsum rather than BLAS: a design may be built on a helper thread beside the model call
+        self.x_mean = np.einsum("i,ij->j", sample_weight, data) / self.total_weight
         self._sqrt_w = np.sqrt(sample_weight)
-        self._centred = (data - self.x_mean) * self._sqrt_w[:, None]
+        self._centred = data - self.x_mean
+        self._centred *= self._sqrt_w[:, None]
         self._gram: Optional[np.ndarray] = None
         self._kernel_matrix: Optional[np.ndarray] = None
         self._column_ss: Optional[np.ndarray] = None
@@ -194,31 +196,38 @@ class WeightedTarget:
 def forward_selection(target: WeightedTarget, num_features: int) -> np.ndarray:
     """Greedy forward selection by weighted R² of an unregularised fit, as lime.
 
-    Adding candidate ``c`` to the chosen set ``U`` raises the explained sum of
-    squares by ``(b_c - g_cU G_UU^+ b_U)² / (G_cc - g_cU G_UU^+ g_Uc)`` (a Schur
-    complement), so each step scores every candidate with a few vectorised
-    products on Gram columns, O(features x chosen). ``argmax`` keeps lime's tie
-    rule (the first best feature wins); a candidate already spanned by ``U``
-    (zero complement, e.g. a constant column) adds nothing, as lime's SVD
-    fallback finds.
+    Adding candidate ``c`` to the chosen set raises the explained sum of squares by
+    ``r_c² / s_c``, where ``s_c`` and ``r_c`` are the squared norm of ``c``'s part
+    orthogonal to the chosen features and its product with the target. Both are
+    updated for every candidate after each choice (Gram-Schmidt on Gram columns),
+    so a step costs O(features x chosen) and no refits. ``argmax`` keeps lime's tie
+    rule (the first best feature wins); a candidate already spanned by the chosen
+    features (``s_c`` about 0, e.g. a constant column) adds nothing, as lime's SVD
+    fallback finds, and is not added to the basis if chosen.
     """
     d = target.design
-    n_features = d.n_features
-    b = target.xty
+    column_ss = d.column_ss
+    spanned_below = 1e-12 * np.maximum(column_ss, np.finfo(float).tiny)
+    residual = target.xty.copy()  # r_c
+    complement = column_ss.copy()  # s_c
+    basis: list[np.ndarray] = []  # chosen features' orthonormalised products with every feature
     used: list[int] = []
-    cross = np.empty((n_features, 0))  # Gram columns of the used features
-    for _ in range(min(num_features, n_features)):
-        candidates = np.setdiff1d(np.arange(n_features), used)
-        g_cu = cross[candidates]
-        inverse = np.linalg.pinv(cross[used], hermitian=True)
-        projected = g_cu @ inverse  # g_cU G_UU^+
-        residual = b[candidates] - projected @ b[used]
-        complement = d.column_ss[candidates] - np.einsum("ij,ij->i", projected, g_cu)
-        spanned = complement <= 1e-12 * np.maximum(d.column_ss[candidates], np.finfo(float).tiny)
+    for _ in range(min(num_features, d.n_features)):
+        spanned = complement <= spanned_below
         gain = np.where(spanned, 0.0, residual**2 / np.where(spanned, 1.0, complement))
-        best = int(candidates[np.argmax(gain)])
+        gain[used] = -np.inf
+        # equal gains up to rounding (collinear candidates) go to the first, as in lime
+        best = int(np.argmax(gain >= gain.max() * (1 - 1e-9)))
         used.append(best)
-        cross = np.column_stack([cross, d.gram_column(best)])
+        if spanned[best]:
+            continue
+        projection = d.gram_column(best).copy()
+        for v in basis:
+            projection -= v * v[best]
+        v = projection / np.sqrt(complement[best])
+        residual -= v * (residual[best] / np.sqrt(complement[best]))
+        complement -= v**2
+        basis.append(v)
     return np.array(used, dtype=int)
 
 

@@ -7,18 +7,21 @@ from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
-import scipy.stats
 from sklearn.metrics import pairwise_distances
 from sklearn.preprocessing import StandardScaler
 
 from .discretize import DISCRETIZERS, BaseDiscretizer, StatsDiscretizer
 from .explanation import DomainMapper, Explanation, build_explanation
 from .frames import FrameCodec, as_frame_codec
-from .neighborhood import Neighborhood, validate_kernel_width, validate_num_features
+from .neighborhood import Neighborhood, validate_kernel_width, validate_num_features, weighted_design
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels, validate_mode
 from .random import RandomStateLike, random_state_for_call
-from .surrogate import exponential_kernel, validate_feature_selection
+from .surrogate import WeightedDesign, exponential_kernel, validate_feature_selection
+from .tabular_sampling import Draws, TabularSampler
+from .threads import beside
 
+# draws kept for reuse by an explainer with an integer seed, at most this big
+_KEPT_DRAWS_MAX_BYTES = 64 << 20
 _STATS_KEYS = ("means", "mins", "maxs", "stds", "feature_values", "feature_frequencies")
 
 
@@ -158,6 +161,8 @@ class TabularExplainer:
             self.scaler_scale[feature] = 1.0
         # all-categorical (e.g. discretised) data is used unscaled, as lime's scaler leaves it
         self._identity_scaling = bool(np.all(self.scaler_mean == 0.0) and np.all(self.scaler_scale == 1.0))
+        self._sampler = TabularSampler(self.categorical_features, self.feature_values, self.feature_frequencies,
+                                       self.discretizer, self.sampling_scale)
 
     # -- input handling -------------------------------------------------------------
     def _training_matrix(self, training_data: Any) -> np.ndarray:
@@ -192,88 +197,24 @@ class TabularExplainer:
         return row
 
     # -- sampling -------------------------------------------------------------------
-    def _sample(self, row: np.ndarray, num_samples: int, rng: np.random.RandomState, sampling_method: str):
-        """lime's ``__data_inverse``: (binary/scaled rows, model-space rows)."""
-        n_cols = row.shape[0]
-        if self.discretizer is None:
-            if sampling_method == "gaussian":
-                noise = rng.normal(0, 1, num_samples * n_cols).reshape(num_samples, n_cols)
-            elif sampling_method == "lhs":
-                cube = scipy.stats.qmc.LatinHypercube(d=n_cols, seed=rng).random(num_samples)
-                noise = scipy.stats.norm.ppf(cube)
-            else:
-                raise ValueError(f"sampling_method={sampling_method!r} is not known; expected 'gaussian' or 'lhs'.")
-            centre = row if self.sample_around_instance else self.scaler_mean
-            data = noise * self.sampling_scale + centre
-            categorical = self.categorical_features
-            first_row = row
-        elif isinstance(self.discretizer, BaseDiscretizer):
-            return self._sample_binned(row, num_samples, rng)
-        else:  # a user's lime-style discretizer object draws from its own generator
-            data = np.zeros((num_samples, n_cols))
-            categorical = list(range(n_cols))
-            first_row = self.discretizer.discretize(row)
-        data[0] = row
-        inverse = data.copy()
-        if categorical:
-            drawn = self._draw_categories(categorical, num_samples, rng).T
-            binary = (drawn == first_row[categorical]).astype(float)
-            binary[0] = 1.0
-            drawn[0] = data[0, categorical]
-            data[:, categorical] = binary
-            inverse[:, categorical] = drawn
-        if self.discretizer is not None:
-            inverse[1:] = self.discretizer.undiscretize(inverse[1:])
-        inverse[0] = row
-        return data, inverse
+    def _draws(self, num_samples: int, sampling_method: str) -> Draws:
+        """This call's random draws.
 
-    def _sample_binned(self, row: np.ndarray, num_samples: int, rng: np.random.RandomState):
-        """``_sample`` with our discretizer: every column is drawn as a category.
-
-        Same draws and values as lime, computed feature-major (lime's draw order)
-        and transposed once at the end.
+        With an integer seed every call draws the same (see :mod:`.tabular_sampling`),
+        so the last draws are kept, unless a lime-style discretizer object draws
+        from a generator of its own.
         """
-        first_row = self.discretizer.discretize(row)
-        drawn = self._draw_categories(list(range(row.shape[0])), num_samples, rng)
-        binary = drawn == first_row[:, None]
-        binary[:, 0] = True
-        features = list(self.discretizer.means)
-        drawn[features, 1:] = self.discretizer.sample_bins(drawn[features, 1:].astype(np.intp), rng)
-        inverse = np.ascontiguousarray(drawn.T)
-        inverse[0] = row
-        return binary.T.astype(float), inverse  # interpretable rows stay column-major: no copy
-
-    def _draw_categories(self, columns: list[int], num_samples: int, rng: np.random.RandomState) -> np.ndarray:
-        """Values of categorical columns drawn from their training frequencies.
-
-        Consumes the generator exactly as lime's per-column
-        ``RandomState.choice(values, num_samples, p=freqs)`` calls do (one uniform
-        per value, column after column) and returns the values feature-major,
-        shape (len(columns), num_samples). Each CDF is inverted by counting its
-        points at or below the draw (``searchsorted(side='right')``), vectorised.
-        """
-        uniforms = rng.random_sample(len(columns) * num_samples).reshape(len(columns), num_samples)
-        inner_cdfs, values, starts = self._category_tables(tuple(columns))
-        # index of the first CDF entry above u = number of entries at or below it
-        positions = starts[:, None] + (uniforms >= inner_cdfs[:, :1])
-        for point in inner_cdfs.T[1:]:  # a few CDF points per column: one cheap pass each
-            positions += uniforms >= point[:, None]
-        return np.take(values, positions)
-
-    def _category_tables(self, columns: tuple) -> tuple:
-        """Padded inner CDF points, concatenated values and offsets of ``columns`` (cached)."""
-        cache = self.__dict__.setdefault("_category_cache", {})
-        if columns not in cache:
-            cdfs = [np.cumsum(self.feature_frequencies[c]) for c in columns]
-            width = max(len(c) for c in cdfs) - 1
-            inner = np.full((len(columns), max(width, 1)), np.inf)
-            for k, cdf in enumerate(cdfs):
-                inner[k, : len(cdf) - 1] = (cdf / cdf[-1])[:-1]
-            sizes = [len(self.feature_values[c]) for c in columns]
-            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
-            values = np.concatenate([self.feature_values[c] for c in columns]).astype(float)
-            cache[columns] = (inner, values, starts)
-        return cache[columns]
+        key = (self.random_state, num_samples, sampling_method)
+        reusable = (isinstance(self.random_state, (int, np.integer))
+                    and (self.discretizer is None or isinstance(self.discretizer, BaseDiscretizer)))
+        kept = getattr(self, "_kept_draws", None)
+        if reusable and kept is not None and kept[0] == key:
+            return kept[1]
+        rng = random_state_for_call(self.random_state, self._init_state)
+        draws = self._sampler.draw(num_samples, rng, sampling_method)
+        if reusable and draws.nbytes <= _KEPT_DRAWS_MAX_BYTES:
+            self._kept_draws = (key, draws)
+        return draws
 
     # -- explaining -----------------------------------------------------------------
     def explain_instance(
@@ -328,24 +269,33 @@ class TabularExplainer:
         validate_num_features(num_features, n_features)
         if isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)) or num_samples < 2:
             raise ValueError(f"num_samples must be an integer >= 2, got {num_samples!r}.")
-        rng = random_state_for_call(self.random_state, self._init_state)
-        data, inverse = self._sample(row, int(num_samples), rng, sampling_method)
-        scaled = data if self._identity_scaling else (data - self.scaler_mean) / self.scaler_scale
-        distances = _distances_to_first(scaled, distance_metric)
+        if sampling_method not in ("gaussian", "lhs"):
+            raise ValueError(f"sampling_method={sampling_method!r} is not known; expected 'gaussian' or 'lhs'.")
+        # lime's __data_inverse, split: the model's rows first, the interpretable side beside the model call
+        draws = self._draws(int(num_samples), sampling_method)
+        centre = row if self.sample_around_instance else self.scaler_mean
+        inverse = self._sampler.model_rows(row, draws, centre)
+        kernel = partial(_call_kernel, self.kernel_fn)
 
         def make_rows(part: slice):
             rows = inverse[part]
             return self.codec.decode(rows) if self.codec is not None else rows
 
-        outputs = call_model(predict_fn, make_rows, int(num_samples), batch_size, progress)
+        def interpretable_side() -> tuple[np.ndarray, WeightedDesign]:
+            data = self._sampler.interpretable_rows(row, draws, inverse)
+            scaled = data if self._identity_scaling else (data - self.scaler_mean) / self.scaler_scale
+            distances = _distances_to_first(scaled, distance_metric)
+            return distances, weighted_design(scaled, distances, kernel, self.kernel_width)
+
+        outputs, (distances, design) = beside(lambda: call_model(predict_fn, make_rows, int(num_samples), batch_size, progress),
+                                 interpretable_side, concurrent=distance_metric == "euclidean")
         outputs = check_outputs(outputs, self.mode, self.class_names)
         class_names = self.class_names
         if self.mode == "classification" and class_names is None:
             class_names = [str(i) for i in range(outputs.shape[1])]
         labels, top = resolve_labels(outputs, self.mode, labels, top_labels)
 
-        neighborhood = Neighborhood(scaled, outputs, distances, partial(_call_kernel, self.kernel_fn),
-                                    self.kernel_width)
+        neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, self.kernel_width)
         settings = {
             "num_features": int(min(num_features, n_features)),
             "feature_selection": self.feature_selection,
