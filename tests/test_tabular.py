@@ -267,3 +267,49 @@ def test_to_dict_is_json_ready(wine):
     assert len(state["feature_names"]) == 13 and len(state["domain"]["values"]) == 13
     first = state["fits"][str(exp.top_labels[0])]["weights"][0]
     assert state["feature_names"][first[0]] == exp.as_list(exp.top_labels[0])[0][0]
+
+
+def test_a_model_that_overwrites_its_rows_does_not_change_later_calls(wine):
+    X, _, model = wine
+    explainer = lime_tabular.LimeTabularExplainer(X, random_state=0)
+
+    def vandal(rows):
+        out = model.predict_proba(rows)
+        rows[:] = 0.0  # the explainer's kept draws must not be these rows
+        return out
+
+    explainer.explain_instance(X[0], vandal, num_features=4, num_samples=800)
+    later = explainer.explain_instance(X[1], model.predict_proba, num_features=4, num_samples=800)
+    fresh = lime_tabular.LimeTabularExplainer(X, random_state=0).explain_instance(
+        X[1], model.predict_proba, num_features=4, num_samples=800)
+    assert later.as_list() == fresh.as_list()
+
+
+def test_same_answer_without_a_second_core(wine, monkeypatch):
+    from lime_widget.core import discretize, threads
+
+    X, y, _ = wine
+    wide = np.tile(X[:, :12], 3)  # 36 columns x 2999 rows: ndtri is split over two threads
+    model = RandomForestClassifier(n_estimators=10, random_state=0).fit(wide, y)
+    helper_calls = []
+    monkeypatch.setattr(discretize, "submit", lambda *a, **k: helper_calls.append(1) or threads.submit(*a, **k))
+    shared = lime_tabular.LimeTabularExplainer(wide, random_state=0).explain_instance(
+        wide[0], model.predict_proba, num_samples=3000)
+    assert helper_calls
+    monkeypatch.setattr(threads, "available_cores", lambda: 1)
+    monkeypatch.setattr(discretize, "available_cores", lambda: 1)
+    alone = lime_tabular.LimeTabularExplainer(wide, random_state=0).explain_instance(
+        wide[0], model.predict_proba, num_samples=3000)
+    assert len(helper_calls) == 1
+    assert alone.as_list() == shared.as_list()
+    np.testing.assert_array_equal(alone.neighborhood.data, shared.neighborhood.data)
+
+
+def test_a_failing_kernel_is_reported_and_the_next_call_works(wine):
+    X, _, model = wine
+    broken = lime_tabular.LimeTabularExplainer(X, random_state=0, kernel=lambda d, kernel_width: d * np.nan)
+    with pytest.raises(ValueError, match="one finite weight per distance"):
+        broken.explain_instance(X[0], model.predict_proba, num_samples=300)
+    exp = lime_tabular.LimeTabularExplainer(X, random_state=0).explain_instance(
+        X[0], model.predict_proba, num_samples=300)
+    assert len(exp.as_list()) == 10

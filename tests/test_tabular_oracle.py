@@ -140,3 +140,37 @@ def test_recurrent_explainer_matches_lime():
     with pytest.raises(ValueError, match="n_timesteps, n_features"):
         lime_tabular.RecurrentTabularExplainer(sequences, feature_names=names).explain_instance(
             sequences[5].T, classifier)
+
+
+@pytest.mark.parametrize("config", ["quartile", "categorical_continuous"])
+def test_later_rows_equal_a_fresh_lime_explainer(dataset, config):
+    # with an integer seed the explainer keeps its draws; any later row must still be lime's first call
+    X, y, model = dataset
+    kwargs = dict(CONFIGS[config])
+    if "categorical_features" in kwargs:
+        X = with_categorical(X)
+        model = RandomForestClassifier(n_estimators=25, random_state=0).fit(X, y)
+    ours = lime_tabular.LimeTabularExplainer(X, random_state=11, **kwargs)
+    ours.explain_instance(X[7], model.predict_proba, num_features=4)
+    for index in (9, 30):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            theirs = reference.LimeTabularExplainer(X, random_state=11, **kwargs).explain_instance(
+                X[index], model.predict_proba, num_features=4)
+        assert_same(ours.explain_instance(X[index], model.predict_proba, num_features=4), theirs, [1])
+
+
+def test_a_random_state_instance_drifts_through_lime_s_draws(dataset):
+    # a RandomState object is one stream across calls, in lime as here: call k equals lime's call k
+    X, _, model = dataset
+    ours = lime_tabular.LimeTabularExplainer(X, random_state=np.random.RandomState(4))
+    theirs = reference.LimeTabularExplainer(X, random_state=np.random.RandomState(4))
+    answers = []
+    for _ in range(2):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = theirs.explain_instance(X[3], model.predict_proba, num_features=4)
+        got = ours.explain_instance(X[3], model.predict_proba, num_features=4)
+        assert_same(got, expected, [1])
+        answers.append(got.as_list())
+    assert answers[0] != answers[1]
