@@ -104,7 +104,7 @@ def check_outputs(outputs: np.ndarray, mode: str, class_names: Optional[Sequence
                 f"(n_rows, n_classes), got shape {outputs.shape}. Pass the model's predict_proba, "
                 "not predict, or use mode='regression'."
             )
-        if outputs.min() < -1e-6 or outputs.max() > 1 + 1e-6 or not np.allclose(outputs.sum(axis=1), 1.0, atol=1e-4):
+        if outputs.min() < -1e-6 or outputs.max() > 1 + 1e-6 or np.abs(outputs.sum(axis=1) - 1.0).max() > 1e-4:
             raise ValueError(
                 "In classification mode predict_fn must return probabilities (each row between 0 and 1, "
                 f"summing to 1); got values in [{outputs.min():.3g}, {outputs.max():.3g}] with row sums in "

@@ -281,13 +281,13 @@ class TabularExplainer:
             rows = inverse[part]
             return self.codec.decode(rows) if self.codec is not None else rows
 
-        def interpretable_side() -> tuple[np.ndarray, WeightedDesign]:
+        def interpretable_side() -> tuple[np.ndarray, WeightedDesign, TableDomainMapper]:
             data = self._sampler.interpretable_rows(row, draws, inverse)
             scaled = data if self._identity_scaling else (data - self.scaler_mean) / self.scaler_scale
             distances = _distances_to_first(scaled, distance_metric)
-            return distances, weighted_design(scaled, distances, kernel, self.kernel_width)
+            return distances, weighted_design(scaled, distances, kernel, self.kernel_width), self._domain_mapper(row)
 
-        outputs, (distances, design) = beside(lambda: call_model(predict_fn, make_rows, int(num_samples), batch_size, progress),
+        outputs, (distances, design, domain_mapper) = beside(lambda: call_model(predict_fn, make_rows, int(num_samples), batch_size, progress),
                                  interpretable_side, concurrent=distance_metric == "euclidean")
         outputs = check_outputs(outputs, self.mode, self.class_names)
         class_names = self.class_names
@@ -305,7 +305,7 @@ class TabularExplainer:
         }
         if model_regressor is not None:
             settings["model_regressor"] = model_regressor
-        exp = build_explanation(self.explanation_class, self._domain_mapper(row), neighborhood, self.mode,
+        exp = build_explanation(self.explanation_class, domain_mapper, neighborhood, self.mode,
                                 class_names, labels, top, settings)
         exp.resample = partial(self._resample, data_row, predict_fn, labels=labels, top_labels=top_labels,
                                distance_metric=distance_metric, model_regressor=model_regressor,
