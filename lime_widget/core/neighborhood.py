@@ -112,7 +112,7 @@ def weighted_design(data: np.ndarray, distances: np.ndarray, kernel: Kernel, ker
     weights = np.asarray(kernel(distances, kernel_width), dtype=float)
     if weights.shape != distances.shape or not np.all(np.isfinite(weights)):
         raise ValueError("The kernel must return one finite weight per distance.")
-    return WeightedDesign(data, weights)
+    return WeightedDesign(data, weights).precompute()
 
 
 _BLAS_THREADS_FLOPS = 5e7

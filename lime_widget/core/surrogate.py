@@ -23,6 +23,9 @@ FEATURE_SELECTION_METHODS = ("auto", "forward_selection", "highest_weights", "la
 
 Kernel = Callable[[np.ndarray, float], np.ndarray]
 
+# designs up to this many products in their Gram matrix compute it whole, with einsum
+_EINSUM_GRAM_MAX_PRODUCTS = 10_000_000
+
 
 def exponential_kernel(distances: np.ndarray, kernel_width: float) -> np.ndarray:
     """lime's default similarity kernel, ``sqrt(exp(-d**2 / width**2))``."""
@@ -103,11 +106,31 @@ class WeightedDesign:
         self._targets: dict = {}
 
     @property
+    def small(self) -> bool:
+        """Whether the Gram matrix is cheap enough to compute whole, without BLAS.
+
+        Small designs (most tabular data) always use that one matrix, so every fit,
+        fresh or refitted, sees the same rounding; it can be computed on a helper
+        thread beside the model call (see :meth:`precompute`).
+        """
+        return self.n_samples * self.n_features**2 <= _EINSUM_GRAM_MAX_PRODUCTS
+
+    @property
     def gram(self) -> np.ndarray:
         """The full weighted, centred Gram matrix (computed once, on first use)."""
         if self._gram is None:
-            self._gram = self._centred.T @ self._centred
+            if self.small:
+                self._gram = np.einsum("ij,ik->jk", self._centred, self._centred)
+            else:
+                self._gram = self._centred.T @ self._centred
         return self._gram
+
+    def precompute(self) -> "WeightedDesign":
+        """Compute what fits need that is independent of the model's outputs and needs no BLAS."""
+        _ = self.column_ss
+        if self.small:
+            _ = self.gram
+        return self
 
     @property
     def column_ss(self) -> np.ndarray:
@@ -118,8 +141,8 @@ class WeightedDesign:
 
     def gram_column(self, feature: int) -> np.ndarray:
         """One column of the Gram matrix (kept: refits tend to choose the same features)."""
-        if self._gram is not None:
-            return self._gram[:, feature]
+        if self._gram is not None or self.small:
+            return self.gram[:, feature]
         if feature not in self._columns:
             self._columns[feature] = self._centred.T @ self._centred[:, feature]
         return self._columns[feature]
@@ -219,7 +242,7 @@ def forward_selection(target: WeightedTarget, num_features: int) -> np.ndarray:
         # equal gains up to rounding (collinear candidates) go to the first, as in lime
         best = int(np.argmax(gain >= gain.max() * (1 - 1e-9)))
         used.append(best)
-        if spanned[best]:
+        if spanned[best] or len(used) == num_features:
             continue
         projection = d.gram_column(best).copy()
         for v in basis:

@@ -31,9 +31,9 @@ class Draws:
     codes : ndarray of shape (n_categorical, num_samples)
         Drawn category values (bin indices for discretised columns), feature-major:
         lime's draw order, column after column.
-    values : ndarray of shape (n_features, num_samples), optional
-        Discretised sampling only: the model-space values, feature-major; column 0
-        is a placeholder for the instance.
+    values : ndarray of shape (num_samples, n_features), optional
+        Discretised sampling only: the model-space rows; row 0 is a placeholder
+        for the instance.
     noise : ndarray of shape (num_samples, n_features), optional
         Continuous sampling only: standard-normal (or Latin hypercube) noise.
     """
@@ -110,7 +110,7 @@ class TabularSampler:
                 values[rows, 1:] = self.discretizer.draw_in_bins(bins, rng)
             else:
                 values[:, 1:] = self.discretizer.undiscretize(values[:, 1:].T).T
-            return Draws(codes=codes, values=values)
+            return Draws(codes=codes, values=np.ascontiguousarray(values.T))
         n_cols = len(self.sampling_scale)
         if sampling_method == "gaussian":
             noise = rng.normal(0, 1, num_samples * n_cols).reshape(num_samples, n_cols)
@@ -144,7 +144,7 @@ class TabularSampler:
         or the row with ``sample_around_instance``).
         """
         if draws.values is not None:
-            rows = np.ascontiguousarray(draws.values.T)
+            rows = draws.values.copy()
         else:
             rows = draws.noise * self.sampling_scale
             rows += centre
