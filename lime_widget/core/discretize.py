@@ -14,8 +14,6 @@ import numpy as np
 import scipy.special
 from sklearn.tree import DecisionTreeClassifier
 
-from .threads import available_cores, submit
-
 
 class BaseDiscretizer:
     """Bins each continuous feature; subclasses define :meth:`bins`.
@@ -120,31 +118,41 @@ class BaseDiscretizer:
         return self.draw_in_bins(bins + offsets[:, None], random_state)
 
     def draw_in_bins(self, index: np.ndarray, random_state: np.random.RandomState) -> np.ndarray:
-        """Values drawn for indices into :meth:`bin_tables` (any shape, lime's draw order).
+        """Values drawn for indices into :meth:`bin_tables` (any shape, lime's draw order)."""
+        return self.values_in_bins(index, self.bin_uniforms(index, random_state))
 
-        One uniform per value whose bin has non-zero width, in C order, mapped
-        through the bin's inverse CDF.
+    def bin_uniforms(self, index: np.ndarray, random_state: np.random.RandomState) -> np.ndarray:
+        """The uniforms lime's ``truncnorm.rvs`` draws for values in these bins.
+
+        One per value whose bin has non-zero width, in C order; lime draws nothing
+        for the others (they get 0 here and are not used).
+        """
+        tables = self.bin_tables(list(self.means))
+        if tables["all_wide"]:
+            return random_state.random_sample(np.shape(index))
+        wide = np.take(tables["wide"], index)
+        uniforms = np.zeros(np.shape(index))
+        uniforms[wide] = random_state.random_sample(int(np.count_nonzero(wide)))
+        return uniforms
+
+    def values_in_bins(self, index: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+        """``mean + scale * ndtri(c0 + u * c1)`` for each value's bin and uniform.
+
+        Elementwise, with no random draws (see :meth:`bin_uniforms`); a bin of zero
+        width gives its bound.
         """
         tables = self.bin_tables(list(self.means))
         c0, c1, scale, mean = tables["params"]
         index = np.ascontiguousarray(index)  # np.take is many times slower on strided indices
-        if tables["all_wide"]:
-            values = np.take(c1, index)
-            values *= random_state.random_sample(index.shape)
-            values += np.take(c0, index)
-            _ndtri_in_place(values)
-            values *= np.take(scale, index)
-            values += np.take(mean, index)
-            return values
-        # lime returns (and draws nothing for) bins whose lower and upper bounds coincide
-        wide = np.take(tables["wide"], index)
-        values = np.take(tables["lo"], index)
-        b = index[wide]
-        drawn = np.take(c1, b)
-        drawn *= random_state.random_sample(len(b))
-        drawn += np.take(c0, b)
-        _ndtri_in_place(drawn)
-        values[wide] = np.take(mean, b) + np.take(scale, b) * drawn
+        values = np.take(c1, index)
+        values *= uniforms
+        values += np.take(c0, index)
+        scipy.special.ndtri(values, out=values)
+        values *= np.take(scale, index)
+        values += np.take(mean, index)
+        if not tables["all_wide"]:
+            narrow = ~np.take(tables["wide"], index)
+            values[narrow] = np.take(tables["lo"], index[narrow])
         return values
 
     def bin_tables(self, features: list) -> dict:
@@ -180,26 +188,6 @@ class BaseDiscretizer:
                   "params": (c0, c1, scale, mean)}
         self._tables = (features, tables)
         return tables
-
-
-_NDTRI_SPLIT_SIZE = 1 << 16
-
-
-def _ndtri_in_place(values: np.ndarray) -> None:
-    """``values = ndtri(values)`` for a contiguous array, on two cores when it is large.
-
-    ndtri is most of the cost of drawing a tabular neighbourhood (about 10 ns a
-    value) and releases the GIL, so a second thread halves it; the values are the
-    same either way.
-    """
-    flat = values.reshape(-1)
-    if flat.size < _NDTRI_SPLIT_SIZE or available_cores() < 2:
-        scipy.special.ndtri(flat, out=flat)
-        return
-    half = flat.size // 2
-    other = submit(scipy.special.ndtri, flat[half:], out=flat[half:])
-    scipy.special.ndtri(flat[:half], out=flat[:half])
-    other.result()
 
 
 class QuartileDiscretizer(BaseDiscretizer):

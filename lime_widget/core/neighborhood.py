@@ -21,8 +21,8 @@ class Neighborhood:
     Attributes
     ----------
     data : ndarray of shape (n_samples, n_features)
-        Interpretable rows (binary for text, images and discretised tabular data);
-        row 0 is the explained instance.
+        Interpretable rows (binary for text, images and discretised tabular data,
+        where they may be boolean); row 0 is the explained instance.
     outputs : ndarray of shape (n_samples, n_outputs)
         The model's outputs (probabilities, or one column for regression).
     distances : ndarray of shape (n_samples,)

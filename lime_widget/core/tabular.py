@@ -350,9 +350,12 @@ def _call_kernel(kernel: Callable, distances: np.ndarray, kernel_width: float) -
 
 def _distances_to_first(scaled: np.ndarray, metric: str) -> np.ndarray:
     if metric == "euclidean":
+        if scaled.dtype == bool:  # squared distance = number of differing columns
+            return np.sqrt(np.count_nonzero(scaled != scaled[0], axis=1).astype(float))
         diff = scaled - scaled[0]
         return np.sqrt(np.einsum("ij,ij->i", diff, diff))
-    return pairwise_distances(scaled, scaled[:1], metric=metric).ravel()
+    return pairwise_distances(np.asarray(scaled, dtype=float), np.asarray(scaled[:1], dtype=float),
+                              metric=metric).ravel()
 
 
 def _as_matrix(values: Any) -> np.ndarray:

@@ -20,6 +20,17 @@ import numpy as np
 import scipy.stats
 
 from .discretize import BaseDiscretizer
+from .threads import in_halves
+
+# values per block of columns drawn at once, and the least worth splitting over two threads
+_BLOCK_VALUES = 1 << 15
+_PARALLEL_VALUES = 1 << 16
+
+
+def _blocks(n_columns: int, num_samples: int) -> list[slice]:
+    """Consecutive blocks of columns with about ``_BLOCK_VALUES`` values each."""
+    step = max(1, _BLOCK_VALUES // max(num_samples, 1))
+    return [slice(k, min(k + step, n_columns)) for k in range(0, n_columns, step)]
 
 
 @dataclass(frozen=True)
@@ -88,54 +99,70 @@ class TabularSampler:
         self._values = np.concatenate([np.asarray(feature_values[c], dtype=float)
                                        for c in self.categorical_features] or [np.zeros(0)])
         if isinstance(discretizer, BaseDiscretizer):
-            self._binned = list(discretizer.means)
-            # bin-table index of each drawn position of a discretised column
-            offsets = dict(zip(self._binned, discretizer.bin_tables(self._binned)["offset"]))
-            index = np.zeros(len(self._values), dtype=np.intp)
-            for k, c in enumerate(self.categorical_features):
-                if c in offsets:
-                    span = slice(self._starts[k], self._starts[k] + sizes[k])
-                    index[span] = offsets[c] + np.asarray(feature_values[c]).astype(np.intp)
-            self._bin_index = index
+            binned = list(discretizer.means)
+            # binned columns' rows in the drawn codes, and where their bins start in the bin tables
+            self._binned_rows = np.array([self.categorical_features.index(c) for c in binned], dtype=np.intp)
+            self._bin_offsets = discretizer.bin_tables(binned)["offset"].astype(np.intp)
 
     def draw(self, num_samples: int, rng: np.random.RandomState, sampling_method: str = "gaussian") -> Draws:
-        """Draw a neighbourhood's random part, consuming ``rng`` exactly as lime does."""
-        if self.discretizer is not None:
-            positions = self._draw_positions(num_samples, rng)
-            codes = np.take(self._values, positions)
-            values = codes.copy()
-            if isinstance(self.discretizer, BaseDiscretizer):
-                rows = [self.categorical_features.index(c) for c in self._binned]
-                bins = np.take(self._bin_index, positions[rows, 1:])
-                values[rows, 1:] = self.discretizer.draw_in_bins(bins, rng)
-            else:
-                values[:, 1:] = self.discretizer.undiscretize(values[:, 1:].T).T
-            return Draws(codes=codes, values=np.ascontiguousarray(values.T))
-        n_cols = len(self.sampling_scale)
-        if sampling_method == "gaussian":
-            noise = rng.normal(0, 1, num_samples * n_cols).reshape(num_samples, n_cols)
-        elif sampling_method == "lhs":
-            cube = scipy.stats.qmc.LatinHypercube(d=n_cols, seed=rng).random(num_samples)
-            noise = scipy.stats.norm.ppf(cube)
-        else:
-            raise ValueError(f"sampling_method={sampling_method!r} is not known; expected 'gaussian' or 'lhs'.")
-        codes = np.take(self._values, self._draw_positions(num_samples, rng))
-        return Draws(codes=codes, noise=noise)
+        """Draw a neighbourhood's random part, consuming ``rng`` exactly as lime does.
 
-    def _draw_positions(self, num_samples: int, rng: np.random.RandomState) -> np.ndarray:
-        """Index into the concatenated values of each draw, shape (n_categorical, num_samples).
+        Work goes in blocks of columns so that temporaries stay small: fresh memory
+        costs page faults, which on a virtual machine cost as much as the arithmetic.
+        """
+        if self.discretizer is None:
+            n_cols = len(self.sampling_scale)
+            if sampling_method == "gaussian":
+                noise = rng.normal(0, 1, num_samples * n_cols).reshape(num_samples, n_cols)
+            elif sampling_method == "lhs":
+                cube = scipy.stats.qmc.LatinHypercube(d=n_cols, seed=rng).random(num_samples)
+                noise = scipy.stats.norm.ppf(cube)
+            else:
+                raise ValueError(f"sampling_method={sampling_method!r} is not known; expected 'gaussian' or 'lhs'.")
+            return Draws(codes=self._draw_codes(num_samples, rng), noise=noise)
+        codes = self._draw_codes(num_samples, rng)
+        values = np.ascontiguousarray(codes.T)
+        if isinstance(self.discretizer, BaseDiscretizer):
+            self._draw_in_bins(codes, values, rng)
+        else:  # a lime-style discretizer object draws from its own generator
+            values[1:] = self.discretizer.undiscretize(values[1:])
+        return Draws(codes=codes, values=values)
+
+    def _draw_codes(self, num_samples: int, rng: np.random.RandomState) -> np.ndarray:
+        """Category values (bin indices) drawn for every categorical column, feature-major.
 
         Consumes ``rng`` as lime's per-column ``RandomState.choice(values,
         num_samples, p=freqs)`` calls do: one uniform per value, column after column,
         mapped to the number of CDF points at or below it (numpy's
         ``searchsorted(side='right')``), here one vectorised pass per CDF point.
         """
-        n_columns = len(self.categorical_features)
-        uniforms = rng.random_sample((n_columns, num_samples))
-        positions = np.repeat(self._starts[:, None], num_samples, axis=1)
-        for point in self._inner_cdfs.T:
-            positions += uniforms >= point[:, None]
-        return positions
+        codes = np.empty((len(self.categorical_features), num_samples))
+        for block in _blocks(len(self.categorical_features), num_samples):
+            uniforms = rng.random_sample((block.stop - block.start, num_samples))
+            positions = np.repeat(self._starts[block, None], num_samples, axis=1)
+            for point in self._inner_cdfs[block].T:
+                positions += uniforms >= point[:, None]
+            np.take(self._values, positions, out=codes[block], mode="clip")  # positions are in range
+        return codes
+
+    def _draw_in_bins(self, codes: np.ndarray, values: np.ndarray, rng: np.random.RandomState) -> None:
+        """Fill rows 1: of the binned columns of ``values`` with draws inside their bins.
+
+        The uniforms are drawn first, in lime's order (column after column); the
+        values, elementwise and mostly ``ndtri``, are then computed on two threads.
+        """
+        rows = self._binned_rows
+        jobs = []
+        for block in _blocks(len(rows), codes.shape[1]):
+            index = codes[rows[block], 1:].astype(np.intp)
+            index += self._bin_offsets[block, None]
+            jobs.append((rows[block], index, self.discretizer.bin_uniforms(index, rng)))
+
+        def fill(part: slice) -> None:
+            for columns, index, uniforms in jobs[part]:
+                values[1:, columns] = self.discretizer.values_in_bins(index, uniforms).T
+
+        in_halves(fill, len(jobs), parallel=len(rows) * codes.shape[1] >= _PARALLEL_VALUES)
 
     def model_rows(self, row: np.ndarray, draws: Draws, centre: np.ndarray) -> np.ndarray:
         """The rows the model sees, shape (num_samples, n_features); row 0 is ``row``.
@@ -156,14 +183,14 @@ class TabularSampler:
     def interpretable_rows(self, row: np.ndarray, draws: Draws, model_rows: np.ndarray) -> np.ndarray:
         """The interpretable rows: 1 where a draw is in the instance's bin or category, else 0.
 
-        Continuous (not discretised) columns keep their model-space values; the
-        explainer scales them.
+        With every column discretised the rows are boolean. Continuous (not
+        discretised) columns keep their model-space values; the explainer scales them.
         """
         categorical = self.categorical_features
         if draws.values is not None:
             binary = draws.codes == self.discretizer.discretize(row)[:, None]
             binary[:, 0] = True
-            return binary.T.astype(float)  # column-major, as the transposed view: no copy
+            return binary.T  # boolean: an eighth of the memory, and no copy
         data = model_rows.copy()
         if categorical:
             binary = draws.codes.T == row[categorical]

@@ -10,12 +10,14 @@ model is using (see ``neighborhood._small_blas``).
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable, Optional, TypeVar
 
 T = TypeVar("T")
 U = TypeVar("U")
 
+_HELPER_NAME = "lime-widget-helper"
 _helper: Optional[ThreadPoolExecutor] = None
 
 
@@ -28,8 +30,28 @@ def submit(fn: Callable[..., T], *args, **kwargs) -> "Future[T]":
     """Run ``fn`` on the helper thread (one, shared, created on first use)."""
     global _helper
     if _helper is None:
-        _helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lime-widget-helper")
+        _helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix=_HELPER_NAME)
     return _helper.submit(fn, *args, **kwargs)
+
+
+def _usable() -> bool:
+    # the helper never waits for itself
+    return available_cores() >= 2 and not threading.current_thread().name.startswith(_HELPER_NAME)
+
+
+def in_halves(fn: Callable[[slice], None], size: int, parallel: bool = True) -> None:
+    """``fn(slice(0, size))``, as two halves on two threads when ``parallel`` and possible.
+
+    For numpy work that releases the GIL, on disjoint data: results are the same
+    either way.
+    """
+    if not parallel or size < 2 or not _usable():
+        fn(slice(0, size))
+        return
+    half = size // 2
+    other = submit(fn, slice(half, size))
+    fn(slice(0, half))
+    other.result()
 
 
 def beside(foreground: Callable[[], T], background: Callable[[], U], concurrent: bool = True) -> tuple[T, U]:
@@ -39,7 +61,7 @@ def beside(foreground: Callable[[], T], background: Callable[[], U], concurrent:
     calling thread. An exception from ``foreground`` is raised first; one from
     ``background`` is raised after ``foreground`` returns.
     """
-    if not concurrent or available_cores() < 2:
+    if not concurrent or not _usable():
         return foreground(), background()
     pending = submit(background)
     try:
