@@ -160,3 +160,17 @@ def test_lime_drifts_between_calls_and_we_do_not(model):
     ours = LimeTextExplainer(random_state=2)
     assert ours.explain_instance(SHORT, model.predict_proba, **call).as_list() == \
         ours.explain_instance(SHORT, model.predict_proba, **call).as_list()
+
+
+def test_later_documents_equal_a_fresh_lime_explainer(model):
+    # the explainer keeps its masks for an integer seed; another document (same or another number of
+    # words) must still get lime's first-call explanation
+    explainer = LimeTextExplainer(random_state=8)
+    explainer.explain_instance(DOC, model.predict_proba, num_features=5, num_samples=300)
+    same_length = " ".join(reversed(DOC.split()))
+    for text in (same_length, SHORT, DOC):
+        theirs = reference.LimeTextExplainer(random_state=8).explain_instance(
+            text, model.predict_proba, num_features=5, num_samples=300)
+        ours = explainer.explain_instance(text, model.predict_proba, num_features=5, num_samples=300)
+        assert [n for n, _ in ours.as_list()] == [n for n, _ in theirs.as_list()]
+        assert np.allclose([w for _, w in ours.as_list()], [w for _, w in theirs.as_list()], rtol=0, atol=1e-8)

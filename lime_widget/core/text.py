@@ -9,12 +9,16 @@ import numpy as np
 
 from .explanation import DomainMapper, build_explanation
 from .explanation import Explanation as CoreExplanation
-from .neighborhood import Neighborhood, validate_num_features
+from .neighborhood import Neighborhood, validate_num_features, weighted_design
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, random_state_for_call
 from .surrogate import Kernel, exponential_kernel, validate_feature_selection
 from .text_index import IndexedCharacters, IndexedString, IndexedText, SplitExpression
 from .text_sampling import DistanceMetric, neighborhood_distances, sample_active
+from .threads import beside
+
+# the neighbourhood's masks kept for reuse by an explainer with an integer seed, at most this big
+_KEPT_ACTIVE_MAX_BYTES = 64 << 20
 
 
 class TextDomainMapper(DomainMapper):
@@ -223,18 +227,23 @@ class LimeTextExplainer:
         validate_num_features(num_features, indexed.num_words())
         validate_feature_selection(self.feature_selection)
 
-        rng = random_state_for_call(self.random_state)
-        active = sample_active(rng, indexed.num_words(), num_samples)
-        distances = neighborhood_distances(active, distance_metric)
-        raw = call_model(classifier_fn, lambda part: indexed.perturb(active[part]), num_samples,
-                         batch_size=batch_size, progress=progress)
+        active = self._active(indexed.num_words(), num_samples)
+        kernel = self.kernel or exponential_kernel
+
+        def interpretable_side() -> tuple:
+            distances = neighborhood_distances(active, distance_metric)
+            return distances, weighted_design(active, distances, kernel, self.kernel_width)
+
+        raw, (distances, design) = beside(
+            lambda: call_model(classifier_fn, lambda part: indexed.perturb(active[part]), num_samples,
+                               batch_size=batch_size, progress=progress),
+            interpretable_side, concurrent=isinstance(distance_metric, str) and distance_metric == "cosine")
         outputs = check_outputs(raw, "classification", self.class_names)
         fit_labels, top = resolve_labels(outputs, "classification", labels, top_labels)
         class_names = (list(self.class_names) if self.class_names is not None
                        else [str(x) for x in range(outputs.shape[1])])
 
-        neighborhood = Neighborhood(active.astype(float), outputs, distances,
-                                    kernel=self.kernel or exponential_kernel, kernel_width=self.kernel_width)
+        neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, self.kernel_width)
         settings = {
             "num_features": num_features,
             "feature_selection": self.feature_selection,
@@ -255,6 +264,22 @@ class LimeTextExplainer:
                 print("Prediction_local", exp.local_preds[label])
                 print("Right:", outputs[0, label])
         return exp
+
+    def _active(self, n_words: int, num_samples: int) -> np.ndarray:
+        """Which words each row keeps (read-only).
+
+        The draws depend only on the number of words, so with an integer seed,
+        which makes every call draw the same, the last ones are kept.
+        """
+        key = (self.random_state, n_words, num_samples)
+        kept = getattr(self, "_kept_active", None)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        active = sample_active(random_state_for_call(self.random_state), n_words, num_samples)
+        active.flags.writeable = False
+        if isinstance(self.random_state, (int, np.integer)) and active.nbytes <= _KEPT_ACTIVE_MAX_BYTES:
+            self._kept_active = (key, active)
+        return active
 
     def _resample(self, text_instance: str, classifier_fn: Callable, num_samples: int,
                   progress: Optional[ProgressCallback] = None, **kwargs: Any):
