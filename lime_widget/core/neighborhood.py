@@ -116,7 +116,7 @@ def weighted_design(data: np.ndarray, distances: np.ndarray, kernel: Kernel, ker
 
 
 _BLAS_THREADS_FLOPS = 5e7
-_blas_controller = None
+_blas_libraries = None
 
 
 def _small_blas(shape: tuple) -> "contextlib.AbstractContextManager":
@@ -126,15 +126,29 @@ def _small_blas(shape: tuple) -> "contextlib.AbstractContextManager":
     25-80 ms instead of 0.1 ms on a busy 2-core machine (its parked worker threads
     wait for a core); one thread is always fast at this size.
     """
-    global _blas_controller
     n_samples, n_features = shape
     if n_samples * n_features**2 > _BLAS_THREADS_FLOPS:
         return contextlib.nullcontext()
-    if _blas_controller is None:  # created late, so it sees every BLAS loaded by then
+    return _one_blas_thread()
+
+
+@contextlib.contextmanager
+def _one_blas_thread():
+    # threadpoolctl's own limit() collects every library's info on entry; this runs
+    # on every fit, so only the BLAS libraries' thread counts are read and restored
+    global _blas_libraries
+    if _blas_libraries is None:  # looked up late, so every BLAS loaded by then is seen
         from threadpoolctl import ThreadpoolController
 
-        _blas_controller = ThreadpoolController()
-    return _blas_controller.limit(limits=1, user_api="blas")
+        _blas_libraries = ThreadpoolController().select(user_api="blas").lib_controllers
+    saved = [lib.num_threads for lib in _blas_libraries]
+    for lib in _blas_libraries:
+        lib.set_num_threads(1)
+    try:
+        yield
+    finally:
+        for lib, threads in zip(_blas_libraries, saved):
+            lib.set_num_threads(threads)
 
 
 def validate_num_features(num_features: int, n_features: int) -> int:
