@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Callable, Hashable, Optional, TypeVar, Union
 
 import numpy as np
 
 RandomStateLike = Optional[Union[int, np.integer, np.random.RandomState]]
+T = TypeVar("T")
+
+# draws an explainer keeps for reuse, at most this big
+_KEPT_DRAWS_MAX_BYTES = 64 << 20
 
 
 def random_state_for_call(random_state: RandomStateLike, state: Optional[dict] = None) -> np.random.RandomState:
@@ -23,9 +27,29 @@ def random_state_for_call(random_state: RandomStateLike, state: Optional[dict] =
         return np.random.mtrand._rand
     if isinstance(random_state, np.random.RandomState):
         return random_state
-    if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
+    if is_seed(random_state):
         rng = np.random.RandomState(int(random_state))
         if state is not None:
             rng.set_state(state)
         return rng
     raise ValueError(f"random_state must be None, an int or a numpy RandomState, got {random_state!r}.")
+
+
+def is_seed(random_state: RandomStateLike) -> bool:
+    """Whether ``random_state`` is an integer seed (every call then draws the same)."""
+    return isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool)
+
+
+def reuse_draws(owner: object, key: Hashable, draw: Callable[[], T], reusable: bool) -> T:
+    """``draw()``, or the draws ``owner`` kept from its last call with the same ``key``.
+
+    Explainers with an integer seed draw the same on every call, so they keep their
+    last draws (read-only, at most 64 MB) instead of drawing them again.
+    """
+    kept = getattr(owner, "_kept_draws", None)
+    if reusable and kept is not None and kept[0] == key:
+        return kept[1]
+    draws = draw()
+    if reusable and draws.nbytes <= _KEPT_DRAWS_MAX_BYTES:
+        owner._kept_draws = (key, draws)
+    return draws

@@ -15,13 +15,11 @@ from .explanation import DomainMapper, Explanation, build_explanation
 from .frames import FrameCodec, as_frame_codec
 from .neighborhood import Neighborhood, validate_kernel_width, validate_num_features, weighted_design
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels, validate_mode
-from .random import RandomStateLike, random_state_for_call
+from .random import RandomStateLike, is_seed, random_state_for_call, reuse_draws
 from .surrogate import WeightedDesign, exponential_kernel, validate_feature_selection
-from .tabular_sampling import Draws, TabularSampler
+from .tabular_sampling import Draws, TabularSampler, validate_sampling_method
 from .threads import beside
 
-# draws kept for reuse by an explainer with an integer seed, at most this big
-_KEPT_DRAWS_MAX_BYTES = 64 << 20
 _STATS_KEYS = ("means", "mins", "maxs", "stds", "feature_values", "feature_frequencies")
 
 
@@ -204,17 +202,13 @@ class TabularExplainer:
         so the last draws are kept, unless a lime-style discretizer object draws
         from a generator of its own.
         """
-        key = (self.random_state, num_samples, sampling_method)
-        reusable = (isinstance(self.random_state, (int, np.integer))
-                    and (self.discretizer is None or isinstance(self.discretizer, BaseDiscretizer)))
-        kept = getattr(self, "_kept_draws", None)
-        if reusable and kept is not None and kept[0] == key:
-            return kept[1]
-        rng = random_state_for_call(self.random_state, self._init_state)
-        draws = self._sampler.draw(num_samples, rng, sampling_method)
-        if reusable and draws.nbytes <= _KEPT_DRAWS_MAX_BYTES:
-            self._kept_draws = (key, draws)
-        return draws
+        reusable = is_seed(self.random_state) and (
+            self.discretizer is None or isinstance(self.discretizer, BaseDiscretizer))
+        return reuse_draws(
+            self, (self.random_state, num_samples, sampling_method),
+            lambda: self._sampler.draw(num_samples, random_state_for_call(self.random_state, self._init_state),
+                                       sampling_method),
+            reusable)
 
     # -- explaining -----------------------------------------------------------------
     def explain_instance(
@@ -269,8 +263,7 @@ class TabularExplainer:
         validate_num_features(num_features, n_features)
         if isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)) or num_samples < 2:
             raise ValueError(f"num_samples must be an integer >= 2, got {num_samples!r}.")
-        if sampling_method not in ("gaussian", "lhs"):
-            raise ValueError(f"sampling_method={sampling_method!r} is not known; expected 'gaussian' or 'lhs'.")
+        validate_sampling_method(sampling_method)
         # lime's __data_inverse, split: the model's rows first, the interpretable side beside the model call
         draws = self._draws(int(num_samples), sampling_method)
         centre = row if self.sample_around_instance else self.scaler_mean

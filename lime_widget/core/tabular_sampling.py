@@ -27,6 +27,13 @@ _BLOCK_VALUES = 1 << 15
 _PARALLEL_VALUES = 1 << 16
 
 
+def validate_sampling_method(method: str) -> str:
+    """How continuous columns are sampled when not discretised: lime's 'gaussian' or 'lhs'."""
+    if method not in ("gaussian", "lhs"):
+        raise ValueError(f"sampling_method={method!r} is not known; expected 'gaussian' or 'lhs'.")
+    return method
+
+
 def _blocks(n_columns: int, num_samples: int) -> list[slice]:
     """Consecutive blocks of columns with about ``_BLOCK_VALUES`` values each."""
     step = max(1, _BLOCK_VALUES // max(num_samples, 1))
@@ -112,13 +119,11 @@ class TabularSampler:
         """
         if self.discretizer is None:
             n_cols = len(self.sampling_scale)
-            if sampling_method == "gaussian":
-                noise = rng.normal(0, 1, num_samples * n_cols).reshape(num_samples, n_cols)
-            elif sampling_method == "lhs":
+            if validate_sampling_method(sampling_method) == "lhs":
                 cube = scipy.stats.qmc.LatinHypercube(d=n_cols, seed=rng).random(num_samples)
                 noise = scipy.stats.norm.ppf(cube)
             else:
-                raise ValueError(f"sampling_method={sampling_method!r} is not known; expected 'gaussian' or 'lhs'.")
+                noise = rng.normal(0, 1, num_samples * n_cols).reshape(num_samples, n_cols)
             return Draws(codes=self._draw_codes(num_samples, rng), noise=noise)
         codes = self._draw_codes(num_samples, rng)
         values = np.ascontiguousarray(codes.T)

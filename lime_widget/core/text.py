@@ -11,14 +11,11 @@ from .explanation import DomainMapper, build_explanation
 from .explanation import Explanation as CoreExplanation
 from .neighborhood import Neighborhood, validate_num_features, weighted_design
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
-from .random import RandomStateLike, random_state_for_call
+from .random import RandomStateLike, is_seed, random_state_for_call, reuse_draws
 from .surrogate import Kernel, exponential_kernel, validate_feature_selection
 from .text_index import IndexedCharacters, IndexedString, IndexedText, SplitExpression
 from .text_sampling import DistanceMetric, neighborhood_distances, sample_active
 from .threads import beside
-
-# the neighbourhood's masks kept for reuse by an explainer with an integer seed, at most this big
-_KEPT_ACTIVE_MAX_BYTES = 64 << 20
 
 
 class TextDomainMapper(DomainMapper):
@@ -271,15 +268,12 @@ class LimeTextExplainer:
         The draws depend only on the number of words, so with an integer seed,
         which makes every call draw the same, the last ones are kept.
         """
-        key = (self.random_state, n_words, num_samples)
-        kept = getattr(self, "_kept_active", None)
-        if kept is not None and kept[0] == key:
-            return kept[1]
-        active = sample_active(random_state_for_call(self.random_state), n_words, num_samples)
-        active.flags.writeable = False
-        if isinstance(self.random_state, (int, np.integer)) and active.nbytes <= _KEPT_ACTIVE_MAX_BYTES:
-            self._kept_active = (key, active)
-        return active
+        def draw() -> np.ndarray:
+            active = sample_active(random_state_for_call(self.random_state), n_words, num_samples)
+            active.flags.writeable = False
+            return active
+
+        return reuse_draws(self, (self.random_state, n_words, num_samples), draw, is_seed(self.random_state))
 
     def _resample(self, text_instance: str, classifier_fn: Callable, num_samples: int,
                   progress: Optional[ProgressCallback] = None, **kwargs: Any):
