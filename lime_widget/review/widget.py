@@ -140,7 +140,10 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
         check_order(order)
         if scope not in SCOPES:
             raise ValueError(f"scope={scope!r} is not known; expected one of {SCOPES}.")
-        mode = mode or getattr(explainer, "mode", None) or infer_mode(model)
+        if mode is None:
+            mode = getattr(explainer, "mode", None)
+        if mode is None:
+            mode = infer_mode(model)
         self._predict_fn = predict_function(model, mode)
         self._data = ReviewData(X, feature_names=feature_names)
         classes = getattr(model, "classes_", None) if hasattr(model, "predict") else None
