@@ -319,7 +319,7 @@ def check_codes(where: str, values: np.ndarray, column: int, column_name: str,
     bad = values[values != np.round(values)]
     if bad.size:
         raise ValueError(
-            f"{where}: categorical column {column} ({column_name!r}) holds {bad[0]!r}; categorical columns hold "
+            f"{where}: categorical column {column} ({column_name!r}) holds {float(bad[0])!r}; categorical columns hold "
             "integer codes (encode the categories, e.g. with OrdinalEncoder, or pass a DataFrame)."
         )
     if names is not None and values.size:
