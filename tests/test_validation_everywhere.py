@@ -195,3 +195,32 @@ def test_check_labels_reads_arrays_and_ignores_labels_with_top_labels():
     assert check_labels((1,), 0) == ([1], None)  # lime treats top_labels=0 as unset
     with pytest.raises(ValueError, match=r"labels \[3\] are not classes of this model: class_names has 2"):
         check_labels([3], None, ["a", "b"])
+
+
+# -- yes/no arguments are not read by truthiness --------------------------------------------------------
+
+@pytest.mark.parametrize("make, message", [
+    (lambda X: LimeTabularExplainer(X, discretize_continuous="false"), "discretize_continuous must be True or False"),
+    (lambda X: LimeTabularExplainer(X, sample_around_instance="yes"), "sample_around_instance must be True or False"),
+    (lambda X: LimeTextExplainer(bow="False"), "bow must be True or False, got 'False'"),
+    (lambda X: LimeTextExplainer(char_level=np.array([1, 0])), "char_level must be True or False"),
+    (lambda X: LimeImageExplainer(verbose="no"), "verbose must be True or False"),
+])
+def test_flags(table, make, message):
+    X, _ = table
+    with pytest.raises(ValueError, match=message):
+        make(X)
+
+
+def test_frame_categorical_names_by_column_name():
+    frame = pd.DataFrame({"colour": pd.Categorical(["r", "g", "b", "g"] * 10), "size": np.linspace(0, 1, 40)})
+    explainer = LimeTabularExplainer(frame, categorical_names={"colour": ["blue", "green", "red"]}, random_state=0)
+    assert explainer.categorical_names[0] == ["blue", "green", "red"]
+
+
+def test_recurrent_classifier_fn_is_checked():
+    from lime_widget.lime_tabular import RecurrentTabularExplainer
+
+    X = np.random.RandomState(0).normal(size=(30, 4, 2))
+    with pytest.raises(TypeError, match="classifier_fn must be a function"):
+        RecurrentTabularExplainer(X).explain_instance(X[0], "model")

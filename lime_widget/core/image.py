@@ -26,6 +26,7 @@ from .validation import (
     check_callable,
     check_class_names,
     check_distance_metric,
+    check_flag,
     check_integer,
     check_kernel,
     check_kernel_width,
@@ -375,7 +376,7 @@ class LimeImageExplainer:
     ):
         self.kernel_width = check_kernel_width(kernel_width)
         self.kernel = check_callable("kernel", kernel, "a function kernel(distances, kernel_width)", optional=True)
-        self.verbose = verbose
+        self.verbose = check_flag("verbose", verbose)
         self.feature_selection = validate_feature_selection(feature_selection)
         self.random_state = check_random_state(random_state)
         self.class_names = check_class_names(class_names)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from typing import Any, Callable, Optional, Sequence, Union
 
@@ -27,12 +28,14 @@ from .validation import (
     check_codes,
     check_column_indices,
     check_distance_metric,
+    check_flag,
     check_kernel,
     check_labels,
     check_model_regressor,
     check_num_samples,
     check_predict_fn,
     check_random_state,
+    is_integer,
 )
 
 
@@ -92,10 +95,11 @@ class TabularExplainer:
         training_data_stats: Optional[dict] = None,
     ):
         self.mode = validate_mode(mode)
-        self.verbose = verbose
+        self.verbose = check_flag("verbose", verbose)
         self.class_names = check_class_names(class_names)
         self.feature_selection = validate_feature_selection(feature_selection)
-        self.sample_around_instance = sample_around_instance
+        self.sample_around_instance = check_flag("sample_around_instance", sample_around_instance)
+        discretize_continuous = check_flag("discretize_continuous", discretize_continuous)
         self.random_state = check_random_state(random_state)
         kernel = check_callable("kernel", kernel, "a function kernel(distances, kernel_width)", optional=True)
         self.kernel_fn = exponential_kernel if kernel is None else kernel
@@ -118,6 +122,11 @@ class TabularExplainer:
             raise ValueError(f"feature_names has {len(self.feature_names)} names for {n_features} columns.")
         self.categorical_features = check_column_indices("categorical_features", categorical_features, n_features)
         self.original_categorical = list(self.categorical_features)
+        if self.codec is not None and isinstance(categorical_names, Mapping):
+            # a DataFrame's columns may be named instead of numbered
+            columns = self.codec.columns
+            categorical_names = {columns.index(k) if k in columns and not is_integer(k) else k: v
+                                 for k, v in categorical_names.items()}
         names = check_categorical_names(categorical_names, self.categorical_features)
         if self.codec is not None:
             for column, codes in self.codec.categories.items():

@@ -22,6 +22,7 @@ from .validation import (
     check_callable,
     check_class_names,
     check_distance_metric,
+    check_flag,
     check_kernel,
     check_kernel_width,
     check_labels,
@@ -152,7 +153,7 @@ class LimeTextExplainer:
     ):
         self.kernel_width = check_kernel_width(kernel_width)
         self.kernel = check_callable("kernel", kernel, "a function kernel(distances, kernel_width)", optional=True)
-        self.verbose = verbose
+        self.verbose = check_flag("verbose", verbose)
         self.class_names = check_class_names(class_names)
         self.feature_selection = validate_feature_selection(feature_selection)
         if not (isinstance(split_expression, (str, re.Pattern)) or callable(split_expression)):
@@ -161,12 +162,12 @@ class LimeTextExplainer:
                 f"tokens, got {split_expression!r}."
             )
         self.split_expression = split_expression
-        self.bow = bow
+        self.bow = check_flag("bow", bow)
         if mask_string is not None and not isinstance(mask_string, str):
             raise ValueError(f"mask_string must be a str or None, got {mask_string!r}.")
         self.mask_string = mask_string
         self.random_state = check_random_state(random_state)
-        self.char_level = char_level
+        self.char_level = check_flag("char_level", char_level)
 
     def index_text(self, text_instance: str) -> IndexedText:
         """Tokenise a document with this explainer's settings (validated)."""

@@ -44,6 +44,13 @@ def check_integer(name: str, value: Any, minimum: int = 1) -> int:
     return int(value)
 
 
+def check_flag(name: str, value: Any) -> bool:
+    """A yes/no argument: ``True``/``False`` (or 1/0), never a string or an array read by truthiness."""
+    if isinstance(value, (bool, np.bool_)) or (is_integer(value) and value in (0, 1)):
+        return bool(value)
+    raise ValueError(f"{name} must be True or False, got {_short(value)}.")
+
+
 def check_num_samples(num_samples: Any) -> int:
     """The neighbourhood size: the instance itself and at least one perturbed sample."""
     if not is_integer(num_samples) or num_samples < 2:
