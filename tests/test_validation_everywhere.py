@@ -224,3 +224,15 @@ def test_recurrent_classifier_fn_is_checked():
     X = np.random.RandomState(0).normal(size=(30, 4, 2))
     with pytest.raises(TypeError, match="classifier_fn must be a function"):
         RecurrentTabularExplainer(X).explain_instance(X[0], "model")
+
+
+def test_error_review_checks_counts_before_predicting_every_row(table):
+    from lime_widget import ErrorReview
+
+    X, model = table
+    counting = CountingModel(model)
+    with pytest.raises(ValueError, match="num_features must be an integer >= 1, got 2.5"):
+        ErrorReview(counting, X, (X[:, 0] > 1).astype(int), num_features=2.5)
+    with pytest.raises(ValueError, match="num_samples must be an integer >= 2"):
+        ErrorReview(counting, X, (X[:, 0] > 1).astype(int), num_samples=1)
+    assert counting.calls == 0

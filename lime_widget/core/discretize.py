@@ -290,7 +290,7 @@ def check_training_data_stats(stats: Any, continuous: Sequence[int], categorical
     for key in STATS_KEYS + ("bins",):
         if key in stats and stats[key] is not None:
             out[key] = int_keyed(f"training_data_stats[{key!r}]", stats[key])
-    given_bins = out.get("bins") or {}
+    given_bins = out["bins"] if out.get("bins") is not None else {}
     bins = {}
     for f in continuous:
         for key in ("means", "stds", "mins", "maxs"):

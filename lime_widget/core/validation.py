@@ -213,11 +213,8 @@ def check_labels(labels: Any, top_labels: Any, class_names: Optional[Sequence[An
         ``labels`` as a list of distinct ints (empty when ``top_labels`` is used);
         ``top_labels`` as an int or ``None``.
     """
-    top = None
-    if top_labels is not None:
-        top = check_integer("top_labels", top_labels, minimum=0) or None
-    if top is not None:
-        return [], top
+    if top_labels is not None and check_integer("top_labels", top_labels, minimum=0) > 0:
+        return [], int(top_labels)
     if labels is None:
         raise ValueError("labels=None: give the class indices to explain, e.g. labels=(1,), or use top_labels=k.")
     if isinstance(labels, (str, bytes)) or isinstance(labels, Mapping) or np.ndim(labels) != 1:
