@@ -61,7 +61,7 @@ def make_explainer(
     if modality == "image":
         from .lime_image import LimeImageExplainer
 
-        return LimeImageExplainer(random_state=random_state, **explainer_kwargs)
+        return LimeImageExplainer(class_names=class_names, random_state=random_state, **explainer_kwargs)
     if training_data is None:
         raise ValueError("Tabular explanations need training_data (the data the model was trained on, or a sample "
                          "of it) to learn how to perturb each feature.")

@@ -45,8 +45,10 @@ class LimeBase:
         check_model_regressor(model_regressor)
         validate_feature_selection(feature_selection)
         neighborhood_labels = np.asarray(neighborhood_labels)
-        labels_ndim = neighborhood_labels.ndim
-        validate_label(label, neighborhood_labels.shape[1] if labels_ndim == 2 else 0)
+        if neighborhood_labels.ndim != 2:
+            raise ValueError(f"neighborhood_labels must be 2-D (n_samples, n_labels), got shape "
+                             f"{neighborhood_labels.shape}.")
+        validate_label(label, neighborhood_labels.shape[1])
         validate_num_features(num_features, np.shape(neighborhood_data)[1])
         weights = np.asarray(self.kernel_fn(distances), dtype=float)
         if weights.shape != np.shape(distances) or not np.all(np.isfinite(weights)):

@@ -236,3 +236,17 @@ def test_error_review_checks_counts_before_predicting_every_row(table):
     with pytest.raises(ValueError, match="num_samples must be an integer >= 2"):
         ErrorReview(counting, X, (X[:, 0] > 1).astype(int), num_samples=1)
     assert counting.calls == 0
+
+
+def test_explain_gives_image_class_names_to_the_explainer():
+    image = np.zeros((12, 12, 3), dtype=np.uint8)
+    image[:6] = 200
+
+    def model(images):
+        p = np.asarray(images, dtype=float)[:, :6, :, 0].mean(axis=(1, 2)) / 255
+        return np.column_stack([1 - p, p])
+
+    exp = lime_widget.explain(model, image, class_names=["dark", "bright"], num_samples=20,
+                              explainer_kwargs={}, segmentation_fn=lambda im: np.arange(144).reshape(12, 12) // 72,
+                              progress_bar=False)
+    assert exp.class_names == ["dark", "bright"]

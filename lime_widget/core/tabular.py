@@ -311,6 +311,9 @@ class TabularExplainer:
         row = self._row(data_row)
         n_features = row.shape[0]
         check_predict_fn("predict_fn", predict_fn)
+        # attributes may have been changed since construction: check them again
+        validate_feature_selection(self.feature_selection)
+        validate_kernel_width(self.kernel_width)
         validate_num_features(num_features, n_features)
         num_samples = check_num_samples(num_samples)
         validate_sampling_method(sampling_method)
