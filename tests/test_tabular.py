@@ -156,7 +156,7 @@ def test_constant_column_works(wine):
     (lambda X: 1 / 0, "predict_fn raised ZeroDivisionError"),
     (lambda X: np.ones((len(X) - 1, 3)) / 3, "expected one output row per input row"),
     (lambda X: np.full((len(X), 3), np.nan), "NaN"),
-    (lambda X: np.ones((len(X), 3)), "probabilities"),
+    (lambda X: np.full((len(X), 3), 2.0), "probabilities"),
     (lambda X: np.zeros(len(X)), "predict_proba"),
     (lambda X: "oops", "not a numeric array|shape"),
 ])

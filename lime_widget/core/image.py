@@ -17,11 +17,25 @@ import numpy as np
 import sklearn.metrics
 
 from .explanation import DomainMapper, Explanation, build_explanation
-from .neighborhood import Neighborhood, validate_kernel_width, validate_num_features
+from .neighborhood import Neighborhood, validate_num_features
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, random_state_for_call
 from .segmentation import Superpixels, default_segmentation, hidden_image, index_segments
 from .surrogate import exponential_kernel, validate_feature_selection
+from .validation import (
+    check_callable,
+    check_class_names,
+    check_distance_metric,
+    check_flag,
+    check_integer,
+    check_kernel,
+    check_kernel_width,
+    check_labels,
+    check_model_regressor,
+    check_num_samples,
+    check_predict_fn,
+    check_random_state,
+)
 
 ProgressBar = Union[bool, None, ProgressCallback]
 
@@ -31,9 +45,10 @@ ProgressBar = Union[bool, None, ProgressCallback]
 def prepare_image(image: Any) -> np.ndarray:
     """Check an image and give it a channel axis.
 
-    Greyscale images (``(H, W)`` or ``(H, W, 1)``) become RGB by repeating the
-    grey channel, as lime does with ``gray2rgb``; other images keep their channels
-    (RGB, RGBA, or any number). The dtype is kept.
+    ``(H, W)`` greyscale images become RGB by repeating the grey value, as lime
+    does with ``gray2rgb``; images with a channel axis keep their layout
+    (``(H, W, 1)``, RGB, RGBA, any number of channels), so the model receives
+    batches shaped like the image it was given. The dtype is kept.
 
     Returns
     -------
@@ -52,8 +67,6 @@ def prepare_image(image: Any) -> np.ndarray:
         raise ValueError(f"image is empty (shape {image.shape}).")
     if np.issubdtype(image.dtype, np.floating) and not np.all(np.isfinite(image)):
         raise ValueError("image contains NaN or infinite pixel values.")
-    if image.ndim == 3 and image.shape[2] == 1:
-        image = image[:, :, 0]
     if image.ndim == 2:
         image = np.stack((image, image, image), axis=-1)
     return image
@@ -138,7 +151,16 @@ class ImageDomainMapper(DomainMapper):
         self.superpixels = superpixels
 
     def feature_names(self) -> list[str]:
+        """Names by feature position (the order of the sorted segment labels)."""
         return [f"superpixel {label}" for label in self.superpixels.labels.tolist()]
+
+    def positions(self) -> dict:
+        """Segment label -> feature position (column of the neighbourhood's masks)."""
+        return {label: i for i, label in enumerate(self.superpixels.labels.tolist())}
+
+    def map_exp_ids(self, exp: Sequence[tuple[Any, float]], **kwargs: Any) -> list[tuple[str, float]]:
+        """``(name, weight)`` for ``(segment label, weight)`` pairs."""
+        return [(f"superpixel {label}", w) for label, w in exp]
 
     def to_dict(self) -> dict:
         height, width = self.image.shape[:2]
@@ -148,9 +170,11 @@ class ImageDomainMapper(DomainMapper):
 class ImageExplanation(Explanation):
     """An image explanation, compatible with ``lime.lime_image.ImageExplanation``.
 
-    Feature ids are superpixel indices into ``superpixels.labels``; when the
-    segmentation numbers its segments ``0..n-1`` (as scikit-image's do) a feature
-    id is the segment label itself, as in lime.
+    As in lime, the feature ids of ``local_exp`` are segment labels (the values
+    of ``segments``), whatever the segmentation numbers them (``slic`` starts at
+    1); unlike lime, every segment is perturbed even when labels have gaps. The
+    front end (``to_dict``, ``image_buffers``) uses positions ``0..n-1`` in
+    the sorted labels instead (``feature_map``).
 
     Attributes
     ----------
@@ -165,6 +189,19 @@ class ImageExplanation(Explanation):
     @property
     def image(self) -> np.ndarray:
         return self.domain_mapper.image
+
+    def _set_fits(self, fits: dict) -> None:
+        super()._set_fits(fits)
+        labels = self.domain_mapper.superpixels.labels.tolist()
+        for label, weights in self.local_exp.items():
+            self.local_exp[label] = [(_as_key(labels[i]), w) for i, w in weights]
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        positions = self.domain_mapper.positions()
+        for fit in out["fits"].values():
+            fit["weights"] = [[positions[i], w] for i, w in fit["weights"]]
+        return out
 
     @property
     def segments(self) -> np.ndarray:
@@ -226,24 +263,27 @@ class ImageExplanation(Explanation):
         temp = np.zeros(image.shape) if hide_rest else image.copy()
         # per-feature sign, then one gather by the feature map (segments are disjoint,
         # so lime's per-segment loop order does not matter)
+        positions = self.domain_mapper.positions()  # local_exp's ids are segment labels
         sign = np.zeros(n, dtype=np.int8)
         if positive_only or negative_only:
             if positive_only:
-                chosen = [f for f, w in exp if w > 0 and w > min_weight][:num_features]
+                chosen = [positions[f] for f, w in exp if w > 0 and w > min_weight][:num_features]
             else:
-                chosen = [f for f, w in exp if w < 0 and abs(w) > min_weight][:num_features]
+                chosen = [positions[f] for f, w in exp if w < 0 and abs(w) > min_weight][:num_features]
             sign[np.asarray(chosen, dtype=np.intp)] = 1
         else:
             for f, w in exp[:num_features]:
                 if np.abs(w) < min_weight:
                     continue
-                sign[f] = -1 if w < 0 else 1
+                sign[positions[f]] = -1 if w < 0 else 1
         pixel_sign = sign[feature_map]
         shown = pixel_sign != 0
         if hide_rest:
             temp[shown] = image[shown]
         if not (positive_only or negative_only):
             top = np.max(image)
+            if temp.shape[-1] < 3:  # colours need RGB: grey (or 2-channel) images are shown as RGB
+                temp = np.repeat(temp[..., :1], 3, axis=-1)
             temp[pixel_sign > 0, 1] = top
             temp[pixel_sign < 0, 0] = top
         return temp, pixel_sign.astype(mask_dtype)
@@ -267,12 +307,12 @@ class ImageExplanation(Explanation):
         }
 
 
-# -- the explainer ------------------------------------------------------------------
+def _as_key(label: Any) -> Any:
+    """A segment label as a plain Python number (an int when it is a whole number)."""
+    return int(label) if float(label).is_integer() else label
 
-def _validate_positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
+
+# -- the explainer ------------------------------------------------------------------
 
 
 def _call_kernel(kernel: Callable, distances: np.ndarray, kernel_width: float) -> np.ndarray:
@@ -334,12 +374,12 @@ class LimeImageExplainer:
         random_state: RandomStateLike = None,
         class_names: Optional[Sequence[str]] = None,
     ):
-        self.kernel_width = kernel_width
-        self.kernel = kernel
-        self.verbose = verbose
-        self.feature_selection = feature_selection
-        self.random_state = random_state
-        self.class_names = class_names
+        self.kernel_width = check_kernel_width(kernel_width)
+        self.kernel = check_callable("kernel", kernel, "a function kernel(distances, kernel_width)", optional=True)
+        self.verbose = check_flag("verbose", verbose)
+        self.feature_selection = validate_feature_selection(feature_selection)
+        self.random_state = check_random_state(random_state)
+        self.class_names = check_class_names(class_names)
 
     def explain_instance(
         self,
@@ -406,11 +446,27 @@ class LimeImageExplainer:
         -------
         ImageExplanation
         """
+        # attributes may have been changed since construction: check them again
         validate_feature_selection(self.feature_selection)
-        kernel_width = validate_kernel_width(self.kernel_width)
-        num_samples = _validate_positive_int("num_samples", num_samples)
-        batch_size = _validate_positive_int("batch_size", batch_size)
+        kernel_width = check_kernel_width(self.kernel_width)
+        check_callable("kernel", self.kernel, "a function kernel(distances, kernel_width)", optional=True)
+        kernel = exponential_kernel if self.kernel is None else partial(_call_kernel, self.kernel)
+        check_kernel(kernel, kernel_width)
+        class_names = check_class_names(self.class_names)
+        check_predict_fn("classifier_fn", classifier_fn)
+        num_samples = check_num_samples(num_samples)
+        batch_size = check_integer("batch_size", batch_size)
         validate_num_features(num_features, 1)
+        labels, top_labels = check_labels(labels, top_labels, class_names)
+        check_callable("segmentation_fn", segmentation_fn, "a function image -> (H, W) segment labels",
+                       optional=True)
+        check_distance_metric(distance_metric)
+        check_model_regressor(model_regressor)
+        if random_seed is not None:
+            random_seed = check_integer("random_seed", random_seed, minimum=0)
+        if not (progress_bar is None or isinstance(progress_bar, (bool, np.bool_)) or callable(progress_bar)):
+            raise ValueError(f"progress_bar must be True, False or a function progress(fraction), got "
+                             f"{progress_bar!r}.")
         image = prepare_image(image)
         rng = random_state_for_call(self.random_state)
         # lime draws the segmentation seed first, even when it is not used; on current
@@ -420,12 +476,13 @@ class LimeImageExplainer:
         if random_seed is None:
             random_seed = rng.randint(0, high=1000)
         if segmentation_fn is None:
-            if image.shape[-1] not in (3, 4):
+            if image.shape[-1] not in (1, 3, 4):
                 raise ValueError(
-                    f"The default segmentation (quickshift) needs an RGB or RGBA image; this one has "
+                    f"The default segmentation (quickshift) needs a grey, RGB or RGBA image; this one has "
                     f"{image.shape[-1]} channels. Pass a segmentation_fn."
                 )
-            segments = default_segmentation(random_seed if seed_given else None)(image[..., :3])
+            rgb = np.repeat(image, 3, axis=-1) if image.shape[-1] == 1 else image[..., :3]
+            segments = default_segmentation(random_seed if seed_given else None)(rgb)
         else:
             segments = segmentation_fn(image)
         superpixels = index_segments(segments, image.shape[:2])
@@ -439,10 +496,9 @@ class LimeImageExplainer:
             outputs = call_model(classifier_fn, lambda rows: perturb(masks[rows]), num_samples, batch_size, progress)
         finally:
             close()
-        outputs = check_outputs(outputs, "classification")
+        outputs = check_outputs(outputs, "classification", class_names, owner=self)
 
         distances = sklearn.metrics.pairwise_distances(masks, masks[:1], metric=distance_metric).ravel()
-        kernel = exponential_kernel if self.kernel is None else partial(_call_kernel, self.kernel)
         neighborhood = Neighborhood(masks, outputs, distances, kernel, kernel_width)
         explained, top = resolve_labels(outputs, "classification", labels, top_labels)
         settings = {
@@ -456,7 +512,7 @@ class LimeImageExplainer:
             "model_regressor": model_regressor,
         }
         exp = build_explanation(self.explanation_class, ImageDomainMapper(image, superpixels), neighborhood,
-                                "classification", self.class_names, explained, top, settings)
+                                "classification", class_names, explained, top, settings)
         # the widget's hook for a new neighbourhood: same arguments, and the segmentation
         # is reused rather than recomputed (it is the slow part and does not depend on
         # num_samples)

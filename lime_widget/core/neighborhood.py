@@ -10,6 +10,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from .surrogate import Kernel, LabelFit, WeightedDesign, exponential_kernel, fit_label, validate_feature_selection
+from .validation import check_kernel_width
 
 _DESIGN_CACHE_SIZE = 4
 
@@ -160,13 +161,7 @@ def validate_num_features(num_features: int, n_features: int) -> int:
 
 
 def validate_kernel_width(kernel_width: float) -> float:
-    try:
-        width = float(kernel_width)
-    except (TypeError, ValueError):
-        raise ValueError(f"kernel_width must be a positive number, got {kernel_width!r}.") from None
-    if not np.isfinite(width) or width <= 0:
-        raise ValueError(f"kernel_width must be a positive, finite number, got {kernel_width!r}.")
-    return width
+    return check_kernel_width(kernel_width)
 
 
 def validate_label(label: int, n_outputs: int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from typing import Any, Callable, Optional, Sequence, Union
 
@@ -10,7 +11,7 @@ import pandas as pd
 from sklearn.metrics import pairwise_distances
 from sklearn.preprocessing import StandardScaler
 
-from .discretize import DISCRETIZERS, BaseDiscretizer, StatsDiscretizer
+from .discretize import DISCRETIZERS, BaseDiscretizer, StatsDiscretizer, check_training_data_stats
 from .explanation import DomainMapper, Explanation, build_explanation
 from .frames import FrameCodec, as_frame_codec
 from .neighborhood import Neighborhood, validate_kernel_width, validate_num_features, weighted_design
@@ -19,8 +20,23 @@ from .random import RandomStateLike, is_seed, random_state_for_call, reuse_draws
 from .surrogate import WeightedDesign, exponential_kernel, validate_feature_selection
 from .tabular_sampling import Draws, TabularSampler, validate_sampling_method
 from .threads import beside
-
-_STATS_KEYS = ("means", "mins", "maxs", "stds", "feature_values", "feature_frequencies")
+from .validation import (
+    check_batch_size,
+    check_callable,
+    check_categorical_names,
+    check_class_names,
+    check_codes,
+    check_column_indices,
+    check_distance_metric,
+    check_flag,
+    check_kernel,
+    check_labels,
+    check_model_regressor,
+    check_num_samples,
+    check_predict_fn,
+    check_random_state,
+    is_integer,
+)
 
 
 class TableDomainMapper(DomainMapper):
@@ -79,34 +95,64 @@ class TabularExplainer:
         training_data_stats: Optional[dict] = None,
     ):
         self.mode = validate_mode(mode)
-        self.verbose = verbose
-        self.class_names = list(class_names) if class_names is not None else None
+        self.verbose = check_flag("verbose", verbose)
+        self.class_names = check_class_names(class_names)
         self.feature_selection = validate_feature_selection(feature_selection)
-        self.sample_around_instance = sample_around_instance
-        self.random_state = random_state
-        self.training_data_stats = training_data_stats
-        self.kernel_fn = kernel if kernel is not None else exponential_kernel
+        self.sample_around_instance = check_flag("sample_around_instance", sample_around_instance)
+        discretize_continuous = check_flag("discretize_continuous", discretize_continuous)
+        self.random_state = check_random_state(random_state)
+        kernel = check_callable("kernel", kernel, "a function kernel(distances, kernel_width)", optional=True)
+        self.kernel_fn = exponential_kernel if kernel is None else kernel
+        if isinstance(feature_names, (str, bytes)):
+            raise ValueError(f"feature_names must be a sequence of names, one per column, got {feature_names!r}.")
+        if categorical_features is not None:
+            if isinstance(categorical_features, (str, bytes)) or np.ndim(categorical_features) != 1:
+                raise ValueError(
+                    f"categorical_features must be a sequence of column indices, got {categorical_features!r}.")
+            categorical_features = list(categorical_features)  # arrays and Series are never read by truthiness
 
         self.codec: Optional[FrameCodec] = as_frame_codec(training_data, categorical_features)
         data = self._training_matrix(training_data)
-        n_features = data.shape[1]
+        n_rows, n_features = data.shape
         if self.codec is not None:
             categorical_features = self.codec.categorical_features
             feature_names = feature_names if feature_names is not None else [str(c) for c in self.codec.columns]
-            categorical_names = {**self.codec.categorical_names(), **(categorical_names or {})}
-        self.categorical_names = dict(categorical_names or {})
         self.feature_names = list(feature_names) if feature_names is not None else [str(i) for i in range(n_features)]
         if len(self.feature_names) != n_features:
             raise ValueError(f"feature_names has {len(self.feature_names)} names for {n_features} columns.")
-        self.categorical_features = sorted(int(c) for c in (categorical_features or []))
-        bad = [c for c in self.categorical_features if not 0 <= c < n_features]
-        if bad:
-            raise ValueError(f"categorical_features {bad} are not column indices (0..{n_features - 1}).")
+        self.categorical_features = check_column_indices("categorical_features", categorical_features, n_features)
         self.original_categorical = list(self.categorical_features)
-        if training_data_stats:
-            missing = sorted(set(_STATS_KEYS) - set(training_data_stats))
-            if missing:
-                raise ValueError(f"training_data_stats is missing the keys {missing}.")
+        if self.codec is not None and isinstance(categorical_names, Mapping):
+            # a DataFrame's columns may be named instead of numbered
+            columns = self.codec.columns
+            categorical_names = {columns.index(k) if k in columns and not is_integer(k) else k: v
+                                 for k, v in categorical_names.items()}
+        names = check_categorical_names(categorical_names, self.categorical_features)
+        if self.codec is not None:
+            for column, codes in self.codec.categories.items():
+                if column in names and len(names[column]) < len(codes):
+                    raise ValueError(
+                        f"categorical_names[{column}] names {len(names[column])} categories, but column "
+                        f"{self.codec.columns[column]!r} has {len(codes)}: {[str(v) for v in codes]}."
+                    )
+            names = {**self.codec.categorical_names(), **names}
+        else:
+            for column in self.categorical_features:
+                check_codes("training_data", data[:, column], column, self.feature_names[column], names.get(column))
+        self.categorical_names = names
+        if training_labels is not None:
+            training_labels = np.asarray(training_labels)
+            if training_labels.ndim != 1 or training_labels.shape[0] != n_rows:
+                raise ValueError(
+                    f"training_labels must hold one label per row of training_data ({n_rows}), got shape "
+                    f"{training_labels.shape}."
+                )
+        if training_data_stats is not None:
+            continuous = [f for f in range(n_features) if f not in self.categorical_features]
+            training_data_stats = check_training_data_stats(
+                training_data_stats, continuous if discretize_continuous else [],
+                list(range(n_features)) if discretize_continuous else self.categorical_features)
+        self.training_data_stats = training_data_stats
 
         self.kernel_width = validate_kernel_width(
             np.sqrt(n_features) * 0.75 if kernel_width is None else kernel_width
@@ -117,8 +163,8 @@ class TabularExplainer:
         self.discretizer: Optional[BaseDiscretizer] = None
         discretized = None
         if discretize_continuous:
-            labels = None if training_labels is None else np.asarray(training_labels)
-            if training_data_stats:
+            labels = training_labels
+            if training_data_stats is not None:
                 self.discretizer = StatsDiscretizer(data, self.categorical_features, self.feature_names,
                                                     labels=labels, random_state=rng,
                                                     data_stats=training_data_stats)
@@ -133,7 +179,7 @@ class TabularExplainer:
                     "discretizer object (a lime_widget.core.discretize.BaseDiscretizer)."
                 )
             self.categorical_features = list(range(n_features))
-            if not training_data_stats:
+            if training_data_stats is None:
                 discretized = self.discretizer.discretize(data)
         self._init_state = rng.get_state() if isinstance(random_state, (int, np.integer)) else None
 
@@ -147,7 +193,7 @@ class TabularExplainer:
         self.feature_values: dict[int, np.ndarray] = {}
         self.feature_frequencies: dict[int, np.ndarray] = {}
         for feature in self.categorical_features:
-            if training_data_stats:
+            if training_data_stats is not None:
                 values = np.asarray(training_data_stats["feature_values"][feature], dtype=float)
                 counts = np.asarray(training_data_stats["feature_frequencies"][feature], dtype=float)
             else:
@@ -192,6 +238,10 @@ class TabularExplainer:
             raise ValueError(f"data_row must be one row of {n_features} values, got shape {np.shape(row)}.")
         if not np.all(np.isfinite(row)):
             raise ValueError("data_row contains NaN or infinite values.")
+        if self.codec is None:
+            for column in self.original_categorical:
+                check_codes("data_row", row[column:column + 1], column, self.feature_names[column],
+                            self.categorical_names.get(column))
         return row
 
     # -- sampling -------------------------------------------------------------------
@@ -260,15 +310,25 @@ class TabularExplainer:
         """
         row = self._row(data_row)
         n_features = row.shape[0]
+        check_predict_fn("predict_fn", predict_fn)
+        # attributes may have been changed since construction: check them again
+        validate_feature_selection(self.feature_selection)
+        validate_kernel_width(self.kernel_width)
         validate_num_features(num_features, n_features)
-        if isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)) or num_samples < 2:
-            raise ValueError(f"num_samples must be an integer >= 2, got {num_samples!r}.")
+        num_samples = check_num_samples(num_samples)
         validate_sampling_method(sampling_method)
+        if self.mode == "classification":
+            labels, top_labels = check_labels(labels, top_labels, self.class_names)
+        check_distance_metric(distance_metric)
+        check_model_regressor(model_regressor)
+        batch_size = check_batch_size(batch_size)
+        check_callable("progress", progress, "a function progress(fraction)", optional=True)
+        kernel = partial(_call_kernel, self.kernel_fn)
+        check_kernel(kernel, self.kernel_width)
         # lime's __data_inverse, split: the model's rows first, the interpretable side beside the model call
         draws = self._draws(int(num_samples), sampling_method)
         centre = row if self.sample_around_instance else self.scaler_mean
         inverse = self._sampler.model_rows(row, draws, centre)
-        kernel = partial(_call_kernel, self.kernel_fn)
 
         def make_rows(part: slice):
             rows = inverse[part]
@@ -282,7 +342,7 @@ class TabularExplainer:
 
         outputs, (distances, design, domain_mapper) = beside(lambda: call_model(predict_fn, make_rows, int(num_samples), batch_size, progress),
                                  interpretable_side, concurrent=distance_metric == "euclidean")
-        outputs = check_outputs(outputs, self.mode, self.class_names)
+        outputs = check_outputs(outputs, self.mode, self.class_names, owner=self)
         class_names = self.class_names
         if self.mode == "classification" and class_names is None:
             class_names = [str(i) for i in range(outputs.shape[1])]
