@@ -190,7 +190,7 @@ def test_bad_kernel_fails_before_the_model(table):
 
 
 def test_check_labels_reads_arrays_and_ignores_labels_with_top_labels():
-    assert check_labels(np.array([2, 0, 2]), None) == ([2, 0], None)
+    assert check_labels(np.array([2, 0, 2]), None) == ([0, 2], None)
     assert check_labels(None, 2) == ([], 2)
     assert check_labels((1,), 0) == ([1], None)  # lime treats top_labels=0 as unset
     with pytest.raises(ValueError, match=r"labels \[3\] are not classes of this model: class_names has 2"):
@@ -250,3 +250,8 @@ def test_explain_gives_image_class_names_to_the_explainer():
                               explainer_kwargs={}, segmentation_fn=lambda im: np.arange(144).reshape(12, 12) // 72,
                               progress_bar=False)
     assert exp.class_names == ["dark", "bright"]
+
+
+def test_check_labels_keeps_lime_fit_order():
+    assert check_labels((0, 1, 0), None) == ([1, 0], None)  # lime's score is the last fitted label's
+    assert check_labels({2, 0}, None) == ([0, 2], None)

@@ -210,13 +210,16 @@ def check_labels(labels: Any, top_labels: Any, class_names: Optional[Sequence[An
     Returns
     -------
     (labels, top_labels)
-        ``labels`` as a list of distinct ints (empty when ``top_labels`` is used);
+        ``labels`` as a list of distinct ints in the order lime fits them last
+        (empty when ``top_labels`` is used);
         ``top_labels`` as an int or ``None``.
     """
     if top_labels is not None and check_integer("top_labels", top_labels, minimum=0) > 0:
         return [], int(top_labels)
     if labels is None:
         raise ValueError("labels=None: give the class indices to explain, e.g. labels=(1,), or use top_labels=k.")
+    if isinstance(labels, (set, frozenset)):
+        labels = sorted(labels, key=repr)
     if isinstance(labels, (str, bytes)) or isinstance(labels, Mapping) or np.ndim(labels) != 1:
         raise ValueError(f"labels must be a sequence of class indices such as (0, 1), got {_short(labels)}.")
     values = list(labels)
@@ -235,8 +238,9 @@ def check_labels(labels: Any, top_labels: Any, class_names: Optional[Sequence[An
                     hint = " Labels are class indices (columns of predict_fn's output), not class names."
             raise ValueError(f"labels must hold integer class indices, got {_short(value)} in "
                              f"labels={_short(labels)}.{hint}")
-        if int(value) not in out:
-            out.append(int(value))
+        if int(value) in out:  # lime fits a repeated label again: its last fit comes last
+            out.remove(int(value))
+        out.append(int(value))
     if class_names is not None:
         bad = [x for x in out if not 0 <= x < len(names)]
         if bad:
