@@ -255,3 +255,13 @@ def test_explain_gives_image_class_names_to_the_explainer():
 def test_check_labels_keeps_lime_fit_order():
     assert check_labels((0, 1, 0), None) == ([1, 0], None)  # lime's score is the last fitted label's
     assert check_labels({2, 0}, None) == ([0, 2], None)
+
+
+@pytest.mark.parametrize("hide_color", [300, float("nan"), "red", (1, 2)])
+def test_hide_color_is_checked_before_the_model(hide_color):
+    image = np.zeros((8, 8, 3), dtype=np.uint8)
+    counting = CountingModel(lambda images: np.tile([0.5, 0.5], (len(images), 1)))
+    with pytest.raises(ValueError, match=r"hide_color=.* cannot fill an image of shape \(8, 8, 3\)"):
+        LimeImageExplainer().explain_instance(image, counting, hide_color=hide_color, num_samples=10,
+                                              segmentation_fn=lambda im: np.arange(64).reshape(8, 8) // 32)
+    assert counting.calls == 0
