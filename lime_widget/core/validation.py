@@ -184,7 +184,9 @@ def check_distance_metric(metric: Any) -> Any:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            pairwise_distances(np.array([[0.0, 1.0]]), np.array([[1.0, 1.0]]), metric=metric)
+            # three columns: metrics that only work in two dimensions (haversine) fail here too
+            pairwise_distances(np.array([[0.0, 1.0, 1.0], [1.0, 0.0, 1.0]]), np.array([[1.0, 1.0, 1.0]]),
+                               metric=metric)
     except Exception:
         raise ValueError(
             f"distance_metric={metric!r} is not a metric of sklearn.metrics.pairwise_distances "
