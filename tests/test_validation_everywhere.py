@@ -92,6 +92,8 @@ def test_lime_base_checks_before_fitting():
         LimeBase(lambda d: 1.0).explain_instance_with_data(data, y, distances, 1, 2)
     _, weights, _, _ = base.explain_instance_with_data(data, y, distances, 1, 2, model_regressor=Ridge())
     assert weights[0][0] == 0
+    with pytest.raises(TypeError, match="kernel_fn must be a function"):
+        LimeBase(0.25)
 
 
 # -- convenience explain() ----------------------------------------------------------------------------
