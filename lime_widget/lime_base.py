@@ -8,7 +8,7 @@ import numpy as np
 
 from .core.neighborhood import validate_label, validate_num_features
 from .core.surrogate import WeightedDesign, fit_label, select_features, validate_feature_selection
-from .core.validation import check_model_regressor
+from .core.validation import check_callable, check_model_regressor
 
 
 class LimeBase:
@@ -26,7 +26,7 @@ class LimeBase:
 
     def __init__(self, kernel_fn: Callable[[np.ndarray], np.ndarray], verbose: bool = False,
                  random_state: Any = None):
-        self.kernel_fn = kernel_fn
+        self.kernel_fn = check_callable("kernel_fn", kernel_fn, "a function distances -> proximity weights")
         self.verbose = verbose
         self.random_state = random_state
 

@@ -92,6 +92,8 @@ def test_lime_base_checks_before_fitting():
         LimeBase(lambda d: 1.0).explain_instance_with_data(data, y, distances, 1, 2)
     _, weights, _, _ = base.explain_instance_with_data(data, y, distances, 1, 2, model_regressor=Ridge())
     assert weights[0][0] == 0
+    with pytest.raises(TypeError, match="kernel_fn must be a function"):
+        LimeBase(0.25)
 
 
 # -- convenience explain() ----------------------------------------------------------------------------
@@ -190,7 +192,7 @@ def test_bad_kernel_fails_before_the_model(table):
 
 
 def test_check_labels_reads_arrays_and_ignores_labels_with_top_labels():
-    assert check_labels(np.array([2, 0, 2]), None) == ([2, 0], None)
+    assert check_labels(np.array([2, 0, 2]), None) == ([0, 2], None)
     assert check_labels(None, 2) == ([], 2)
     assert check_labels((1,), 0) == ([1], None)  # lime treats top_labels=0 as unset
     with pytest.raises(ValueError, match=r"labels \[3\] are not classes of this model: class_names has 2"):
@@ -250,3 +252,18 @@ def test_explain_gives_image_class_names_to_the_explainer():
                               explainer_kwargs={}, segmentation_fn=lambda im: np.arange(144).reshape(12, 12) // 72,
                               progress_bar=False)
     assert exp.class_names == ["dark", "bright"]
+
+
+def test_check_labels_keeps_lime_fit_order():
+    assert check_labels((0, 1, 0), None) == ([1, 0], None)  # lime's score is the last fitted label's
+    assert check_labels({2, 0}, None) == ([0, 2], None)
+
+
+@pytest.mark.parametrize("hide_color", [300, float("nan"), "red", (1, 2)])
+def test_hide_color_is_checked_before_the_model(hide_color):
+    image = np.zeros((8, 8, 3), dtype=np.uint8)
+    counting = CountingModel(lambda images: np.tile([0.5, 0.5], (len(images), 1)))
+    with pytest.raises(ValueError, match=r"hide_color=.* cannot fill an image of shape \(8, 8, 3\)"):
+        LimeImageExplainer().explain_instance(image, counting, hide_color=hide_color, num_samples=10,
+                                              segmentation_fn=lambda im: np.arange(64).reshape(8, 8) // 32)
+    assert counting.calls == 0

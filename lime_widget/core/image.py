@@ -183,7 +183,8 @@ class ImageExplanation(Explanation):
     segments : ndarray of shape (height, width)
         The segmentation as returned by the segmentation function.
     feature_map : ndarray of shape (height, width), int32
-        Feature id of every pixel.
+        Position of every pixel's segment among the sorted segment labels (the
+        column of the neighbourhood's masks, and the id the front end uses).
     """
 
     @property

@@ -203,8 +203,10 @@ def hidden_image(image: np.ndarray, superpixels: Superpixels, hide_color: Any = 
     if hide_color is not None:
         fudged = np.empty_like(image)
         try:
+            if not np.all(np.isfinite(np.asarray(hide_color, dtype=float))):
+                raise ValueError("hide_color is not finite")
             fudged[:] = hide_color
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, OverflowError) as exc:
             raise ValueError(
                 f"hide_color={hide_color!r} cannot fill an image of shape {image.shape}: give None (mean colour of "
                 f"each superpixel), one number, or {image.shape[-1]} numbers (one per channel)."
