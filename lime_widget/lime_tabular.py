@@ -1,14 +1,14 @@
 """Drop-in replacement for ``lime.lime_tabular``."""
 
-from .core.discretize import (
+from .core.recurrent import RecurrentTabularExplainer as _CoreRecurrentTabularExplainer
+from .core.tabular import TableDomainMapper, TabularExplainer
+from .discretize import (
     BaseDiscretizer,
     DecileDiscretizer,
     EntropyDiscretizer,
     QuartileDiscretizer,
     StatsDiscretizer,
 )
-from .core.recurrent import RecurrentTabularExplainer as _CoreRecurrentTabularExplainer
-from .core.tabular import TableDomainMapper, TabularExplainer
 from .explanation import Explanation
 
 

@@ -98,15 +98,15 @@ class TabularExplainer:
         self.feature_names = list(feature_names) if feature_names is not None else [str(i) for i in range(n_features)]
         if len(self.feature_names) != n_features:
             raise ValueError(f"feature_names has {len(self.feature_names)} names for {n_features} columns.")
-        self.categorical_features = sorted(int(c) for c in (categorical_features or []))
+        # a list of ints, as lime stores it (``or`` would drop a one-element array([0]))
+        self.categorical_features = sorted(int(c) for c in (categorical_features if categorical_features is not None
+                                                            else []))
         bad = [c for c in self.categorical_features if not 0 <= c < n_features]
         if bad:
             raise ValueError(f"categorical_features {bad} are not column indices (0..{n_features - 1}).")
         self.original_categorical = list(self.categorical_features)
         if training_data_stats:
-            missing = sorted(set(_STATS_KEYS) - set(training_data_stats))
-            if missing:
-                raise ValueError(f"training_data_stats is missing the keys {missing}.")
+            self.validate_training_data_stats(training_data_stats)
 
         self.kernel_width = validate_kernel_width(
             np.sqrt(n_features) * 0.75 if kernel_width is None else kernel_width
@@ -115,6 +115,7 @@ class TabularExplainer:
         # calls; we replay the state construction leaves so a first call matches lime.
         rng = random_state_for_call(random_state)
         self.discretizer: Optional[BaseDiscretizer] = None
+        self._bin_state: Optional[tuple] = None
         discretized = None
         if discretize_continuous:
             labels = None if training_labels is None else np.asarray(training_labels)
@@ -127,6 +128,7 @@ class TabularExplainer:
                                                              labels=labels, random_state=rng)
             elif hasattr(discretizer, "discretize") and hasattr(discretizer, "undiscretize"):
                 self.discretizer = discretizer
+                self._bin_state = _generator_state(discretizer)
             else:
                 raise ValueError(
                     f"discretizer={discretizer!r} is not known; expected 'quartile', 'decile', 'entropy' or a "
@@ -161,6 +163,27 @@ class TabularExplainer:
         self._identity_scaling = bool(np.all(self.scaler_mean == 0.0) and np.all(self.scaler_scale == 1.0))
         self._sampler = TabularSampler(self.categorical_features, self.feature_values, self.feature_frequencies,
                                        self.discretizer, self.sampling_scale)
+
+    # -- lime's static helpers ---------------------------------------------------------
+    @staticmethod
+    def convert_and_round(values: Any) -> list[str]:
+        """Each value formatted with two decimals (lime's display of a row's values)."""
+        return [f"{v:.2f}" for v in values]
+
+    @staticmethod
+    def validate_training_data_stats(training_data_stats: dict) -> None:
+        """Check that ``training_data_stats`` has every key lime requires.
+
+        Raises
+        ------
+        ValueError
+            Keys among ``means``, ``mins``, ``maxs``, ``stds``, ``feature_values``
+            and ``feature_frequencies`` are missing (lime raises a bare ``Exception``,
+            which ``except Exception`` in lime code still catches).
+        """
+        missing = sorted(set(_STATS_KEYS) - set(training_data_stats))
+        if missing:
+            raise ValueError(f"training_data_stats is missing the keys {missing}.")
 
     # -- input handling -------------------------------------------------------------
     def _training_matrix(self, training_data: Any) -> np.ndarray:
@@ -207,8 +230,24 @@ class TabularExplainer:
         return reuse_draws(
             self, (self.random_state, num_samples, sampling_method),
             lambda: self._sampler.draw(num_samples, random_state_for_call(self.random_state, self._init_state),
-                                       sampling_method),
+                                       sampling_method, self._bin_generator()),
             reusable)
+
+    def _bin_generator(self) -> Optional[np.random.RandomState]:
+        """Where values inside bins come from when the discretizer was passed in.
+
+        lime draws them from that discretizer's own ``random_state``. With an integer
+        seed every call replays the state it had when the explainer was built (the
+        same answer on every call); otherwise the discretizer's generator advances,
+        as in lime.
+        """
+        if self._bin_state is None:
+            return None
+        if is_seed(self.random_state):
+            rng = np.random.RandomState()
+            rng.set_state(self._bin_state)
+            return rng
+        return self.discretizer.random_state
 
     # -- explaining -----------------------------------------------------------------
     def explain_instance(
@@ -335,6 +374,11 @@ class TabularExplainer:
         if feature in self.original_categorical and feature in self.categorical_names:
             return str(self.categorical_names[feature][int(value)])
         return f"{value:.2f}"
+
+
+def _generator_state(discretizer: Any) -> Optional[tuple]:
+    own = getattr(discretizer, "random_state", None)
+    return own.get_state() if isinstance(own, np.random.RandomState) else None
 
 
 def _call_kernel(kernel: Callable, distances: np.ndarray, kernel_width: float) -> np.ndarray:
