@@ -18,6 +18,7 @@ from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, is_seed, random_state_for_call, reuse_draws
 from .surrogate import WeightedDesign, exponential_kernel, validate_feature_selection
 from .tabular_sampling import Draws, TabularSampler, validate_sampling_method
+from .tabular_sparse import SparseSample, check_sparse_row, check_sparse_training_data, is_sparse
 from .threads import beside
 
 _STATS_KEYS = ("means", "mins", "maxs", "stds", "feature_values", "feature_frequencies")
@@ -117,6 +118,14 @@ class TabularExplainer:
         self.discretizer: Optional[BaseDiscretizer] = None
         self._bin_state: Optional[tuple] = None
         discretized = None
+        if is_sparse(data):
+            if self.categorical_features:
+                raise ValueError(
+                    "categorical_features are not supported with sparse training_data (lime samples sparse rows as "
+                    "continuous values); pass a dense array or a DataFrame to use categorical features."
+                )
+            # lime's rule: sparse data is never discretized (bins would make it dense)
+            discretize_continuous = False
         if discretize_continuous:
             labels = None if training_labels is None else np.asarray(training_labels)
             if training_data_stats:
@@ -187,6 +196,8 @@ class TabularExplainer:
 
     # -- input handling -------------------------------------------------------------
     def _training_matrix(self, training_data: Any) -> np.ndarray:
+        if is_sparse(training_data):
+            return check_sparse_training_data(training_data)
         data = self.codec.encode(training_data) if self.codec is not None else _as_matrix(training_data)
         if data.ndim != 2:
             raise ValueError(f"training_data must be 2-dimensional (rows x features), got shape {data.shape}.")
@@ -206,6 +217,11 @@ class TabularExplainer:
                 row = self.codec.encode(data_row)
             else:
                 row = self.codec.encode(pd.Series(list(np.ravel(data_row)), index=self.codec.columns))
+        elif is_sparse(data_row):
+            row = check_sparse_row(data_row, len(self.feature_names))
+            if self.discretizer is None and not self.categorical_features:
+                return row  # sampled where it is non-zero, as lime does
+            row = row.toarray()[0]  # one row: binned or categorical columns need its dense values
         else:
             row = _as_matrix(data_row)
             if row.ndim == 2 and row.shape[0] == 1:
@@ -298,15 +314,25 @@ class TabularExplainer:
         Explanation
         """
         row = self._row(data_row)
+        sparse_row = row if is_sparse(row) else None
+        if sparse_row is not None:
+            row = sparse_row.toarray()[0]  # one row, for its displayed values and names
         n_features = row.shape[0]
         validate_num_features(num_features, n_features)
         if isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)) or num_samples < 2:
             raise ValueError(f"num_samples must be an integer >= 2, got {num_samples!r}.")
         validate_sampling_method(sampling_method)
         # lime's __data_inverse, split: the model's rows first, the interpretable side beside the model call
-        draws = self._draws(int(num_samples), sampling_method)
-        centre = row if self.sample_around_instance else self.scaler_mean
-        inverse = self._sampler.model_rows(row, draws, centre)
+        if sparse_row is not None:
+            sample = SparseSample.draw(sparse_row, int(num_samples),
+                                       random_state_for_call(self.random_state, self._init_state),
+                                       self.sampling_scale, self.scaler_mean, self.sample_around_instance,
+                                       sampling_method)
+            inverse = sample.model_rows()
+        else:
+            draws = self._draws(int(num_samples), sampling_method)
+            centre = row if self.sample_around_instance else self.scaler_mean
+            inverse = self._sampler.model_rows(row, draws, centre)
         kernel = partial(_call_kernel, self.kernel_fn)
 
         def make_rows(part: slice):
@@ -314,6 +340,13 @@ class TabularExplainer:
             return self.codec.decode(rows) if self.codec is not None else rows
 
         def interpretable_side() -> tuple[np.ndarray, WeightedDesign, TableDomainMapper]:
+            if sparse_row is not None:  # only the row's non-zero columns vary
+                scaled = sample.scaled(self.scaler_scale)
+                distances = _distances_to_first(
+                    scaled if distance_metric == "euclidean" else sample.scaled_rows(self.scaler_scale),
+                    distance_metric)
+                return (distances, weighted_design(scaled, distances, kernel, self.kernel_width),
+                        self._domain_mapper(row))
             data = self._sampler.interpretable_rows(row, draws, inverse)
             scaled = data if self._identity_scaling else (data - self.scaler_mean) / self.scaler_scale
             distances = _distances_to_first(scaled, distance_metric)
@@ -327,7 +360,8 @@ class TabularExplainer:
             class_names = [str(i) for i in range(outputs.shape[1])]
         labels, top = resolve_labels(outputs, self.mode, labels, top_labels)
 
-        neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, self.kernel_width)
+        neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, self.kernel_width,
+                                                *((sample.columns, n_features) if sparse_row is not None else ()))
         settings = {
             "num_features": int(min(num_features, n_features)),
             "feature_selection": self.feature_selection,
@@ -391,13 +425,13 @@ def _distances_to_first(scaled: np.ndarray, metric: str) -> np.ndarray:
             return np.sqrt(np.count_nonzero(scaled != scaled[0], axis=1).astype(float))
         diff = scaled - scaled[0]
         return np.sqrt(np.einsum("ij,ij->i", diff, diff))
+    if is_sparse(scaled):
+        return pairwise_distances(scaled, scaled[:1], metric=metric).ravel()
     return pairwise_distances(np.asarray(scaled, dtype=float), np.asarray(scaled[:1], dtype=float),
                               metric=metric).ravel()
 
 
 def _as_matrix(values: Any) -> np.ndarray:
-    if hasattr(values, "toarray"):
-        raise ValueError("Sparse input is not supported; pass a dense array.")
     try:
         return np.asarray(values, dtype=float)
     except (TypeError, ValueError) as exc:
