@@ -290,6 +290,10 @@ def test_categorical_features_kept_as_list_of_ints(given):
     explainer = lime_tabular.LimeTabularExplainer(data, categorical_features=given, discretize_continuous=False)
     assert explainer.categorical_features == [0]
     assert all(type(c) is int for c in explainer.categorical_features)
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": [0, 1, 2, 1], "b": [1.0, 2.0, 3.0, 4.0]})
+    assert lime_tabular.LimeTabularExplainer(frame, categorical_features=given).original_categorical == [0]
 
 
 @pytest.mark.parametrize("text", ["Please, take your time. Please", "aa bb aa cc", "", "one"])

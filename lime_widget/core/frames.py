@@ -113,7 +113,7 @@ def as_frame_codec(training_data: Any, categorical_features: Optional[Sequence] 
     if not isinstance(training_data, pd.DataFrame):
         return None
     positions = []
-    for c in categorical_features or ():
+    for c in (categorical_features if categorical_features is not None else ()):  # an array([0]) is falsy
         if isinstance(c, (int, np.integer)) and not isinstance(c, bool):
             positions.append(int(c))
         elif c in training_data.columns:
