@@ -90,7 +90,8 @@ class EntropyDiscretizer(BaseDiscretizer, _core.EntropyDiscretizer):
     def __init__(self, data: Any, categorical_features: Sequence[int], feature_names: Sequence[str],
                  labels: Optional[Any] = None, random_state: Any = None):
         if labels is None:
-            raise ValueError("EntropyDiscretizer needs labels (the training labels the trees are fitted on).")
+            raise ValueError("The entropy discretizer needs the training labels the trees are fitted on: pass "
+                             "training_labels=y_train to the explainer (labels= to EntropyDiscretizer).")
         super().__init__(data, categorical_features, feature_names, labels=labels, random_state=random_state)
 
 

@@ -149,6 +149,19 @@ def test_public_discretizers_are_the_core_s():
         assert issubclass(public, getattr(core, name)) and issubclass(public, discretize.BaseDiscretizer)
 
 
+@pytest.mark.parametrize("name, kwargs", [("quartile", {}), ("decile", {}), ("entropy", {"training_labels": True})])
+def test_explainers_make_public_discretizers(wine, name, kwargs):
+    X, y, _ = wine
+    if kwargs:
+        kwargs = {"training_labels": y}
+    explainer = lime_tabular.LimeTabularExplainer(X, discretizer=name, **kwargs)
+    cls = getattr(discretize, f"{name.title()}Discretizer")
+    assert type(explainer.discretizer) is cls
+    assert explainer.discretizer.lambdas[0](X[:3, 0]).tolist() == explainer.discretizer.discretize(X[:3])[:, 0].tolist()
+    recurrent = lime_tabular.RecurrentTabularExplainer(X.reshape(len(X), 1, -1), discretizer=name, **kwargs)
+    assert type(recurrent.discretizer) is cls
+
+
 # -- LimeError -----------------------------------------------------------------------------
 
 def test_lime_error_is_one_class_everywhere():

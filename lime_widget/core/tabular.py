@@ -59,6 +59,9 @@ class TabularExplainer:
     """
 
     explanation_class: type = Explanation
+    # discretizers made from a name (lime_widget.lime_tabular makes lime's public classes)
+    discretizer_classes: dict = DISCRETIZERS
+    stats_discretizer_class: type = StatsDiscretizer
 
     def __init__(
         self,
@@ -129,11 +132,11 @@ class TabularExplainer:
         if discretize_continuous:
             labels = None if training_labels is None else np.asarray(training_labels)
             if training_data_stats:
-                self.discretizer = StatsDiscretizer(data, self.categorical_features, self.feature_names,
+                self.discretizer = self.stats_discretizer_class(data, self.categorical_features, self.feature_names,
                                                     labels=labels, random_state=rng,
                                                     data_stats=training_data_stats)
-            elif isinstance(discretizer, str) and discretizer in DISCRETIZERS:
-                self.discretizer = DISCRETIZERS[discretizer](data, self.categorical_features, self.feature_names,
+            elif isinstance(discretizer, str) and discretizer in self.discretizer_classes:
+                self.discretizer = self.discretizer_classes[discretizer](data, self.categorical_features, self.feature_names,
                                                              labels=labels, random_state=rng)
             elif hasattr(discretizer, "discretize") and hasattr(discretizer, "undiscretize"):
                 self.discretizer = discretizer
