@@ -22,14 +22,13 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import lime  # a test dependency: lime is the oracle
 import pytest
-
-lime = pytest.importorskip("lime")
 
 LIME_TESTS = Path(lime.__file__).resolve().parent / "tests"
 STANDINS = Path(__file__).resolve().parent / "lime_standins.py"
 
-# test id -> why it fails for lime itself here (numpy 2, scikit-image >= 0.25, no network)
+# test id -> why it fails for lime itself here (numpy 2, current scikit-image, no network)
 LIME_FAILS_HERE = {
     "test_lime_text.py::TestLimeText::test_lime_text_explainer_good_regressor":
         "downloads 20 newsgroups (no network here)",
