@@ -54,6 +54,9 @@ class TabularExplainer:
     ``training_data`` may also be a DataFrame, in which case non-numeric, boolean
     and ``category`` columns are categorical without manual encoding, and
     ``predict_fn`` receives DataFrames with the training columns and dtypes.
+    ``training_data`` and rows may be ``scipy.sparse``: as in lime, sparse data is
+    not discretized and a sparse row is perturbed only in its non-zero columns
+    (``predict_fn`` then receives CSR matrices); nothing is made dense but the row.
     ``random_state``: an integer makes every call reproducible (each call starts
     from the same generator state, the state a fresh lime explainer would have).
     """
@@ -287,7 +290,7 @@ class TabularExplainer:
 
         Parameters
         ----------
-        data_row : 1-d array, pandas Series or one-row DataFrame
+        data_row : 1-d array, pandas Series, one-row DataFrame or sparse matrix of shape (1, n_features)
         predict_fn : callable
             Classification: rows -> probabilities ``(n, n_classes)``; regression:
             rows -> predictions ``(n,)``. Receives a DataFrame when the explainer
