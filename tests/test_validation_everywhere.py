@@ -159,7 +159,8 @@ def test_frame_categorical_features_as_array():
     (lambda X: LimeTextExplainer(split_expression=3), "split_expression must be"),
     (lambda X: LimeTextExplainer(mask_string=0), "mask_string must be a str"),
     (lambda X: LimeTabularExplainer(X, feature_names="abc"), "feature_names must be a sequence of names"),
-    (lambda X: LimeTabularExplainer(X, training_labels=np.zeros(3)), r"one label per row .*\(200\)"),
+    (lambda X: LimeTabularExplainer(X, discretizer="entropy", training_labels=np.zeros(3)),
+     r"one label per row .*\(200\)"),
     (lambda X: LimeTabularExplainer(X, categorical_features=[0], training_data_stats=[1]),
      "training_data_stats must be a dict"),
 ])

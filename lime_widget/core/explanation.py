@@ -7,7 +7,9 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
+from .exceptions import LabelNotExplainedError
 from .neighborhood import Neighborhood, validate_label, validate_num_features
+from .predict import validate_mode
 from .surrogate import LabelFit, validate_feature_selection
 from .validation import check_kernel_width, check_model_regressor
 
@@ -52,7 +54,7 @@ class Explanation:
         settings: Optional[dict] = None,
     ):
         self.domain_mapper = domain_mapper
-        self.mode = mode
+        self.mode = validate_mode(mode)
         self.neighborhood = neighborhood
         self.settings = dict(settings or {})
         self.local_exp: dict[int, list] = {}
@@ -100,7 +102,7 @@ class Explanation:
         if self.mode != "classification":
             return self.dummy_label
         if label not in self.local_exp:
-            raise KeyError(
+            raise LabelNotExplainedError(
                 f"Label {label!r} was not explained; explained labels are {sorted(self.local_exp)}. "
                 f"Use exp.refit(labels=[{label!r}]) to explain it on the same neighbourhood."
             )

@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional, Sequence, Union
 import numpy as np
 import sklearn.metrics
 
+from .exceptions import LabelNotExplainedError
 from .explanation import DomainMapper, Explanation, build_explanation
 from .neighborhood import Neighborhood, validate_num_features
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
@@ -252,7 +253,7 @@ class ImageExplanation(Explanation):
             ``skimage.segmentation.mark_boundaries``.
         """
         if label not in self.local_exp:
-            raise KeyError(f"Label {label!r} not in explanation; explained labels are {sorted(self.local_exp)}.")
+            raise LabelNotExplainedError(f"Label {label!r} not in explanation; explained labels are {sorted(self.local_exp)}.")
         if positive_only & negative_only:
             raise ValueError("Positive_only and negative_only cannot be true at the same time.")
         exp = self.local_exp[label]
@@ -527,6 +528,63 @@ class LimeImageExplainer:
                 print("Prediction_local", exp.local_preds[label])
                 print("Right:", outputs[0, label])
         return exp
+
+    def data_labels(self, image: np.ndarray, fudged_image: np.ndarray, segments: np.ndarray,
+                    classifier_fn: Callable[[np.ndarray], Any], num_samples: int, batch_size: int = 10,
+                    progress_bar: ProgressBar = True) -> tuple[np.ndarray, np.ndarray]:
+        """The perturbed neighbourhood and the classifier's outputs on it (lime's method).
+
+        Parameters
+        ----------
+        image : ndarray of shape (H, W) or (H, W, C)
+        fudged_image : ndarray of the same shape
+            What a switched-off superpixel shows (lime's ``fudged_image``).
+        segments : ndarray of shape (H, W)
+            Integer segment labels; feature ``j`` is the ``j``-th smallest label
+            (the label ``j`` itself when the labels are ``0..n-1``, as lime assumes).
+        classifier_fn : callable
+            Takes a batch of images ``(batch, *image.shape)`` and returns one
+            output row per image.
+        num_samples : int
+            Number of perturbed images; row 0 keeps every superpixel.
+        batch_size : int, default 10
+            Images per call of ``classifier_fn``.
+        progress_bar : bool or callable, default True
+            As in :meth:`explain_instance`.
+
+        Returns
+        -------
+        data : int ndarray of shape (num_samples, n_superpixels)
+            1 where the superpixel is kept; drawn from the explainer's random
+            state as lime draws them (``randint(0, 2)``).
+        labels : ndarray of shape (num_samples, n_outputs)
+            ``classifier_fn``'s outputs, in the rows' order.
+        """
+        num_samples = check_integer("num_samples", num_samples)
+        batch_size = check_integer("batch_size", batch_size)
+        image = np.asarray(image)
+        fudged_image = np.asarray(fudged_image)
+        if image.ndim not in (2, 3) or fudged_image.shape != image.shape:
+            raise ValueError(
+                f"image must have shape (H, W) or (H, W, C) and fudged_image the same shape; got {image.shape} "
+                f"and {fudged_image.shape}."
+            )
+        superpixels = index_segments(segments, image.shape[:2])
+        rng = random_state_for_call(self.random_state)
+        n_features = superpixels.n_features
+        data = rng.randint(0, 2, num_samples * n_features).reshape((num_samples, n_features))
+        data[0, :] = 1
+        # the perturber works on a channel axis; a 2-d image gets one and loses it again
+        channels = image if image.ndim == 3 else image[..., None]
+        hidden = fudged_image if image.ndim == 3 else fudged_image[..., None]
+        perturb = ImagePerturber(channels, hidden.astype(image.dtype, copy=False), superpixels.feature_map)
+        progress, close = _progress_callback(progress_bar, num_samples)
+        try:
+            labels = call_model(classifier_fn, lambda rows: perturb(data[rows]).reshape((-1,) + image.shape),
+                                num_samples, batch_size, progress)
+        finally:
+            close()
+        return data, labels
 
     def _resample(self, image: np.ndarray, classifier_fn: Callable, segments: np.ndarray, num_samples: int,
                   progress: Optional[ProgressCallback] = None, **kwargs: Any) -> ImageExplanation:

@@ -7,6 +7,8 @@ from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
+from .exceptions import InvalidModeError
+
 ProgressCallback = Callable[[float], None]
 
 MODES = ("classification", "regression")
@@ -18,7 +20,7 @@ class PredictFnError(RuntimeError):
 
 def validate_mode(mode: str) -> str:
     if mode not in MODES:
-        raise ValueError(f"mode={mode!r} is not known; expected 'classification' or 'regression'.")
+        raise InvalidModeError(f"mode={mode!r} is not known; expected 'classification' or 'regression'.")
     return mode
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from sklearn.metrics import pairwise_distances
 from sklearn.preprocessing import StandardScaler
 
-from .discretize import DISCRETIZERS, BaseDiscretizer, StatsDiscretizer, check_training_data_stats
+from .discretize import DISCRETIZERS, STATS_KEYS, BaseDiscretizer, StatsDiscretizer, check_training_data_stats
 from .explanation import DomainMapper, Explanation, build_explanation
 from .frames import FrameCodec, as_frame_codec
 from .neighborhood import Neighborhood, validate_kernel_width, validate_num_features, weighted_design
@@ -19,6 +19,7 @@ from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, is_seed, random_state_for_call, reuse_draws
 from .surrogate import WeightedDesign, exponential_kernel, validate_feature_selection
 from .tabular_sampling import Draws, TabularSampler, validate_sampling_method
+from .tabular_sparse import SparseSample, check_sparse_row, check_sparse_training_data, is_sparse
 from .threads import beside
 from .validation import (
     check_batch_size,
@@ -69,11 +70,17 @@ class TabularExplainer:
     ``training_data`` may also be a DataFrame, in which case non-numeric, boolean
     and ``category`` columns are categorical without manual encoding, and
     ``predict_fn`` receives DataFrames with the training columns and dtypes.
+    ``training_data`` and rows may be ``scipy.sparse``: as in lime, sparse data is
+    not discretized and a sparse row is perturbed only in its non-zero columns
+    (``predict_fn`` then receives CSR matrices); nothing is made dense but the row.
     ``random_state``: an integer makes every call reproducible (each call starts
     from the same generator state, the state a fresh lime explainer would have).
     """
 
     explanation_class: type = Explanation
+    # discretizers made from a name (lime_widget.lime_tabular makes lime's public classes)
+    discretizer_classes: dict = DISCRETIZERS
+    stats_discretizer_class: type = StatsDiscretizer
 
     def __init__(
         self,
@@ -121,6 +128,11 @@ class TabularExplainer:
         if len(self.feature_names) != n_features:
             raise ValueError(f"feature_names has {len(self.feature_names)} names for {n_features} columns.")
         self.categorical_features = check_column_indices("categorical_features", categorical_features, n_features)
+        if is_sparse(data) and self.categorical_features:
+            raise ValueError(
+                "categorical_features are not supported with sparse training_data (lime samples sparse rows as "
+                "continuous values); pass a dense array or a DataFrame to use categorical features."
+            )
         self.original_categorical = list(self.categorical_features)
         if self.codec is not None and isinstance(categorical_names, Mapping):
             # a DataFrame's columns may be named instead of numbered
@@ -140,7 +152,11 @@ class TabularExplainer:
             for column in self.categorical_features:
                 check_codes("training_data", data[:, column], column, self.feature_names[column], names.get(column))
         self.categorical_names = names
-        if training_labels is not None:
+        # only the entropy discretizer reads training_labels; lime ignores them otherwise
+        # (its own tests pass class names there), so only then must they fit the rows
+        uses_labels = (discretize_continuous and training_data_stats is None and isinstance(discretizer, str)
+                       and discretizer == "entropy")
+        if training_labels is not None and uses_labels:
             training_labels = np.asarray(training_labels)
             if training_labels.ndim != 1 or training_labels.shape[0] != n_rows:
                 raise ValueError(
@@ -161,18 +177,23 @@ class TabularExplainer:
         # calls; we replay the state construction leaves so a first call matches lime.
         rng = random_state_for_call(random_state)
         self.discretizer: Optional[BaseDiscretizer] = None
+        self._bin_state: Optional[tuple] = None
         discretized = None
+        if is_sparse(data):
+            # lime's rule: sparse data is never discretized (bins would make it dense)
+            discretize_continuous = False
         if discretize_continuous:
             labels = training_labels
             if training_data_stats is not None:
-                self.discretizer = StatsDiscretizer(data, self.categorical_features, self.feature_names,
+                self.discretizer = self.stats_discretizer_class(data, self.categorical_features, self.feature_names,
                                                     labels=labels, random_state=rng,
                                                     data_stats=training_data_stats)
-            elif isinstance(discretizer, str) and discretizer in DISCRETIZERS:
-                self.discretizer = DISCRETIZERS[discretizer](data, self.categorical_features, self.feature_names,
+            elif isinstance(discretizer, str) and discretizer in self.discretizer_classes:
+                self.discretizer = self.discretizer_classes[discretizer](data, self.categorical_features, self.feature_names,
                                                              labels=labels, random_state=rng)
             elif hasattr(discretizer, "discretize") and hasattr(discretizer, "undiscretize"):
                 self.discretizer = discretizer
+                self._bin_state = _generator_state(discretizer)
             else:
                 raise ValueError(
                     f"discretizer={discretizer!r} is not known; expected 'quartile', 'decile', 'entropy' or a "
@@ -208,8 +229,33 @@ class TabularExplainer:
         self._sampler = TabularSampler(self.categorical_features, self.feature_values, self.feature_frequencies,
                                        self.discretizer, self.sampling_scale)
 
+    # -- lime's static helpers ---------------------------------------------------------
+    @staticmethod
+    def convert_and_round(values: Any) -> list[str]:
+        """Each value formatted with two decimals (lime's display of a row's values)."""
+        return [f"{v:.2f}" for v in values]
+
+    @staticmethod
+    def validate_training_data_stats(training_data_stats: dict) -> None:
+        """Check that ``training_data_stats`` has every key lime requires.
+
+        Raises
+        ------
+        ValueError
+            Keys among ``means``, ``mins``, ``maxs``, ``stds``, ``feature_values``
+            and ``feature_frequencies`` are missing (lime raises a bare ``Exception``,
+            which ``except Exception`` in lime code still catches).
+        """
+        if not isinstance(training_data_stats, Mapping):
+            raise ValueError(f"training_data_stats must be a dict, got {type(training_data_stats).__name__}.")
+        missing = [key for key in STATS_KEYS if key not in training_data_stats]
+        if missing:
+            raise ValueError(f"training_data_stats is missing the keys {missing} (it needs {list(STATS_KEYS)}).")
+
     # -- input handling -------------------------------------------------------------
     def _training_matrix(self, training_data: Any) -> np.ndarray:
+        if is_sparse(training_data):
+            return check_sparse_training_data(training_data)
         data = self.codec.encode(training_data) if self.codec is not None else _as_matrix(training_data)
         if data.ndim != 2:
             raise ValueError(f"training_data must be 2-dimensional (rows x features), got shape {data.shape}.")
@@ -229,6 +275,11 @@ class TabularExplainer:
                 row = self.codec.encode(data_row)
             else:
                 row = self.codec.encode(pd.Series(list(np.ravel(data_row)), index=self.codec.columns))
+        elif is_sparse(data_row):
+            row = check_sparse_row(data_row, len(self.feature_names))
+            if self.discretizer is None and not self.categorical_features:
+                return row  # sampled where it is non-zero, as lime does
+            row = row.toarray()[0]  # one row: binned or categorical columns need its dense values
         else:
             row = _as_matrix(data_row)
             if row.ndim == 2 and row.shape[0] == 1:
@@ -257,8 +308,24 @@ class TabularExplainer:
         return reuse_draws(
             self, (self.random_state, num_samples, sampling_method),
             lambda: self._sampler.draw(num_samples, random_state_for_call(self.random_state, self._init_state),
-                                       sampling_method),
+                                       sampling_method, self._bin_generator()),
             reusable)
+
+    def _bin_generator(self) -> Optional[np.random.RandomState]:
+        """Where values inside bins come from when the discretizer was passed in.
+
+        lime draws them from that discretizer's own ``random_state``. With an integer
+        seed every call replays the state it had when the explainer was built (the
+        same answer on every call); otherwise the discretizer's generator advances,
+        as in lime.
+        """
+        if self._bin_state is None:
+            return None
+        if is_seed(self.random_state):
+            rng = np.random.RandomState()
+            rng.set_state(self._bin_state)
+            return rng
+        return self.discretizer.random_state
 
     # -- explaining -----------------------------------------------------------------
     def explain_instance(
@@ -279,7 +346,7 @@ class TabularExplainer:
 
         Parameters
         ----------
-        data_row : 1-d array, pandas Series or one-row DataFrame
+        data_row : 1-d array, pandas Series, one-row DataFrame or sparse matrix of shape (1, n_features)
         predict_fn : callable
             Classification: rows -> probabilities ``(n, n_classes)``; regression:
             rows -> predictions ``(n,)``. Receives a DataFrame when the explainer
@@ -309,6 +376,9 @@ class TabularExplainer:
         Explanation
         """
         row = self._row(data_row)
+        sparse_row = row if is_sparse(row) else None
+        if sparse_row is not None:
+            row = sparse_row.toarray()[0]  # one row, for its displayed values and names
         n_features = row.shape[0]
         check_predict_fn("predict_fn", predict_fn)
         # attributes may have been changed since construction: check them again
@@ -326,15 +396,29 @@ class TabularExplainer:
         kernel = partial(_call_kernel, self.kernel_fn)
         check_kernel(kernel, self.kernel_width)
         # lime's __data_inverse, split: the model's rows first, the interpretable side beside the model call
-        draws = self._draws(int(num_samples), sampling_method)
-        centre = row if self.sample_around_instance else self.scaler_mean
-        inverse = self._sampler.model_rows(row, draws, centre)
+        if sparse_row is not None:
+            sample = SparseSample.draw(sparse_row, int(num_samples),
+                                       random_state_for_call(self.random_state, self._init_state),
+                                       self.sampling_scale, self.scaler_mean, self.sample_around_instance,
+                                       sampling_method)
+            inverse = sample.model_rows()
+        else:
+            draws = self._draws(int(num_samples), sampling_method)
+            centre = row if self.sample_around_instance else self.scaler_mean
+            inverse = self._sampler.model_rows(row, draws, centre)
 
         def make_rows(part: slice):
             rows = inverse[part]
             return self.codec.decode(rows) if self.codec is not None else rows
 
         def interpretable_side() -> tuple[np.ndarray, WeightedDesign, TableDomainMapper]:
+            if sparse_row is not None:  # only the row's non-zero columns vary
+                scaled = sample.scaled(self.scaler_scale)
+                distances = _distances_to_first(
+                    scaled if distance_metric == "euclidean" else sample.scaled_rows(self.scaler_scale),
+                    distance_metric)
+                return (distances, weighted_design(scaled, distances, kernel, self.kernel_width),
+                        self._domain_mapper(row))
             data = self._sampler.interpretable_rows(row, draws, inverse)
             scaled = data if self._identity_scaling else (data - self.scaler_mean) / self.scaler_scale
             distances = _distances_to_first(scaled, distance_metric)
@@ -348,7 +432,8 @@ class TabularExplainer:
             class_names = [str(i) for i in range(outputs.shape[1])]
         labels, top = resolve_labels(outputs, self.mode, labels, top_labels)
 
-        neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, self.kernel_width)
+        neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, self.kernel_width,
+                                                *((sample.columns, n_features) if sparse_row is not None else ()))
         settings = {
             "num_features": int(min(num_features, n_features)),
             "feature_selection": self.feature_selection,
@@ -397,6 +482,11 @@ class TabularExplainer:
         return f"{value:.2f}"
 
 
+def _generator_state(discretizer: Any) -> Optional[tuple]:
+    own = getattr(discretizer, "random_state", None)
+    return own.get_state() if isinstance(own, np.random.RandomState) else None
+
+
 def _call_kernel(kernel: Callable, distances: np.ndarray, kernel_width: float) -> np.ndarray:
     return kernel(distances, kernel_width=kernel_width)
 
@@ -407,13 +497,13 @@ def _distances_to_first(scaled: np.ndarray, metric: str) -> np.ndarray:
             return np.sqrt(np.count_nonzero(scaled != scaled[0], axis=1).astype(float))
         diff = scaled - scaled[0]
         return np.sqrt(np.einsum("ij,ij->i", diff, diff))
+    if is_sparse(scaled):
+        return pairwise_distances(scaled, scaled[:1], metric=metric).ravel()
     return pairwise_distances(np.asarray(scaled, dtype=float), np.asarray(scaled[:1], dtype=float),
                               metric=metric).ravel()
 
 
 def _as_matrix(values: Any) -> np.ndarray:
-    if hasattr(values, "toarray"):
-        raise ValueError("Sparse input is not supported; pass a dense array.")
     try:
         return np.asarray(values, dtype=float)
     except (TypeError, ValueError) as exc:
