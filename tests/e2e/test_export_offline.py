@@ -81,8 +81,10 @@ def test_exported_file_works_offline(browser: Browser, tmp_path, request, name):
 
     # num_features within the precomputed range
     field = root.locator('[data-testid="lw-num-features"]')
-    field.fill("2")
-    field.blur()
+    field.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("2")
+    page.keyboard.press("Enter")
     expect(root.locator(BAR)).to_have_count(2)
     expect(root).to_have_attribute("data-status", "idle")
 
