@@ -87,6 +87,14 @@ export function parseColor(css: string | null | undefined): RGBA | null {
     const x = hex[1].length === 3 ? hex[1].split("").map((c) => c + c).join("") : hex[1];
     return [parseInt(x.slice(0, 2), 16), parseInt(x.slice(2, 4), 16), parseInt(x.slice(4, 6), 16), 1];
   }
+  // color-mix() and other modern colours compute to "color(srgb r g b / a)", channels in 0..1
+  const srgb = /^color\(srgb ([^)]*)\)$/.exec(s);
+  if (srgb) {
+    const t = srgb[1].split(/[\s/]+/).filter(Boolean).map(Number);
+    if (t.length < 3 || t.slice(0, 3).some((v) => !Number.isFinite(v))) return null;
+    const alpha = t.length > 3 && Number.isFinite(t[3]) ? Math.min(1, Math.max(0, t[3])) : 1;
+    return [t[0] * 255, t[1] * 255, t[2] * 255, alpha];
+  }
   const m = /^rgba?\(([^)]*)\)$/.exec(s);
   if (!m) return null;
   const tokens = m[1].split(/[\s,/]+/).filter(Boolean);

@@ -118,7 +118,8 @@ describe("contrast maths", () => {
     expect(parseColor("rgb(10 20 30 / 50%)")).toEqual([10, 20, 30, 0.5]);
     expect(parseColor("#fff")).toEqual([255, 255, 255, 1]);
     expect(parseColor("transparent")).toEqual([0, 0, 0, 0]);
-    expect(parseColor("color(srgb 1 0 0)")).toBeNull();
+    expect(parseColor("color(srgb 1 0 0.5 / 0.25)")).toEqual([255, 0, 127.5, 0.25]);
+    expect(parseColor("lab(50% 20 30)")).toBeNull();
   });
 
   it("gives WCAG's ratios", () => {

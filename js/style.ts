@@ -50,7 +50,7 @@ export const CSS = `
 }
 /* disabled controls stay readable (no opacity): muted text and a dashed border */
 .lw-root input:disabled, .lw-root select:disabled, .lw-root button:disabled {
-  color: var(--lw-muted); border-style: dashed; cursor: not-allowed;
+  color: var(--lw-muted); border-style: dashed; cursor: not-allowed; opacity: 1;
 }
 .lw-controls { display: flex; flex-wrap: wrap; gap: 8px 18px; align-items: flex-start; margin-bottom: 8px; }
 .lw-group { display: flex; flex-direction: column; gap: 4px; min-width: 0; }
@@ -103,7 +103,7 @@ export const CSS = `
 /* long feature names wrap (the rule's condition stays visible) up to 22em; the bar gets the rest */
 .lw-bars {
   display: grid; grid-template-columns: minmax(6em, max-content) minmax(8em, 1fr) max-content; row-gap: 2px;
-  max-height: 30em; overflow: auto;
+  max-height: 44em; overflow: auto;
 }
 .lw-bar {
   grid-column: 1 / -1; display: grid; grid-template-columns: subgrid; column-gap: 8px; align-items: center;
@@ -126,7 +126,8 @@ export const CSS = `
 /* tabular: the bars are the explanation, the instance's values come second */
 .lw-tabular-view > .lw-side { flex: 3 1 420px; }
 .lw-tabular-view > .lw-main { flex: 2 1 280px; max-width: 44em; }
-.lw-table td { overflow-wrap: anywhere; }
+.lw-table td:first-child { overflow-wrap: anywhere; }
+.lw-table td + td { white-space: nowrap; }
 .lw-table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 .lw-table caption { text-align: left; font-weight: 600; margin-bottom: 4px; }
 .lw-table th, .lw-table td { text-align: left; padding: 3px 8px; border-bottom: 1px solid var(--lw-border); }

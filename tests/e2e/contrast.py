@@ -11,6 +11,12 @@ from __future__ import annotations
 MEASURE_JS = r"""
 (root) => {
   const parse = (css) => {
+    // color-mix() computes to "color(srgb r g b / a)" with channels in 0..1
+    const srgb = /^color\(srgb ([^)]*)\)$/.exec(css || "");
+    if (srgb) {
+      const t = srgb[1].split(/[\s/]+/).filter(Boolean).map(parseFloat);
+      return [t[0] * 255, t[1] * 255, t[2] * 255, t.length > 3 ? t[3] : 1];
+    }
     const m = /rgba?\(([^)]*)\)/.exec(css || "");
     if (!m) return [0, 0, 0, 0];
     const t = m[1].split(/[\s,/]+/).filter(Boolean);

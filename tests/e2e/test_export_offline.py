@@ -15,10 +15,10 @@ document.addEventListener('securitypolicyviolation', e => window.__lwViolations.
 """
 
 
-def open_offline(browser: Browser, path):
-    """Open ``path`` as file:// with the network cut off; returns (page, attempted requests, dialogs)."""
+def open_offline(browser: Browser, path, color_scheme: str = "light", viewport=(1200, 900)):
+    """Open ``path`` as file:// with the network cut off; returns (page, attempted requests, dialogs, errors)."""
     url = path.resolve().as_uri()
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, color_scheme=color_scheme)
     attempted: list[str] = []
     dialogs: list[str] = []
 
