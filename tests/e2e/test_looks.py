@@ -70,7 +70,7 @@ def set_theme(page: Page, theme: str) -> None:
 
 
 def test_lab_light_and_dark(page: Page, lab: dict):
-    run_notebook(page, lab, "looks", viewport=(1900, 1300))
+    run_notebook(page, lab, "looks", viewport=(1900, 1800))  # tall: the 30-row table fits in a screenshot
     roots = {view: page.locator(".jp-CodeCell").nth(i + 1).locator(ROOT_SEL) for i, view in enumerate(VIEWS)}
     for root in roots.values():
         expect(root).to_have_attribute("data-status", "idle", timeout=30_000)
@@ -82,12 +82,13 @@ def test_lab_light_and_dark(page: Page, lab: dict):
             if tag == "lab-dark":
                 set_theme(page, theme)
             check_contrast(roots, tag)
+            page.mouse.move(1, 1)  # no hover highlight in the screenshots
             for view, root in roots.items():
                 save_screenshot(root, f"{view}-{tag}")
     finally:
         set_theme(page, "JupyterLab Light")  # the theme is a saved setting of the shared server
     # narrower: the labels wrap more, the bars still get room
-    page.set_viewport_size({"width": 1000, "height": 1300})
+    page.set_viewport_size({"width": 1000, "height": 1800})
     page.wait_for_timeout(300)
     check_long_names(roots["tabular"], min_track_px=80)
 
