@@ -25,7 +25,12 @@ BAR = '[data-testid="lw-bar"]'
 
 @pytest.fixture(scope="module")
 def marimo_app(tmp_path_factory):
-    pytest.importorskip("marimo")  # a test extra; CI installs it
+    try:
+        import marimo  # noqa: F401 - a test extra
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("marimo is not installed (pip install -e .[test]); CI=true, so this test must run")
+        pytest.skip("marimo is not installed (pip install -e .[test])")
     home = tmp_path_factory.mktemp("marimo")
     port = _free_port()
     log = home / "marimo.log"
