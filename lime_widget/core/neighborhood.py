@@ -40,6 +40,7 @@ class Neighborhood:
     kernel_width: float = 1.0
     _designs: "OrderedDict[float, WeightedDesign]" = field(default_factory=OrderedDict, repr=False)
     _fits: dict = field(default_factory=dict, repr=False)
+    _resampled: dict = field(default_factory=dict, repr=False)  # see uncertainty.resampled_fit
 
     @classmethod
     def from_design(cls, design: WeightedDesign, outputs: np.ndarray, distances: np.ndarray,
