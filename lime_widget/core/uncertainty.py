@@ -337,7 +337,8 @@ def resample_fits(
     Returns
     -------
     Resampled
-        Zero model calls are made.
+        Zero model calls are made. With constant outputs every weight is 0 and
+        every resample lists the full fit's features (stability 1).
     """
     validate_feature_selection(feature_selection)
     num_features = int(min(num_features, design.n_features))
@@ -345,6 +346,13 @@ def resample_fits(
     if method == "auto":
         method = "forward_selection" if num_features <= 6 else "highest_weights"
     counts = bootstrap_counts(design.n_samples, n_resamples, scale, seed)
+    if np.ptp(y) == 0:
+        # constant outputs: every resample refits the same zero weights (rounding aside), so the
+        # listed features never change and the explanation is trivially stable
+        used = select_features(design.target(y), num_features, method)
+        top = np.zeros((n_resamples, design.n_features), dtype=bool)
+        top[:, used[:num_features]] = True
+        return Resampled(coef=np.zeros((n_resamples, design.n_features)), top=top)
     if method == "lasso_path" or model_regressor is not None:
         return _resample_by_loop(design, y, counts, num_features, method, model_regressor)
     with _one_blas_thread():  # threaded BLAS stalls on a busy machine; these products are small
