@@ -274,9 +274,11 @@ def test_auto_stops_when_stable_and_respects_max_samples(wine_model):
     easy = explainer.explain_instance(data.data[130], model.predict_proba, labels=(2,), num_features=5,
                                       num_samples="auto", stability_target=0.5)
     assert easy.num_samples == adaptive.FIRST_ROUND and easy.stability >= 0.5
-    capped = explainer.explain_instance(data.data[130], model.predict_proba, labels=(2,), num_features=5,
-                                        num_samples="auto", stability_target=1.0, max_samples=900)
-    assert capped.num_samples == 900
+    with pytest.warns(UserWarning, match=r"stopped at max_samples=900 with an estimated stability of 0\.\d\d, "
+                                         r"below stability_target=1"):
+        capped = explainer.explain_instance(data.data[130], model.predict_proba, labels=(2,), num_features=5,
+                                            num_samples="auto", stability_target=1.0, max_samples=900)
+    assert capped.num_samples == 900 and capped.stability < 1.0
 
 
 def test_auto_text_and_image():

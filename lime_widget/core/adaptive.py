@@ -139,7 +139,7 @@ def sample_until_stable(
         All rows scored, in the order drawn; ``num_samples`` tells how many.
         With a model whose outputs do not vary on the first round every weight is
         0 and the explanation is stable at once: a warning says so and no more
-        rows are drawn.
+        rows are drawn. Reaching ``max_samples`` below the target also warns.
 
     Raises
     ------
@@ -183,7 +183,15 @@ def sample_until_stable(
             return neighborhood
 
         settings = (neighborhood, fit_labels, num_features, feature_selection, model_regressor)
-        if lowest_stability(*settings) >= target or total >= max_samples:
+        reached = lowest_stability(*settings)
+        if reached >= target:
+            return neighborhood
+        if total >= max_samples:
+            warnings.warn(
+                f"num_samples='auto' stopped at max_samples={max_samples} with an estimated stability of "
+                f"{reached:.2f}, below stability_target={target:g}: some of the top {num_features} features have "
+                "nearly equal effects, so their order keeps changing. Read their place in the list with care "
+                "(exp.uncertainty() shows which), or explain fewer features.", UserWarning, stacklevel=3)
             return neighborhood
         growth = next((g for g in _GROWTH if lowest_stability(*settings, g, _PLANNING_RESAMPLES) >= target),
                       _GROWTH[-1])

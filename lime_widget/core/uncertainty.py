@@ -22,8 +22,10 @@ replicates at once:
 * all-feature ridge fits (``highest_weights``' ranking fit, ``none``) solve each
   replicate's system by preconditioned iteration, the full sample's Cholesky
   factor as preconditioner (a few products per iteration; exact at convergence);
-* the final ``Ridge(alpha=1)`` on each replicate's chosen features gathers a small
-  ``(k x k)`` block per replicate and solves them batched;
+* the final ``Ridge(alpha=1)`` on each replicate's chosen features needs a small
+  ``(k x k)`` Gram block per replicate: gathered from the forward-selection columns,
+  or computed from one matrix of column products per distinct chosen set (a stable
+  explanation has few), then all solved batched;
 * ``lasso_path`` and a custom ``model_regressor`` refit replicate by replicate
   (scikit-learn's LARS / the regressor), which is slower.
 
@@ -186,7 +188,30 @@ class _Replicates:
         mean_dot = np.einsum("pb,bp->b", self.x_mean, coef)
         return (raw - self.total * self.x_mean * mean_dot).T
 
-    def ridge_all(self, alpha: float) -> np.ndarray:
+    def gram_blocks(self, used: np.ndarray) -> np.ndarray:
+        """Each replicate's Gram matrix restricted to its own features ``used[b]``; (B, k) -> (B, k, k).
+
+        Replicates that chose the same features (most, in a stable explanation) share one
+        matrix of column products, so the cost is rows x k(k+1)/2 x replicates.
+        """
+        B, k = used.shape
+        upper = np.triu_indices(k)
+        blocks = np.empty((B, k, k))
+        sets, which = np.unique(used, axis=0, return_inverse=True)
+        for index, features in enumerate(sets):
+            members = np.flatnonzero(which.ravel() == index)
+            columns = self.xs[:, features]
+            products = columns[:, upper[0]] * columns[:, upper[1]]  # (n, k(k+1)/2)
+            raw = self.counts[:, members].T @ products
+            means = self.x_mean[features][:, members].T  # (members, k)
+            part = np.empty((len(members), k, k))
+            part[:, upper[0], upper[1]] = raw
+            part[:, upper[1], upper[0]] = raw
+            part -= self.total[members, None, None] * means[:, :, None] * means[:, None, :]
+            blocks[members] = part
+        return blocks
+
+    def ridge_all(self, alpha: float, tolerance: float = 1e-11) -> np.ndarray:
         """Every replicate's ridge coefficients on all features, shape (B, p).
 
         Conjugate gradients on each replicate's ``(G_b + alpha I) c = xty_b``, all
@@ -205,7 +230,7 @@ class _Replicates:
         direction = z.copy()
         rz = np.einsum("bp,bp->b", residual, z)
         for _ in range(_MAX_ITERATIONS):
-            if np.all(np.abs(residual).max(axis=1) <= 1e-11 * scale):
+            if np.all(np.abs(residual).max(axis=1) <= tolerance * scale):
                 return coef
             product = self.gram_times(direction) + alpha * direction
             curvature = np.einsum("bp,bp->b", direction, product)
@@ -218,7 +243,7 @@ class _Replicates:
             direction = z + beta[:, None] * direction
             rz = rz_new
         p = self.design.n_features
-        for b in np.flatnonzero(np.abs(residual).max(axis=1) > 1e-8 * scale):
+        for b in np.flatnonzero(np.abs(residual).max(axis=1) > 1e3 * tolerance * scale):
             gram = (self.xs * self.counts[:, b, None]).T @ self.xs
             gram -= self.total[b] * np.outer(self.x_mean[:, b], self.x_mean[:, b])
             coef[b] = np.linalg.solve(gram + alpha * np.eye(p), rhs[b])
@@ -279,11 +304,16 @@ def _forward_selection(reps: _Replicates, num_features: int) -> tuple[np.ndarray
     return used, columns
 
 
-def _final_ridge(reps: _Replicates, used: np.ndarray, columns: list[np.ndarray], alpha: float = 1.0) -> np.ndarray:
-    """``Ridge(alpha)`` on each replicate's features; dense (B, p) weights."""
+def _blocks_from_columns(used: np.ndarray, columns: list[np.ndarray]) -> np.ndarray:
+    """The (B, k, k) Gram blocks of the chosen features, from their Gram columns (B, p) per step."""
+    rows = np.arange(used.shape[0])
+    return np.stack([col[rows[:, None], used] for col in columns], axis=1)
+
+
+def _final_ridge(reps: _Replicates, used: np.ndarray, block: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    """``Ridge(alpha)`` on each replicate's features ``used`` (B, k), given their Gram blocks; dense (B, p)."""
     B, k = used.shape
     rows = np.arange(B)
-    block = np.stack([col[rows[:, None], used] for col in columns], axis=1)  # (B, k, k)
     block = 0.5 * (block + block.transpose(0, 2, 1)) + alpha * np.eye(k)
     rhs = reps.xty[rows[:, None], used]
     solved = np.linalg.solve(block, rhs[..., None])[..., 0]
@@ -366,12 +396,12 @@ def _resample_vectorised(design: WeightedDesign, y: np.ndarray, counts: np.ndarr
     B, p = reps.xty.shape
     if method == "forward_selection":
         used, columns = _forward_selection(reps, num_features)
-        coef = _final_ridge(reps, used, columns)
+        coef = _final_ridge(reps, used, _blocks_from_columns(used, columns))
     elif method == "highest_weights":
-        contribution = reps.ridge_all(0.01) * design.data[0].astype(float)
+        # the ranking needs the ridge coefficients only to well within rounding of a near tie
+        contribution = reps.ridge_all(0.01, tolerance=1e-9) * design.data[0].astype(float)
         used = np.argsort(-np.abs(contribution), axis=1, kind="stable")[:, :num_features]
-        columns = [reps.gram_columns(used[:, j]) for j in range(used.shape[1])]
-        coef = _final_ridge(reps, used, columns)
+        coef = _final_ridge(reps, used, reps.gram_blocks(used))
     else:  # none: every feature
         coef = reps.ridge_all(1.0)
         used = np.tile(np.arange(p), (B, 1))
