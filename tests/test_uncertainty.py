@@ -81,6 +81,29 @@ def test_more_features_than_rows_resample_exactly():
     np.testing.assert_array_equal(got.top, top)
 
 
+@pytest.mark.parametrize("shared", [True, False])
+def test_gram_blocks_both_paths(shared, monkeypatch):
+    from lime_widget.core import uncertainty
+
+    rng = np.random.RandomState(2)
+    data = rng.normal(size=(80, 7))
+    design = WeightedDesign(data, np.exp(-rng.rand(80)))
+    counts = bootstrap_counts(80, 9)
+    reps = uncertainty._Replicates(design, rng.rand(80), counts)
+    if shared:  # few distinct sets: shared column products
+        used = np.tile([[4, 0, 6]], (9, 1))
+        used[::2] = [1, 2, 3]
+    else:  # every replicate its own set: batched gathers, two replicates per batch
+        monkeypatch.setattr(uncertainty, "_GATHER_VALUES", 2 * 80 * 3)
+        used = np.array([rng.permutation(7)[:3] for _ in range(9)])
+    blocks = reps.gram_blocks(used)
+    for b in range(9):
+        w = design.sample_weight * counts[:, b]
+        x = data[:, used[b]]
+        centred = x - w @ x / w.sum()
+        np.testing.assert_allclose(blocks[b], centred.T @ (w[:, None] * centred), atol=1e-10)
+
+
 def test_bootstrap_counts_keep_the_instance_once():
     counts = bootstrap_counts(50, 7)
     assert counts.shape == (50, 7)

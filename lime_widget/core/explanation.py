@@ -204,8 +204,8 @@ class Explanation:
         """Rows of the neighbourhood, i.e. how many rows the model scored (instance included)."""
         return None if self.neighborhood is None else self.neighborhood.num_samples
 
-    def _trust_label(self, label: Optional[int]) -> tuple[int, int, float]:
-        """(label as the user names it, column of the outputs, sign of its weights)."""
+    def _trust_label(self, label: Optional[int]) -> tuple[int, int]:
+        """(label as the user names it, column of the model outputs it describes)."""
         if self.neighborhood is None:
             raise ValueError("This explanation has no cached neighbourhood to estimate its uncertainty from.")
         if self.mode != "classification":
@@ -213,7 +213,7 @@ class Explanation:
             if shown not in (0, 1):
                 raise ValueError(f"label {label!r} is not a label of a regression explanation; expected 1 "
                                  "(the prediction) or 0 (its mirror).")
-            return int(shown), 0, (1.0 if shown == 1 else -1.0)
+            return int(shown), 0  # label 0 mirrors label 1: same resamples, negated weights
         if label is None:
             if self.top_labels:
                 label = self.top_labels[0]
@@ -221,7 +221,7 @@ class Explanation:
                 proba = self.predict_proba
                 label = max(self.local_exp, key=lambda x: (proba[x] if proba is not None else 0.0, -x))
         shown = self._label_to_use(label)
-        return int(shown), int(shown), 1.0
+        return int(shown), int(shown)
 
     def _resampled(self, column: int):
         from .uncertainty import resampled_fit
@@ -276,7 +276,7 @@ class Explanation:
         from .uncertainty import uncertainty_table, validate_level
 
         level = validate_level(level)
-        shown, column, _ = self._trust_label(label)
+        shown, column = self._trust_label(label)
         names = [name for name, _ in self.as_list(label=shown)]
         return uncertainty_table(self.local_exp[shown], names, self._resampled(column), level)
 
@@ -288,7 +288,7 @@ class Explanation:
         mean Jaccard similarity over all pairs of the bootstrap resamples of
         :meth:`uncertainty`. Zero model calls; ``label`` as in :meth:`uncertainty`.
         """
-        _, column, _ = self._trust_label(label)
+        _, column = self._trust_label(label)
         return self._resampled(column).stability
 
     @property

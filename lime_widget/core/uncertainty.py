@@ -52,6 +52,8 @@ from .surrogate import WeightedDesign, select_features, validate_feature_selecti
 DEFAULT_RESAMPLES = 200
 _SEED = 20240601  # resampling is deterministic: the same explanation always gives the same answer
 _MAX_ITERATIONS = 50
+_SHARED_SETS_MAX = 8  # up to this many distinct chosen sets, Gram blocks are shared per set
+_GATHER_VALUES = 1 << 20  # gathered column values per batch of Gram blocks
 
 
 @dataclass(frozen=True)
@@ -191,24 +193,34 @@ class _Replicates:
     def gram_blocks(self, used: np.ndarray) -> np.ndarray:
         """Each replicate's Gram matrix restricted to its own features ``used[b]``; (B, k) -> (B, k, k).
 
-        Replicates that chose the same features (most, in a stable explanation) share one
-        matrix of column products, so the cost is rows x k(k+1)/2 x replicates.
+        A stable explanation's replicates mostly choose the same features: those share
+        one matrix of column products (rows x k(k+1)/2). Otherwise the blocks are
+        batched products of each replicate's gathered columns, a few replicates at a
+        time to bound memory.
         """
         B, k = used.shape
-        upper = np.triu_indices(k)
-        blocks = np.empty((B, k, k))
+        n = self.xs.shape[0]
         sets, which = np.unique(used, axis=0, return_inverse=True)
-        for index, features in enumerate(sets):
-            members = np.flatnonzero(which.ravel() == index)
-            columns = self.xs[:, features]
-            products = columns[:, upper[0]] * columns[:, upper[1]]  # (n, k(k+1)/2)
-            raw = self.counts[:, members].T @ products
-            means = self.x_mean[features][:, members].T  # (members, k)
-            part = np.empty((len(members), k, k))
-            part[:, upper[0], upper[1]] = raw
-            part[:, upper[1], upper[0]] = raw
-            part -= self.total[members, None, None] * means[:, :, None] * means[:, None, :]
-            blocks[members] = part
+        which = which.ravel()
+        blocks = np.empty((B, k, k))
+        if len(sets) <= _SHARED_SETS_MAX:
+            upper = np.triu_indices(k)
+            for index, features in enumerate(sets):
+                members = np.flatnonzero(which == index)
+                columns = self.xs[:, features]
+                raw = self.counts[:, members].T @ (columns[:, upper[0]] * columns[:, upper[1]])
+                blocks[members[:, None], upper[0], upper[1]] = raw
+                blocks[members[:, None], upper[1], upper[0]] = raw
+        else:
+            xs_t, counts_t = np.ascontiguousarray(self.xs.T), np.ascontiguousarray(self.counts.T)
+            step = max(1, _GATHER_VALUES // (n * k))
+            for start in range(0, B, step):
+                part = slice(start, min(B, start + step))
+                columns = xs_t[used[part]]  # (b, k, n), contiguous rows
+                weighted = columns * counts_t[part, None, :]
+                blocks[part] = np.matmul(columns, weighted.transpose(0, 2, 1))
+        means = np.take_along_axis(self.x_mean.T, used, axis=1)  # (B, k)
+        blocks -= self.total[:, None, None] * means[:, :, None] * means[:, None, :]
         return blocks
 
     def ridge_all(self, alpha: float, tolerance: float = 1e-11) -> np.ndarray:
