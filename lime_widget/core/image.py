@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional, Sequence, Union
 import numpy as np
 import sklearn.metrics
 
+from . import adaptive
 from .exceptions import LabelNotExplainedError
 from .explanation import DomainMapper, Explanation, build_explanation
 from .neighborhood import Neighborhood, validate_num_features
@@ -317,6 +318,22 @@ def _as_key(label: Any) -> Any:
 # -- the explainer ------------------------------------------------------------------
 
 
+def _round_sampler(rng: np.random.RandomState, n_features: int, perturb: "ImagePerturber", classifier_fn: Callable,
+                   distance_metric: str, batch_size: int, class_names: Optional[Sequence[str]],
+                   owner: object) -> adaptive.RoundSampler:
+    """One round of ``num_samples='auto'``: fresh on/off masks from the explainer's generator."""
+    def sample_round(n_rows: int, first: bool, progress: Optional[ProgressCallback]) -> tuple:
+        masks = rng.randint(0, 2, n_rows * n_features).reshape((n_rows, n_features))
+        if first:
+            masks[0, :] = 1
+        whole = np.ones((1, n_features), dtype=masks.dtype)
+        distances = sklearn.metrics.pairwise_distances(masks, whole, metric=distance_metric).ravel()
+        outputs = call_model(classifier_fn, lambda rows: perturb(masks[rows]), n_rows, batch_size, progress)
+        return masks, check_outputs(outputs, "classification", class_names, owner=owner), distances
+
+    return sample_round
+
+
 def _call_kernel(kernel: Callable, distances: np.ndarray, kernel_width: float) -> np.ndarray:
     # lime passes the width by keyword (functools.partial(kernel, kernel_width=...))
     return kernel(distances, kernel_width=kernel_width)
@@ -398,6 +415,8 @@ class LimeImageExplainer:
         model_regressor: Optional[object] = None,
         random_seed: Optional[int] = None,
         progress_bar: ProgressBar = True,
+        stability_target: float = adaptive.DEFAULT_STABILITY_TARGET,
+        max_samples: int = adaptive.DEFAULT_MAX_SAMPLES,
     ) -> ImageExplanation:
         """Explain ``classifier_fn``'s prediction on ``image``.
 
@@ -421,8 +440,12 @@ class LimeImageExplainer:
         num_features : int, default 100000
             Maximum number of superpixels in the explanation (capped at the number
             of superpixels).
-        num_samples : int, default 1000
-            Size of the neighbourhood; row 0 is the image itself.
+        num_samples : int or 'auto', default 1000
+            Size of the neighbourhood; row 0 is the image itself. ``'auto'`` samples
+            in rounds, reusing every earlier row, until every explained label's top
+            ``num_features`` are stable (:mod:`lime_widget.core.adaptive`; with
+            ``num_features`` at or above the number of superpixels that is at once);
+            ``exp.num_samples`` then tells how many images the model saw.
         batch_size : int, default 10
             Images per call of ``classifier_fn``; bounds memory.
         segmentation_fn : callable, optional
@@ -443,6 +466,11 @@ class LimeImageExplainer:
         progress_bar : bool or callable, default True
             ``True`` shows a tqdm bar (a notebook bar in notebooks) when tqdm is installed; a callable is
             called with the fraction of images done after each batch.
+        stability_target : float in (0, 1], default 0.9
+            With ``num_samples='auto'``: the estimated stability (``exp.stability``)
+            at which sampling stops.
+        max_samples : int, default 20000
+            With ``num_samples='auto'``: the most images the model is asked about.
 
         Returns
         -------
@@ -456,7 +484,8 @@ class LimeImageExplainer:
         check_kernel(kernel, kernel_width)
         class_names = check_class_names(self.class_names)
         check_predict_fn("classifier_fn", classifier_fn)
-        num_samples = check_num_samples(num_samples)
+        auto = adaptive.check_num_samples(num_samples, stability_target, max_samples)
+        num_samples = num_samples if auto else check_num_samples(num_samples)
         batch_size = check_integer("batch_size", batch_size)
         validate_num_features(num_features, 1)
         labels, top_labels = check_labels(labels, top_labels, class_names)
@@ -490,18 +519,30 @@ class LimeImageExplainer:
         superpixels = index_segments(segments, image.shape[:2])
         n_features = superpixels.n_features
 
-        masks = rng.randint(0, 2, num_samples * n_features).reshape((num_samples, n_features))
-        masks[0, :] = 1
         perturb = ImagePerturber(image, hidden_image(image, superpixels, hide_color), superpixels.feature_map)
-        progress, close = _progress_callback(progress_bar, num_samples)
-        try:
-            outputs = call_model(classifier_fn, lambda rows: perturb(masks[rows]), num_samples, batch_size, progress)
-        finally:
-            close()
-        outputs = check_outputs(outputs, "classification", class_names, owner=self)
+        progress, close = _progress_callback(progress_bar, max_samples if auto else num_samples)
+        if auto:
+            try:
+                neighborhood = adaptive.sample_until_stable(
+                    _round_sampler(rng, n_features, perturb, classifier_fn, distance_metric, batch_size, class_names,
+                                   self), kernel,
+                    kernel_width, "classification", labels, top_labels, min(num_features, n_features),
+                    self.feature_selection, model_regressor, stability_target, max_samples, progress=progress)
+            finally:
+                close()
+            outputs, num_samples = neighborhood.outputs, neighborhood.num_samples
+        else:
+            masks = rng.randint(0, 2, num_samples * n_features).reshape((num_samples, n_features))
+            masks[0, :] = 1
+            try:
+                outputs = call_model(classifier_fn, lambda rows: perturb(masks[rows]), num_samples, batch_size,
+                                     progress)
+            finally:
+                close()
+            outputs = check_outputs(outputs, "classification", class_names, owner=self)
 
-        distances = sklearn.metrics.pairwise_distances(masks, masks[:1], metric=distance_metric).ravel()
-        neighborhood = Neighborhood(masks, outputs, distances, kernel, kernel_width)
+            distances = sklearn.metrics.pairwise_distances(masks, masks[:1], metric=distance_metric).ravel()
+            neighborhood = Neighborhood(masks, outputs, distances, kernel, kernel_width)
         explained, top = resolve_labels(outputs, "classification", labels, top_labels)
         settings = {
             # capping changes nothing lime computes: every feature is used either way

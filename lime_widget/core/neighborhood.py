@@ -50,6 +50,7 @@ class Neighborhood:
     width: Optional[int] = None
     _designs: "OrderedDict[float, WeightedDesign]" = field(default_factory=OrderedDict, repr=False)
     _fits: dict = field(default_factory=dict, repr=False)
+    _resampled: dict = field(default_factory=dict, repr=False)  # see uncertainty.resampled_fit
 
     @classmethod
     def from_design(cls, design: WeightedDesign, outputs: np.ndarray, distances: np.ndarray,

@@ -11,6 +11,7 @@ import pandas as pd
 from sklearn.metrics import pairwise_distances
 from sklearn.preprocessing import StandardScaler
 
+from . import adaptive
 from .discretize import DISCRETIZERS, STATS_KEYS, BaseDiscretizer, StatsDiscretizer, check_training_data_stats
 from .explanation import DomainMapper, Explanation, build_explanation
 from .frames import FrameCodec, as_frame_codec
@@ -335,12 +336,14 @@ class TabularExplainer:
         labels: Sequence[int] = (1,),
         top_labels: Optional[int] = None,
         num_features: int = 10,
-        num_samples: int = 5000,
+        num_samples: Union[int, str] = 5000,
         distance_metric: str = "euclidean",
         model_regressor: Optional[Any] = None,
         sampling_method: str = "gaussian",
         batch_size: Optional[int] = None,
         progress: Optional[ProgressCallback] = None,
+        stability_target: float = adaptive.DEFAULT_STABILITY_TARGET,
+        max_samples: int = adaptive.DEFAULT_MAX_SAMPLES,
     ) -> Explanation:
         """Explain one prediction.
 
@@ -358,8 +361,11 @@ class TabularExplainer:
         num_features : int
             Maximum features in the explanation; values above the number of
             features are capped, as in lime.
-        num_samples : int
-            Neighbourhood size (row 0 is the instance).
+        num_samples : int or 'auto'
+            Neighbourhood size (row 0 is the instance). ``'auto'`` samples in rounds,
+            reusing every earlier row, until the top ``num_features`` are stable
+            (see :mod:`lime_widget.core.adaptive`); ``exp.num_samples`` then tells
+            how many rows the model saw. An integer gives lime's exact draws.
         distance_metric : str
             Any metric of ``sklearn.metrics.pairwise_distances``.
         model_regressor : estimator, optional
@@ -369,7 +375,12 @@ class TabularExplainer:
         batch_size : int, optional
             Rows per ``predict_fn`` call; ``None`` sends all in one call.
         progress : callable, optional
-            Called with the fraction of rows predicted.
+            Called with the fraction of rows predicted (of ``max_samples`` with ``'auto'``).
+        stability_target : float in (0, 1], default 0.9
+            With ``num_samples='auto'``: the estimated expected Jaccard similarity
+            of the top features (``exp.stability``) at which sampling stops.
+        max_samples : int, default 20000
+            With ``num_samples='auto'``: the most rows the model is asked about.
 
         Returns
         -------
@@ -385,7 +396,8 @@ class TabularExplainer:
         validate_feature_selection(self.feature_selection)
         validate_kernel_width(self.kernel_width)
         validate_num_features(num_features, n_features)
-        num_samples = check_num_samples(num_samples)
+        auto = adaptive.check_num_samples(num_samples, stability_target, max_samples)
+        num_samples = num_samples if auto else check_num_samples(num_samples)
         validate_sampling_method(sampling_method)
         if self.mode == "classification":
             labels, top_labels = check_labels(labels, top_labels, self.class_names)
@@ -395,6 +407,16 @@ class TabularExplainer:
         check_callable("progress", progress, "a function progress(fraction)", optional=True)
         kernel = partial(_call_kernel, self.kernel_fn)
         check_kernel(kernel, self.kernel_width)
+        centre = row if self.sample_around_instance else self.scaler_mean
+        if auto:
+            if sparse_row is not None:
+                raise ValueError("num_samples='auto' does not take sparse rows yet; pass an integer num_samples.")
+            neighborhood = adaptive.sample_until_stable(
+                self._round_sampler(row, predict_fn, centre, sampling_method, distance_metric, batch_size),
+                kernel, self.kernel_width, self.mode, labels, top_labels, int(min(num_features, n_features)),
+                self.feature_selection, model_regressor, stability_target, max_samples, progress=progress)
+            return self._finish(neighborhood, row, data_row, predict_fn, labels, top_labels, num_features,
+                                distance_metric, model_regressor, sampling_method, batch_size)
         # lime's __data_inverse, split: the model's rows first, the interpretable side beside the model call
         if sparse_row is not None:
             sample = SparseSample.draw(sparse_row, int(num_samples),
@@ -404,7 +426,6 @@ class TabularExplainer:
             inverse = sample.model_rows()
         else:
             draws = self._draws(int(num_samples), sampling_method)
-            centre = row if self.sample_around_instance else self.scaler_mean
             inverse = self._sampler.model_rows(row, draws, centre)
 
         def make_rows(part: slice):
@@ -427,33 +448,60 @@ class TabularExplainer:
         outputs, (distances, design, domain_mapper) = beside(lambda: call_model(predict_fn, make_rows, int(num_samples), batch_size, progress),
                                  interpretable_side, concurrent=distance_metric == "euclidean")
         outputs = check_outputs(outputs, self.mode, self.class_names, owner=self)
+        neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, self.kernel_width,
+                                                *((sample.columns, n_features) if sparse_row is not None else ()))
+        return self._finish(neighborhood, row, data_row, predict_fn, labels, top_labels, num_features,
+                            distance_metric, model_regressor, sampling_method, batch_size, domain_mapper)
+
+    def _finish(self, neighborhood: Neighborhood, row: np.ndarray, data_row: Any, predict_fn: Callable,
+                labels: Sequence[int], top_labels: Optional[int], num_features: int, distance_metric: str,
+                model_regressor: Optional[Any], sampling_method: str, batch_size: Optional[int],
+                domain_mapper: Optional[TableDomainMapper] = None) -> Explanation:
+        """The explanation of a scored neighbourhood (fixed-size or adaptive)."""
+        outputs = neighborhood.outputs
         class_names = self.class_names
         if self.mode == "classification" and class_names is None:
             class_names = [str(i) for i in range(outputs.shape[1])]
-        labels, top = resolve_labels(outputs, self.mode, labels, top_labels)
-
-        neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, self.kernel_width,
-                                                *((sample.columns, n_features) if sparse_row is not None else ()))
+        fit_labels, top = resolve_labels(outputs, self.mode, labels, top_labels)
         settings = {
-            "num_features": int(min(num_features, n_features)),
+            "num_features": int(min(num_features, row.shape[0])),
             "feature_selection": self.feature_selection,
             "kernel_width": self.kernel_width,
-            "num_samples": int(num_samples),
+            "num_samples": neighborhood.num_samples,
             "distance_metric": distance_metric,
         }
         if model_regressor is not None:
             settings["model_regressor"] = model_regressor
-        exp = build_explanation(self.explanation_class, domain_mapper, neighborhood, self.mode,
-                                class_names, labels, top, settings)
-        exp.resample = partial(self._resample, data_row, predict_fn, labels=labels, top_labels=top_labels,
+        exp = build_explanation(self.explanation_class, domain_mapper or self._domain_mapper(row), neighborhood,
+                                self.mode, class_names, fit_labels, top, settings)
+        exp.resample = partial(self._resample, data_row, predict_fn, labels=fit_labels, top_labels=top_labels,
                                distance_metric=distance_metric, model_regressor=model_regressor,
                                sampling_method=sampling_method, batch_size=batch_size)
         if self.verbose:
-            label = labels[-1]
+            label = fit_labels[-1]
             print("Intercept", exp.intercept[label])
             print("Prediction_local", exp.local_preds[label])
             print("Right:", outputs[0, label])
         return exp
+
+    def _round_sampler(self, row: np.ndarray, predict_fn: Callable, centre: np.ndarray, sampling_method: str,
+                       distance_metric: str, batch_size: Optional[int]) -> adaptive.RoundSampler:
+        """One round of ``num_samples='auto'``: fresh draws from one generator, placed around ``row``."""
+        rng = random_state_for_call(self.random_state, self._init_state)
+
+        def sample_round(n_rows: int, first: bool, progress: Optional[ProgressCallback]) -> tuple:
+            skip = 0 if first else 1  # later rounds drop their placeholder row 0 (the instance)
+            draws = self._sampler.draw(n_rows + skip, rng, sampling_method)
+            inverse = self._sampler.model_rows(row, draws, centre)
+            data = self._sampler.interpretable_rows(row, draws, inverse)
+            scaled = data if self._identity_scaling else (data - self.scaler_mean) / self.scaler_scale
+            distances = _distances_to_first(scaled, distance_metric)[skip:]
+            rows = inverse[skip:]
+            outputs = call_model(predict_fn, lambda part: self.codec.decode(rows[part]) if self.codec is not None
+                                 else rows[part], n_rows, batch_size, progress)
+            return scaled[skip:], check_outputs(outputs, self.mode, self.class_names, owner=self), distances
+
+        return sample_round
 
     def _resample(self, data_row, predict_fn, num_samples: int, progress=None, **kwargs) -> Explanation:
         return self.explain_instance(data_row, predict_fn, num_samples=num_samples, progress=progress, **kwargs)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
 
+from . import adaptive
 from .explanation import DomainMapper, build_explanation
 from .explanation import Explanation as CoreExplanation
 from .neighborhood import Neighborhood, validate_num_features, weighted_design
@@ -194,11 +195,13 @@ class LimeTextExplainer:
         labels: Sequence[int] = (1,),
         top_labels: Optional[int] = None,
         num_features: int = 10,
-        num_samples: int = 5000,
+        num_samples: Union[int, str] = 5000,
         distance_metric: DistanceMetric = "cosine",
         model_regressor: Optional[object] = None,
         batch_size: Optional[int] = None,
         progress: Optional[ProgressCallback] = None,
+        stability_target: float = adaptive.DEFAULT_STABILITY_TARGET,
+        max_samples: int = adaptive.DEFAULT_MAX_SAMPLES,
     ):
         """Explain a classifier's prediction for one document.
 
@@ -215,8 +218,11 @@ class LimeTextExplainer:
             Explain the ``top_labels`` most probable classes instead.
         num_features : int, default 10
             Maximum number of features in each label's explanation.
-        num_samples : int, default 5000
-            Size of the neighbourhood, the document itself included.
+        num_samples : int or 'auto', default 5000
+            Size of the neighbourhood, the document itself included. ``'auto'``
+            samples in rounds, reusing every earlier row, until the top
+            ``num_features`` are stable (:mod:`lime_widget.core.adaptive`);
+            ``exp.num_samples`` then tells how many documents the model saw.
         distance_metric : str or callable, default 'cosine'
             Metric of :func:`sklearn.metrics.pairwise_distances` on the binary rows.
         model_regressor : estimator, optional
@@ -225,7 +231,13 @@ class LimeTextExplainer:
             At most this many documents per ``classifier_fn`` call; ``None``
             sends the whole neighbourhood in one call, as lime.
         progress : callable, optional
-            Called with the fraction of documents predicted after each batch.
+            Called with the fraction of documents predicted after each batch
+            (of ``max_samples`` with ``'auto'``).
+        stability_target : float in (0, 1], default 0.9
+            With ``num_samples='auto'``: the estimated stability (``exp.stability``)
+            at which sampling stops.
+        max_samples : int, default 20000
+            With ``num_samples='auto'``: the most documents the model is asked about.
 
         Returns
         -------
@@ -236,7 +248,8 @@ class LimeTextExplainer:
         """
         indexed = self.index_text(text_instance)
         check_predict_fn("classifier_fn", classifier_fn)
-        num_samples = check_num_samples(num_samples)
+        auto = adaptive.check_num_samples(num_samples, stability_target, max_samples)
+        num_samples = num_samples if auto else check_num_samples(num_samples)
         batch_size = check_batch_size(batch_size)
         # attributes may have been changed since construction: check them again
         kernel_width = check_kernel_width(self.kernel_width)
@@ -251,22 +264,31 @@ class LimeTextExplainer:
         check_model_regressor(model_regressor)
         check_callable("progress", progress, "a function progress(fraction)", optional=True)
 
-        active = self._active(indexed.num_words(), num_samples)
+        if auto:
+            neighborhood = adaptive.sample_until_stable(
+                self._round_sampler(indexed, classifier_fn, distance_metric, batch_size, class_names), kernel,
+                kernel_width, "classification", labels, top_labels, min(num_features, indexed.num_words()),
+                self.feature_selection, model_regressor, stability_target, max_samples, progress=progress)
+            distances, design, raw = neighborhood.distances, neighborhood.design(), neighborhood.outputs
+            num_samples = neighborhood.num_samples
+        else:
+            active = self._active(indexed.num_words(), num_samples)
 
-        def interpretable_side() -> tuple:
-            distances = neighborhood_distances(active, distance_metric)
-            return distances, weighted_design(active, distances, kernel, kernel_width)
+            def interpretable_side() -> tuple:
+                distances = neighborhood_distances(active, distance_metric)
+                return distances, weighted_design(active, distances, kernel, kernel_width)
 
-        raw, (distances, design) = beside(
-            lambda: call_model(classifier_fn, lambda part: indexed.perturb(active[part]), num_samples,
-                               batch_size=batch_size, progress=progress),
-            interpretable_side, concurrent=isinstance(distance_metric, str) and distance_metric == "cosine")
+            raw, (distances, design) = beside(
+                lambda: call_model(classifier_fn, lambda part: indexed.perturb(active[part]), num_samples,
+                                   batch_size=batch_size, progress=progress),
+                interpretable_side, concurrent=isinstance(distance_metric, str) and distance_metric == "cosine")
         outputs = check_outputs(raw, "classification", class_names, owner=self)
         fit_labels, top = resolve_labels(outputs, "classification", labels, top_labels)
         if class_names is None:
             class_names = [str(x) for x in range(outputs.shape[1])]
 
-        neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, kernel_width)
+        if not auto:
+            neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, kernel_width)
         settings = {
             "num_features": num_features,
             "feature_selection": self.feature_selection,
@@ -300,6 +322,23 @@ class LimeTextExplainer:
             return active
 
         return reuse_draws(self, (self.random_state, n_words, num_samples), draw, is_seed(self.random_state))
+
+    def _round_sampler(self, indexed: IndexedText, classifier_fn: Callable, distance_metric: DistanceMetric,
+                       batch_size: Optional[int], class_names: Optional[Sequence[str]]) -> adaptive.RoundSampler:
+        """One round of ``num_samples='auto'``: fresh masks from one generator."""
+        rng = random_state_for_call(self.random_state)
+        n_words = indexed.num_words()
+
+        def sample_round(n_rows: int, first: bool, progress: Optional[ProgressCallback]) -> tuple:
+            skip = 0 if first else 1  # later rounds drop their row 0 (the whole document)
+            active = sample_active(rng, n_words, n_rows + skip)
+            distances = neighborhood_distances(active, distance_metric)[skip:]
+            active = active[skip:]
+            raw = call_model(classifier_fn, lambda part: indexed.perturb(active[part]), n_rows,
+                             batch_size=batch_size, progress=progress)
+            return active, check_outputs(raw, "classification", class_names, owner=self), distances
+
+        return sample_round
 
     def _resample(self, text_instance: str, classifier_fn: Callable, num_samples: int,
                   progress: Optional[ProgressCallback] = None, **kwargs: Any):

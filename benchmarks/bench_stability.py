@@ -1,0 +1,200 @@
+"""Stability of the top 5 features: lime@5000 versus ours with num_samples="auto", in one run.
+
+For each case, 10 explanations of the same instance with seeds 0..9: the mean pairwise
+Jaccard similarity of their top-5 feature sets ("measured stability"), and the model rows
+each used. lime 0.2.0.1 uses its default 5000 samples; ours uses ``num_samples="auto"``
+(stability_target=0.9, max_samples=20000). Also: our own estimate (``exp.stability``,
+mean over the 10 seeds), the measured stability of ours with a fixed 1667 rows (a third
+of lime's; same surrogate, so it shows what a third of the rows can buy), and the cost of ``exp.uncertainty()`` on 5000 samples x 30
+features (breast_cancer, memo cleared, median of 7).
+
+Cases: wine RF-100, breast_cancer RF-100 (quartile discretization, row 0, its predicted
+class), a 300-word document (TF-IDF + LogisticRegression on generated two-topic text)
+and a 224x224 image (astronaut, quickshift, a cheap classifier, top label).
+
+Run: ``PYTHONPATH=. .venv/bin/python benchmarks/bench_stability.py [--seeds 10]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import lime.lime_image
+import lime.lime_tabular
+import lime.lime_text
+import numpy as np
+from sklearn.datasets import load_breast_cancer, load_wine
+from sklearn.ensemble import RandomForestClassifier
+
+from lime_widget.core.uncertainty import mean_pairwise_jaccard
+from lime_widget.lime_image import LimeImageExplainer
+from lime_widget.lime_tabular import LimeTabularExplainer
+from lime_widget.lime_text import LimeTextExplainer
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_image import SIZE, make_classifier  # noqa: E402
+from bench_text import make_document, make_model  # noqa: E402
+
+NUM_FEATURES = 5
+THIRD = 1667  # a third of lime's rows: how stable a fixed-size explanation of that size is
+
+
+class Rows:
+    """Counts the rows a model is asked about."""
+
+    def __init__(self, fn):
+        self.fn, self.rows = fn, 0
+
+    def __call__(self, batch):
+        self.rows += len(batch)
+        return self.fn(batch)
+
+
+def top_set(local_exp, label, n_features):
+    chosen = np.zeros(n_features, dtype=bool)
+    chosen[[i for i, _ in local_exp[label][:NUM_FEATURES]]] = True
+    return chosen
+
+
+def tabular_case(loader):
+    data = loader()
+    model = RandomForestClassifier(n_estimators=100, random_state=0).fit(data.data, data.target)
+    row = data.data[0]
+    label = int(model.predict(row[None])[0])
+    n_features = data.data.shape[1]
+
+    def run_lime(seed, fn):
+        explainer = lime.lime_tabular.LimeTabularExplainer(data.data, random_state=seed)
+        exp = explainer.explain_instance(row, fn, labels=(label,), num_features=NUM_FEATURES)
+        return top_set(exp.local_exp, label, n_features)
+
+    def run_ours(seed, fn, num_samples="auto"):
+        explainer = LimeTabularExplainer(data.data, random_state=seed)
+        exp = explainer.explain_instance(row, fn, labels=(label,), num_features=NUM_FEATURES,
+                                         num_samples=num_samples)
+        return top_set(exp.local_exp, label, n_features), exp
+
+    return model.predict_proba, run_lime, run_ours
+
+
+def text_case():
+    rng = np.random.RandomState(0)
+    model, vocab, topics = make_model(rng)
+    doc = make_document(rng, vocab, topics[1], 300)
+    n_features = LimeTextExplainer().index_text(doc).num_words()
+
+    def run_lime(seed, fn):
+        exp = lime.lime_text.LimeTextExplainer(random_state=seed).explain_instance(doc, fn,
+                                                                                   num_features=NUM_FEATURES)
+        return top_set(exp.local_exp, 1, n_features)
+
+    def run_ours(seed, fn, num_samples="auto"):
+        exp = LimeTextExplainer(random_state=seed).explain_instance(doc, fn, num_features=NUM_FEATURES,
+                                                                    num_samples=num_samples)
+        return top_set(exp.local_exp, 1, n_features), exp
+
+    return model.predict_proba, run_lime, run_ours
+
+
+def image_case():
+    from skimage.data import astronaut
+    from skimage.segmentation import quickshift
+    from skimage.transform import resize
+
+    image = (resize(astronaut(), (SIZE, SIZE), anti_aliasing=True) * 255).astype(np.uint8)
+    segments = quickshift(image, kernel_size=4, max_dist=200, ratio=0.2)
+    n_features = len(np.unique(segments))
+    classify = make_classifier()
+
+    def run_lime(seed, fn):
+        exp = lime.lime_image.LimeImageExplainer(random_state=seed).explain_instance(
+            image, fn, top_labels=1, num_features=NUM_FEATURES, num_samples=5000, batch_size=100,
+            segmentation_fn=lambda _: segments, hide_color=None)
+        return top_set(exp.local_exp, exp.top_labels[0], n_features)
+
+    def run_ours(seed, fn, num_samples="auto"):
+        exp = LimeImageExplainer(random_state=seed).explain_instance(
+            image, fn, top_labels=1, num_features=NUM_FEATURES, num_samples=num_samples, batch_size=100,
+            segmentation_fn=lambda _: segments, progress_bar=False)
+        return top_set(exp.local_exp, exp.top_labels[0], n_features), exp
+
+    return classify, run_lime, run_ours
+
+
+def uncertainty_cost(repeats: int = 7) -> dict:
+    data = load_breast_cancer()
+    model = RandomForestClassifier(n_estimators=100, random_state=0).fit(data.data, data.target)
+    out = {}
+    for num_features in (5, 10):
+        exp = LimeTabularExplainer(data.data, random_state=0).explain_instance(
+            data.data[0], model.predict_proba, num_features=num_features, num_samples=5000)
+        wall, cpu = [], []
+        for _ in range(repeats):
+            exp.neighborhood._resampled.clear()
+            start, start_cpu = time.perf_counter(), time.process_time()
+            exp.uncertainty(label=1)
+            wall.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+        out[num_features] = (statistics.median(wall), statistics.median(cpu))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--cost-only", action="store_true", help="only time exp.uncertainty()")
+    args = parser.parse_args()
+    if args.cost_only:
+        return print_cost()
+    seeds = range(args.seeds)
+    cases = [("wine RF-100", lambda: tabular_case(load_wine)),
+             ("breast_cancer RF-100", lambda: tabular_case(load_breast_cancer)),
+             ("text 300 words, TF-IDF+LR", text_case),
+             ("image 224x224", image_case)]
+    print("| case | lime@5000 stability | ours 'auto' stability | ours estimated | ours@1667 stability | lime rows "
+          "| ours rows (median, min-max) | ours / lime rows | lime s | ours s |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    ratios = []
+    for name, make in cases:
+        predict, run_lime, run_ours = make()
+        lime_sets, ours_sets, ours_rows, estimates, third_sets = [], [], [], [], []
+        lime_time = ours_time = 0.0
+        for seed in seeds:
+            counter = Rows(predict)
+            start = time.perf_counter()
+            lime_sets.append(run_lime(seed, counter))
+            lime_time += time.perf_counter() - start
+            lime_rows = counter.rows
+            counter = Rows(predict)
+            start = time.perf_counter()
+            chosen, exp = run_ours(seed, counter)
+            ours_time += time.perf_counter() - start
+            assert counter.rows == exp.num_samples
+            ours_sets.append(chosen)
+            ours_rows.append(counter.rows)
+            estimates.append(exp.stability)
+            third_sets.append(run_ours(seed, predict, THIRD)[0])
+        ratio = statistics.median(ours_rows) / lime_rows
+        ratios.append(ratio)
+        print(f"| {name} | {mean_pairwise_jaccard(np.array(lime_sets)):.3f} | "
+              f"{mean_pairwise_jaccard(np.array(ours_sets)):.3f} | {np.mean(estimates):.3f} | "
+              f"{mean_pairwise_jaccard(np.array(third_sets)):.3f} | {lime_rows} | "
+              f"{statistics.median(ours_rows):.0f} ({min(ours_rows)}-{max(ours_rows)}) | {ratio:.2f} | "
+              f"{lime_time / len(seeds):.2f} | {ours_time / len(seeds):.2f} |", flush=True)
+    print(f"\nmedian case: ours / lime model rows = {statistics.median(ratios):.2f}")
+    print_cost()
+
+
+def print_cost() -> None:
+    cost = uncertainty_cost()
+    print("exp.uncertainty(), breast_cancer 5000 samples x 30 features, memo cleared, median of 7: "
+          + ", ".join(f"num_features={k}: {wall * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU"
+                      for k, (wall, cpu) in cost.items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,207 @@
+"""``num_samples="auto"``: sample the neighbourhood in rounds until its top features are stable.
+
+Every round draws new rows from the explainer's generator, asks the model about
+those rows only, and appends them to the rows already scored; after each round the
+bootstrap of :mod:`.uncertainty` estimates the stability of every explained
+label's top ``num_features`` (zero model calls). Sampling stops when the lowest of
+them reaches ``stability_target``, or at ``max_samples``. The size of the next
+round is predicted with the same bootstrap drawing more rows than it has ("m out
+of n", which mimics a larger neighbourhood): the smallest growth, among 1.5x, 2x,
+3x and 4x, whose predicted stability reaches the target (4x when none does).
+An integer ``num_samples`` never comes here: it keeps lime's exact draws.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any, Callable, Optional, Sequence
+
+import numpy as np
+
+from .neighborhood import Neighborhood
+from .predict import PredictFnError, ProgressCallback, resolve_labels
+from .uncertainty import resampled_fit
+
+AUTO = "auto"
+#: rows (instance included) of the first round
+FIRST_ROUND = 500
+DEFAULT_MAX_SAMPLES = 20000
+DEFAULT_STABILITY_TARGET = 0.9
+_GROWTH = (1.5, 2.0, 3.0, 4.0)
+# replicates for predicting the next round's size (the stop decision uses the full default)
+_PLANNING_RESAMPLES = 100
+
+#: ``sample_round(n_rows, first, progress) -> (interpretable rows, model outputs, distances)``;
+#: the first round's first row is the instance; outputs are already checked.
+RoundSampler = Callable[[int, bool, Optional[ProgressCallback]], tuple]
+
+
+class RoundFailed(PredictFnError):
+    """The model failed during a round of ``num_samples="auto"``.
+
+    Attributes
+    ----------
+    round : int
+        The round that failed (1 is the first).
+    neighborhood : Neighborhood or None
+        The rows scored in the earlier rounds (``None`` when the first round failed);
+        they are kept, so ``neighborhood.fit(...)`` still explains from them.
+    """
+
+    def __init__(self, message: str, round_number: int, neighborhood: Optional[Neighborhood]):
+        super().__init__(message)
+        self.round = round_number
+        self.neighborhood = neighborhood
+
+
+def is_auto(num_samples: Any) -> bool:
+    """Whether ``num_samples`` asks for adaptive sampling (the string ``"auto"``)."""
+    return isinstance(num_samples, str) and num_samples == AUTO
+
+
+def check_num_samples(num_samples: Any, stability_target: Any = DEFAULT_STABILITY_TARGET,
+                      max_samples: Any = DEFAULT_MAX_SAMPLES, first_round: int = FIRST_ROUND) -> bool:
+    """Whether ``num_samples`` is ``"auto"``; if so, validate its two companions.
+
+    Integers are left to the explainer's own check (each keeps its message).
+
+    Raises
+    ------
+    ValueError
+        Another string than ``"auto"``; with ``"auto"``, ``stability_target``
+        outside (0, 1] or ``max_samples`` not an integer or below the first round.
+    """
+    if is_auto(num_samples):
+        validate_stability_target(stability_target)
+        validate_max_samples(max_samples, first_round)
+        return True
+    if isinstance(num_samples, str):
+        raise ValueError(f"num_samples must be an integer or 'auto', got {num_samples!r}.")
+    return False
+
+
+def validate_stability_target(stability_target: Any) -> float:
+    if isinstance(stability_target, bool) or not isinstance(stability_target, (int, float, np.number)):
+        raise ValueError(f"stability_target must be a number in (0, 1], got {stability_target!r}.")
+    value = float(stability_target)
+    if not 0.0 < value <= 1.0:
+        raise ValueError(f"stability_target must be in (0, 1] (e.g. 0.9), got {stability_target!r}.")
+    return value
+
+
+def validate_max_samples(max_samples: Any, first_round: int = FIRST_ROUND) -> int:
+    if isinstance(max_samples, bool) or not isinstance(max_samples, (int, np.integer)):
+        raise ValueError(f"max_samples must be an integer >= {first_round}, got {max_samples!r}.")
+    if max_samples < first_round:
+        raise ValueError(
+            f"max_samples={max_samples!r} is below the first round of num_samples='auto' ({first_round} rows); "
+            f"use max_samples >= {first_round}, or an integer num_samples."
+        )
+    return int(max_samples)
+
+
+def sample_until_stable(
+    sample_round: RoundSampler,
+    kernel: Callable,
+    kernel_width: float,
+    mode: str,
+    labels: Sequence[int],
+    top_labels: Optional[int],
+    num_features: int,
+    feature_selection: str,
+    model_regressor: Optional[object] = None,
+    stability_target: float = DEFAULT_STABILITY_TARGET,
+    max_samples: int = DEFAULT_MAX_SAMPLES,
+    first_round: int = FIRST_ROUND,
+    progress: Optional[ProgressCallback] = None,
+) -> Neighborhood:
+    """Sample in rounds until every explained label's top features are stable.
+
+    Parameters
+    ----------
+    sample_round : callable
+        ``sample_round(n_rows, first, progress)`` draws ``n_rows`` new rows (the
+        first round's row 0 is the instance), scores them with the model and
+        returns ``(interpretable rows, checked outputs, distances)``.
+    kernel, kernel_width : the explainer's kernel
+    mode, labels, top_labels : which labels are explained, as the explainer resolves them
+    num_features, feature_selection, model_regressor : the surrogate's settings
+    stability_target : float in (0, 1]
+    max_samples : int
+    first_round : int
+    progress : callable, optional
+        Called with the fraction of ``max_samples`` scored so far.
+
+    Returns
+    -------
+    Neighborhood
+        All rows scored, in the order drawn; ``num_samples`` tells how many.
+        With a model whose outputs do not vary on the first round every weight is
+        0 and the explanation is stable at once: a warning says so and no more
+        rows are drawn. Reaching ``max_samples`` below the target also warns.
+
+    Raises
+    ------
+    RoundFailed
+        The model failed in a round; the error names the round and keeps the rows
+        scored before it.
+    """
+    target = validate_stability_target(stability_target)
+    max_samples = validate_max_samples(max_samples, first_round)
+    parts: list[tuple] = []
+    total, planned, round_number = 0, first_round, 0
+    neighborhood: Optional[Neighborhood] = None
+    while True:
+        round_number += 1
+        n_new = planned - total
+        done = total
+
+        def report(fraction: float, done=done, n_new=n_new) -> None:
+            if progress is not None:
+                progress(min(1.0, (done + fraction * n_new) / max_samples))
+
+        try:
+            parts.append(sample_round(n_new, round_number == 1, report))
+        except Exception as exc:
+            kept = "" if neighborhood is None else (
+                f"; the {neighborhood.num_samples} rows scored in rounds 1-{round_number - 1} are kept in "
+                "the error's .neighborhood")
+            raise RoundFailed(
+                f"num_samples='auto': round {round_number} (rows {total}..{planned - 1}) failed: {exc}{kept}",
+                round_number, neighborhood) from exc
+        total = planned
+        data, outputs, distances = (np.concatenate([p[i] for p in parts]) if len(parts) > 1 else parts[0][i]
+                                    for i in range(3))
+        neighborhood = Neighborhood(data, outputs, distances, kernel, kernel_width)
+        fit_labels, _ = resolve_labels(outputs, mode, labels, top_labels)
+        if round_number == 1 and np.ptp(outputs[:, fit_labels], axis=0).max() == 0:
+            warnings.warn(
+                "num_samples='auto': the model's outputs are constant on the first round's "
+                f"{total} rows, so every weight is 0 and the explanation is trivially stable; "
+                "no more rows were drawn.", UserWarning, stacklevel=3)
+            return neighborhood
+
+        settings = (neighborhood, fit_labels, num_features, feature_selection, model_regressor)
+        reached = lowest_stability(*settings)
+        if reached >= target:
+            return neighborhood
+        if total >= max_samples:
+            warnings.warn(
+                f"num_samples='auto' stopped at max_samples={max_samples} with an estimated stability of "
+                f"{reached:.2f}, below stability_target={target:g}: some of the top {num_features} features have "
+                "nearly equal effects, so their order keeps changing. Read their place in the list with care "
+                "(exp.uncertainty() shows which), or explain fewer features.", UserWarning, stacklevel=3)
+            return neighborhood
+        growth = next((g for g in _GROWTH if lowest_stability(*settings, g, _PLANNING_RESAMPLES) >= target),
+                      _GROWTH[-1])
+        planned = min(max_samples, max(total + 1, math.ceil(growth * total)))
+
+
+def lowest_stability(neighborhood: Neighborhood, labels: Sequence[int], num_features: int, feature_selection: str,
+                     model_regressor: Optional[object] = None, scale: float = 1.0,
+                     n_resamples: Optional[int] = None) -> float:
+    """The least stable label's estimated stability (with ``scale``: of a ``scale`` times larger sample)."""
+    extra = {} if n_resamples is None else {"n_resamples": n_resamples}
+    return min(resampled_fit(neighborhood, label, num_features, feature_selection, None, model_regressor,
+                             scale=scale, **extra).stability for label in labels)
