@@ -81,7 +81,8 @@ def call_model(
 
 def _as_float_array(out: Any) -> np.ndarray:
     try:
-        return np.asarray(out, dtype=float)
+        # a copy: the model may reuse (and later overwrite) the array it returned
+        return np.array(out, dtype=float)
     except (TypeError, ValueError) as exc:
         raise ValueError(
             f"predict_fn returned {type(out).__name__}, which is not a numeric array: {exc}"

@@ -270,8 +270,12 @@ class TabularExplainer:
         inverse = self._sampler.model_rows(row, draws, centre)
         kernel = partial(_call_kernel, self.kernel_fn)
 
+        # the model may write to its rows; when the interpretable side reads them
+        # (continuous sampling), the model gets a copy
+        shared = draws.values is None
+
         def make_rows(part: slice):
-            rows = inverse[part]
+            rows = inverse[part].copy() if shared else inverse[part]
             return self.codec.decode(rows) if self.codec is not None else rows
 
         def interpretable_side() -> tuple[np.ndarray, WeightedDesign, TableDomainMapper]:
