@@ -144,6 +144,7 @@ class TabularExplainer:
         # Deliberate fix: lime samples a constant column with unit spread (its scaler's
         # stand-in for zero); we keep it constant. Distances still divide by 1.
         self.sampling_scale = np.where(scaler.var_ > 0, self.scaler_scale, 0.0)
+        self._sampling_notes = _spread_notes(data) if not training_data_stats else []
         self.feature_values: dict[int, np.ndarray] = {}
         self.feature_frequencies: dict[int, np.ndarray] = {}
         for feature in self.categorical_features:
@@ -293,6 +294,7 @@ class TabularExplainer:
         labels, top = resolve_labels(outputs, self.mode, labels, top_labels)
 
         neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, self.kernel_width)
+        neighborhood.notes = list(self._sampling_notes)
         settings = {
             "num_features": int(min(num_features, n_features)),
             "feature_selection": self.feature_selection,
@@ -339,6 +341,19 @@ class TabularExplainer:
         if feature in self.original_categorical and feature in self.categorical_names:
             return str(self.categorical_names[feature][int(value)])
         return f"{value:.2f}"
+
+
+def _spread_notes(data: np.ndarray) -> list[str]:
+    """A warning when the training data has no spread to sample from (one row, or constant columns)."""
+    if data.shape[0] == 1:
+        what = "training_data has a single row"
+    elif np.all(data == data[0]):
+        what = f"every column of training_data is constant ({data.shape[0]} identical rows)"
+    else:
+        return []
+    return [f"{what}: LIME perturbs each feature within the training data's spread, and there is none, so "
+            "every perturbed sample equals that row. Pass more training rows (a few hundred typical ones) or "
+            "training_data_stats."]
 
 
 def _call_kernel(kernel: Callable, distances: np.ndarray, kernel_width: float) -> np.ndarray:
