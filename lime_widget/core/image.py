@@ -17,10 +17,11 @@ import numpy as np
 import sklearn.metrics
 
 from .explanation import DomainMapper, Explanation, build_explanation
+from .memory import IMAGE_BYTES, check_num_samples
 from .neighborhood import Neighborhood, validate_kernel_width, validate_num_features
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, random_state_for_call
-from .segmentation import Superpixels, default_segmentation, hidden_image, index_segments
+from .segmentation import Superpixels, default_segmentation, hidden_image, index_segments, warn_large_image
 from .surrogate import exponential_kernel, validate_feature_selection
 
 ProgressBar = Union[bool, None, ProgressCallback]
@@ -412,6 +413,9 @@ class LimeImageExplainer:
         batch_size = _validate_positive_int("batch_size", batch_size)
         validate_num_features(num_features, 1)
         image = prepare_image(image)
+        batch_bytes = 2 * min(batch_size, num_samples) * image.nbytes  # one batch of images and its byte mask
+        # at least one superpixel: refuse a hopeless num_samples before segmenting
+        check_num_samples(num_samples, 1, IMAGE_BYTES, "masks of one superpixel or more", batch_bytes)
         rng = random_state_for_call(self.random_state)
         # lime draws the segmentation seed first, even when it is not used; on current
         # scikit-image lime's quickshift never receives it (the argument was renamed), so
@@ -419,17 +423,20 @@ class LimeImageExplainer:
         seed_given = random_seed is not None
         if random_seed is None:
             random_seed = rng.randint(0, high=1000)
+        notes: list[str] = []
         if segmentation_fn is None:
             if image.shape[-1] not in (3, 4):
                 raise ValueError(
                     f"The default segmentation (quickshift) needs an RGB or RGBA image; this one has "
                     f"{image.shape[-1]} channels. Pass a segmentation_fn."
                 )
+            notes = warn_large_image(image.shape)
             segments = default_segmentation(random_seed if seed_given else None)(image[..., :3])
         else:
             segments = segmentation_fn(image)
         superpixels = index_segments(segments, image.shape[:2])
         n_features = superpixels.n_features
+        check_num_samples(num_samples, n_features, IMAGE_BYTES, f"masks of {n_features} superpixels", batch_bytes)
 
         masks = rng.randint(0, 2, num_samples * n_features).reshape((num_samples, n_features))
         masks[0, :] = 1
@@ -443,7 +450,7 @@ class LimeImageExplainer:
 
         distances = sklearn.metrics.pairwise_distances(masks, masks[:1], metric=distance_metric).ravel()
         kernel = exponential_kernel if self.kernel is None else partial(_call_kernel, self.kernel)
-        neighborhood = Neighborhood(masks, outputs, distances, kernel, kernel_width)
+        neighborhood = Neighborhood(masks, outputs, distances, kernel, kernel_width, notes=notes)
         explained, top = resolve_labels(outputs, "classification", labels, top_labels)
         settings = {
             # capping changes nothing lime computes: every feature is used either way

@@ -13,6 +13,7 @@ from sklearn.preprocessing import StandardScaler
 from .discretize import DISCRETIZERS, BaseDiscretizer, StatsDiscretizer
 from .explanation import DomainMapper, Explanation, build_explanation
 from .frames import FrameCodec, as_frame_codec
+from .memory import TABULAR_BYTES, check_num_samples
 from .neighborhood import Neighborhood, validate_kernel_width, validate_num_features, weighted_design
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels, validate_mode
 from .random import RandomStateLike, is_seed, random_state_for_call, reuse_draws
@@ -265,6 +266,7 @@ class TabularExplainer:
         if isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)) or num_samples < 2:
             raise ValueError(f"num_samples must be an integer >= 2, got {num_samples!r}.")
         validate_sampling_method(sampling_method)
+        check_num_samples(int(num_samples), n_features, TABULAR_BYTES, f"rows of {n_features} features")
         # lime's __data_inverse, split: the model's rows first, the interpretable side beside the model call
         draws = self._draws(int(num_samples), sampling_method)
         centre = row if self.sample_around_instance else self.scaler_mean

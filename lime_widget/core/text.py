@@ -9,12 +9,13 @@ import numpy as np
 
 from .explanation import DomainMapper, build_explanation
 from .explanation import Explanation as CoreExplanation
+from .memory import TEXT_BYTES, check_num_samples
 from .neighborhood import Neighborhood, validate_num_features, weighted_design
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, is_seed, random_state_for_call, reuse_draws
 from .surrogate import Kernel, exponential_kernel, validate_feature_selection
 from .text_index import IndexedCharacters, IndexedString, IndexedText, SplitExpression
-from .text_sampling import DistanceMetric, neighborhood_distances, sample_active
+from .text_sampling import DistanceMetric, document_bytes, documents_per_batch, neighborhood_distances, sample_active
 from .threads import beside
 
 
@@ -201,7 +202,9 @@ class LimeTextExplainer:
             Surrogate regressor accepting ``sample_weight``; default ``Ridge(alpha=1)``.
         batch_size : int, optional
             At most this many documents per ``classifier_fn`` call; ``None``
-            sends the whole neighbourhood in one call, as lime.
+            sends the whole neighbourhood in one call, as lime, unless the
+            perturbed documents together exceed 16M characters (long documents):
+            then they are built and sent in batches that stay under that.
         progress : callable, optional
             Called with the fraction of documents predicted after each batch.
 
@@ -223,6 +226,9 @@ class LimeTextExplainer:
 
         validate_num_features(num_features, indexed.num_words())
         validate_feature_selection(self.feature_selection)
+        model_batch = documents_per_batch(text_instance, num_samples, batch_size)
+        check_num_samples(num_samples, indexed.num_words(), TEXT_BYTES, f"masks over {indexed.num_words()} words",
+                          min(model_batch or num_samples, num_samples) * document_bytes(text_instance))
 
         active = self._active(indexed.num_words(), num_samples)
         kernel = self.kernel or exponential_kernel
@@ -233,7 +239,7 @@ class LimeTextExplainer:
 
         raw, (distances, design) = beside(
             lambda: call_model(classifier_fn, lambda part: indexed.perturb(active[part]), num_samples,
-                               batch_size=batch_size, progress=progress),
+                               batch_size=model_batch, progress=progress),
             interpretable_side, concurrent=isinstance(distance_metric, str) and distance_metric == "cosine")
         outputs = check_outputs(raw, "classification", self.class_names)
         fit_labels, top = resolve_labels(outputs, "classification", labels, top_labels)
