@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_wine
 from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from lime_widget.core import threads
 from lime_widget.lime_tabular import LimeTabularExplainer
@@ -17,7 +19,7 @@ from lime_widget.lime_text import LimeTextExplainer
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the fork start method is Linux's")
 
 X, Y = load_wine(return_X_y=True)
-MODEL = LogisticRegression(max_iter=5000).fit(X, Y)
+MODEL = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, Y)
 STATE: dict = {}
 
 

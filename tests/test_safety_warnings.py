@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_wine
 from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from lime_widget import ExplanationWidget
 from lime_widget.lime_tabular import LimeTabularExplainer
@@ -15,7 +17,7 @@ from lime_widget.lime_text import LimeTextExplainer
 @pytest.fixture(scope="module")
 def wine():
     X, y = load_wine(return_X_y=True)
-    return X, LogisticRegression(max_iter=5000).fit(X, y)
+    return X, make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y)
 
 
 def constant(rows):
