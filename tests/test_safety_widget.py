@@ -149,3 +149,27 @@ def test_text_widget_reports_progress_in_steps(monkeypatch):
     steps = [p for p in seen if 0 < p < 1]
     assert len(steps) >= 3 and steps == sorted(steps)
     assert (w.status, w.num_samples, shown_samples(w)) == ("idle", 3000, (3000, 3000))
+
+
+def test_error_review_puts_a_failed_num_samples_back_too():
+    from sklearn.datasets import load_iris
+
+    from lime_widget import ErrorReview
+
+    X, y = load_iris(return_X_y=True)
+    model = LogisticRegression(C=0.05, max_iter=500).fit(X, y)
+    r = ErrorReview(model.predict_proba, X, y, num_samples=200, prefetch=False)
+    try:
+        assert r.wait(WAIT)
+        r.num_samples = 1
+        assert r.status == "error" and "num_samples must be an integer >= 2" in r.error
+        assert r.num_samples == 200 and r.explanation["settings"]["num_samples"] == 200
+        with memory_budget(8 << 20):
+            r.num_samples = 10**9
+            assert r._views[r.current_row].wait(WAIT)
+        assert r.status == "error" and "upper bound here" in r.error
+        assert r.num_samples == 200 and r.explanation["settings"]["num_samples"] == 200
+        r.num_features = 2
+        assert r.status == "idle" and r.num_samples == 200
+    finally:
+        r.close()
