@@ -32,16 +32,17 @@ def batches(n_rows: int, batch_size: Optional[int]) -> list[slice]:
 
 
 # Without a batch_size, a call that reports progress first sends about 1/_FIRST_SHARE of
-# the rows, then batches sized from that batch's time to take about _BATCH_SECONDS each
-# (the rest in one call when it is quick), so the bar moves and a caller can stop
-# between batches, while a fast model is still called only twice.
+# the rows (at most _FIRST_MAX), then batches sized from that batch's time to take about
+# _BATCH_SECONDS each (the rest in one call when it is quick), so the bar moves and a
+# caller can stop between batches, while a fast model is still called only twice.
 _FIRST_SHARE = 20
+_FIRST_MAX = 1000
 _BATCH_SECONDS = 0.25
 
 
 def timed_batches(n_rows: int) -> Iterator[slice]:
     """Slices covering ``range(n_rows)``, sized from the time the caller spends on each."""
-    start, size = 0, max(1, -(-n_rows // _FIRST_SHARE))
+    start, size = 0, max(1, min(-(-n_rows // _FIRST_SHARE), _FIRST_MAX))
     while start < n_rows:
         stop = min(n_rows, start + size)
         began = time.perf_counter()
