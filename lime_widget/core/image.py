@@ -414,8 +414,8 @@ class LimeImageExplainer:
         validate_num_features(num_features, 1)
         image = prepare_image(image)
         batch_bytes = 2 * min(batch_size, num_samples) * image.nbytes  # one batch of images and its byte mask
-        # at least one superpixel: refuse a hopeless num_samples before segmenting
-        check_num_samples(num_samples, 1, IMAGE_BYTES, "masks of one superpixel or more", batch_bytes)
+        if segmentation_fn is None:  # refuse a hopeless num_samples before the (slow) default segmentation
+            check_num_samples(num_samples, 1, IMAGE_BYTES, "masks of at least one superpixel", batch_bytes)
         rng = random_state_for_call(self.random_state)
         # lime draws the segmentation seed first, even when it is not used; on current
         # scikit-image lime's quickshift never receives it (the argument was renamed), so
