@@ -72,7 +72,7 @@ class ExplanationWidget(ExplanationViewTraits, anywidget.AnyWidget):
             raise TypeError(f"Unknown control(s) {sorted(unknown)}; expected num_features, label, "
                             "kernel_width or feature_selection.")
         self._lock = threading.RLock()
-        self._reverting = False
+        self._reverting: Optional[int] = None  # the thread putting num_samples back, if any
         self._generation = 0
         self._workers: list[threading.Thread] = []
         self.current_explanation = explanation
@@ -137,7 +137,7 @@ class ExplanationWidget(ExplanationViewTraits, anywidget.AnyWidget):
 
     @traitlets.observe("num_samples")
     def _on_num_samples(self, change: dict) -> None:
-        if not self._ready or self._reverting:
+        if not self._ready or self._reverting == threading.get_ident():
             return
         try:
             num_samples = change["new"]
@@ -226,11 +226,11 @@ class ExplanationWidget(ExplanationViewTraits, anywidget.AnyWidget):
         shown = state.shown_num_samples(self.current_explanation)
         if shown is None or shown == self.num_samples:
             return
-        self._reverting = True
+        self._reverting = threading.get_ident()  # only this thread's own change is not a request
         try:
             self.num_samples = shown
         finally:
-            self._reverting = False
+            self._reverting = None
 
     def _show(self, exp: Any, image: bool = False) -> None:
         """Make ``exp`` the shown explanation (caller holds the lock)."""
