@@ -10,7 +10,7 @@ NOTEBOOK ?= notebooks/quickstart.ipynb
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 STAMP := $(VENV)/.lime-widget-installed
 
-.PHONY: demo demo-headless test install build lint typecheck jstest pytest e2e notebooks clean
+.PHONY: demo demo-headless test install build lint typecheck jstest pytest e2e conformance notebooks clean
 
 ifeq ($(HEADLESS),)
 demo: install
@@ -58,6 +58,10 @@ pytest: install
 
 e2e: install
 	$(BIN)/python -m pytest tests/e2e
+
+## lime's own test suite against lime-widget (also part of `pytest`, hence of `test`).
+conformance: install
+	$(BIN)/python -m pytest -v tests/test_lime_conformance.py
 
 notebooks: install
 	$(BIN)/python scripts/run_notebooks.py

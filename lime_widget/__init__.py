@@ -18,7 +18,8 @@ _LAZY = {
     "ErrorReview": "lime_widget.review",
     "SubmodularPick": "lime_widget.submodular_pick",
 }
-_SUBMODULES = {"lime_base", "lime_tabular", "lime_text", "lime_image", "explanation", "submodular_pick", "wrappers"}
+_SUBMODULES = {"lime_base", "lime_tabular", "lime_text", "lime_image", "explanation", "submodular_pick", "wrappers",
+               "discretize", "exceptions", "utils"}
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES)
 

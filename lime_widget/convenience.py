@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
@@ -61,7 +62,7 @@ def make_explainer(
     if modality == "image":
         from .lime_image import LimeImageExplainer
 
-        return LimeImageExplainer(random_state=random_state, **explainer_kwargs)
+        return LimeImageExplainer(class_names=class_names, random_state=random_state, **explainer_kwargs)
     if training_data is None:
         raise ValueError("Tabular explanations need training_data (the data the model was trained on, or a sample "
                          "of it) to learn how to perturb each feature.")
@@ -114,14 +115,19 @@ def explain(
     -------
     Explanation
     """
-    mode = mode or infer_mode(model)
+    if mode is None:
+        mode = infer_mode(model)
+    if explainer_kwargs is not None and not isinstance(explainer_kwargs, Mapping):
+        raise ValueError(f"explainer_kwargs must be a dict of constructor arguments, got {explainer_kwargs!r}.")
     predict_fn = predict_function(model, mode)
     modality = modality_of(instance, training_data)
     if modality == "tabular":
         _check_one_row(instance)
-    explainer = make_explainer(modality, mode, training_data, class_names, random_state, **(explainer_kwargs or {}))
+    explainer = make_explainer(modality, mode, training_data, class_names, random_state,
+                               **({} if explainer_kwargs is None else explainer_kwargs))
     if labels is not None:
-        explain_kwargs.update(labels=tuple(labels), top_labels=None)
+        # checked by the explainer, as any other labels (arrays and names included)
+        explain_kwargs.update(labels=labels, top_labels=None)
     elif mode == "classification":
         explain_kwargs.setdefault("top_labels", 1)
     if num_features is not None:

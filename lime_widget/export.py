@@ -16,6 +16,9 @@ import re
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
+import numpy as np
+
+from .core.validation import is_integer
 from .widget import state
 from .widget.bundle import bundle_css, bundle_js
 
@@ -168,9 +171,12 @@ def offline_state(exp: Any, labels: Optional[Sequence[int]] = None,
         raise ValueError("This explanation has no cached neighbourhood, so its view cannot be precomputed.")
     controls = state.controls(exp)
     if labels is not None:
+        if isinstance(labels, (str, bytes)) or np.ndim(labels) != 1 or len(labels) == 0:
+            raise ValueError(f"labels must name at least one class to export (a sequence of class indices), got "
+                             f"{labels!r}.")
+        if not all(is_integer(x) for x in labels):
+            raise ValueError(f"labels must hold integer class indices, got {list(labels)!r}.")
         labels = [int(x) for x in labels]
-        if not labels:
-            raise ValueError("labels must name at least one class to export.")
         if exp.mode == "classification":
             exp = exp.refit(labels=labels)  # validates them; fits new ones without the model
             controls["label"] = controls["label"] if controls["label"] in labels else labels[0]

@@ -6,7 +6,9 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .core.surrogate import WeightedDesign, fit_label, select_features
+from .core.neighborhood import validate_label, validate_num_features
+from .core.surrogate import WeightedDesign, fit_label, select_features, validate_feature_selection
+from .core.validation import check_callable, check_model_regressor
 
 
 class LimeBase:
@@ -24,7 +26,7 @@ class LimeBase:
 
     def __init__(self, kernel_fn: Callable[[np.ndarray], np.ndarray], verbose: bool = False,
                  random_state: Any = None):
-        self.kernel_fn = kernel_fn
+        self.kernel_fn = check_callable("kernel_fn", kernel_fn, "a function distances -> proximity weights")
         self.verbose = verbose
         self.random_state = random_state
 
@@ -40,7 +42,17 @@ class LimeBase:
 
         Row 0 of ``neighborhood_data`` is the explained instance.
         """
+        check_model_regressor(model_regressor)
+        validate_feature_selection(feature_selection)
+        neighborhood_labels = np.asarray(neighborhood_labels)
+        if neighborhood_labels.ndim != 2:
+            raise ValueError(f"neighborhood_labels must be 2-D (n_samples, n_labels), got shape "
+                             f"{neighborhood_labels.shape}.")
+        validate_label(label, neighborhood_labels.shape[1])
+        validate_num_features(num_features, np.shape(neighborhood_data)[1])
         weights = np.asarray(self.kernel_fn(distances), dtype=float)
+        if weights.shape != np.shape(distances) or not np.all(np.isfinite(weights)):
+            raise ValueError("kernel_fn must return one finite weight per distance.")
         fit = fit_label(WeightedDesign(np.asarray(neighborhood_data, dtype=float), weights),
                         np.asarray(neighborhood_labels)[:, label], label, num_features, feature_selection,
                         model_regressor)

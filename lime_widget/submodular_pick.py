@@ -10,6 +10,7 @@ import numpy as np
 from .core.many import explain_many
 from .core.pick import explanation_matrix, global_importance, greedy_pick
 from .core.random import random_state_for_call
+from .core.validation import check_integer
 
 PICK_METHODS = ("sample", "full")
 
@@ -90,12 +91,7 @@ class SubmodularPick:
         if n_rows == 0:
             raise ValueError("data is empty: submodular pick needs at least one instance to explain.")
         # checked before any explanation is computed (lime checks after)
-        try:
-            num_exps_desired = int(num_exps_desired)
-        except (TypeError, ValueError):
-            raise ValueError(f"num_exps_desired must be an integer, got {num_exps_desired!r}.") from None
-        if num_exps_desired < 1:
-            raise ValueError(f"num_exps_desired must be at least 1, got {num_exps_desired}.")
+        num_exps_desired = check_integer("num_exps_desired", num_exps_desired)
         if method == "sample":
             if isinstance(sample_size, bool) or not isinstance(sample_size, (int, np.integer)) or sample_size < 1:
                 raise ValueError(f"sample_size must be a positive integer, got {sample_size!r}.")

@@ -114,7 +114,8 @@ def test_non_contiguous_segment_labels_are_mapped_to_features(cat):
     fn_a, fn_b = Recorder(), Recorder()
     a = explain(cat, fn_a, segmentation_fn=lambda im: base)
     b = explain(cat, fn_b, segmentation_fn=lambda im: odd)
-    assert a.local_exp == b.local_exp
+    # same weights; the feature ids are the segment labels (lime's contract)
+    assert b.local_exp == {label: [(i * 7 - 5, w) for i, w in exp] for label, exp in a.local_exp.items()}
     for x, y in zip(fn_a.batches, fn_b.batches):
         np.testing.assert_array_equal(x, y)
     np.testing.assert_array_equal(b.segments, odd)
@@ -123,6 +124,9 @@ def test_non_contiguous_segment_labels_are_mapped_to_features(cat):
     top_feature = a.local_exp[a.top_labels[0]][0][0]
     _, mask = b.get_image_and_mask(b.top_labels[0], positive_only=False, num_features=1)
     np.testing.assert_array_equal(mask != 0, odd == sp.labels[top_feature])
+    assert b.local_exp[b.top_labels[0]][0][0] == sp.labels[top_feature]
+    # the front end keeps positions, matching the feature map it is sent
+    assert b.to_dict()["fits"] == a.to_dict()["fits"]
     assert b.as_list(b.top_labels[0])[0][0] == f"superpixel {sp.labels[top_feature]}"
 
 
@@ -159,19 +163,23 @@ def test_image_kinds(cat, kind):
         "rgb_float": cat / 255.0,
         "grey_float": grey / 255.0,
     }[kind]
-    fn = Recorder(np.linspace(-1, 1, H * W * (4 if kind == "rgba_uint8" else 3)))
+    channels = {"rgba_uint8": 4, "grey_3d": 1}.get(kind, 3)
+    fn = Recorder(np.linspace(-1, 1, H * W * channels))
     exp = explain(image, fn, num_samples=30, batch_size=7)
-    channels = 4 if kind == "rgba_uint8" else 3
     assert [len(b) for b in fn.batches] == [7, 7, 7, 7, 2]
     assert all(b.shape[1:] == (H, W, channels) and b.dtype == image.dtype for b in fn.batches)
     np.testing.assert_array_equal(fn.batches[0][0], exp.image)  # row 0 is the image itself
-    if kind.startswith("grey"):
-        # greyscale reaches the classifier as RGB with three equal channels (as lime's gray2rgb)
+    if kind in ("grey_2d", "grey_float"):
+        # a 2-D image reaches the classifier as RGB with three equal channels (as lime's gray2rgb)
         assert (fn.batches[0][..., 0] == fn.batches[0][..., 2]).all()
         np.testing.assert_array_equal(exp.image[..., 1], np.squeeze(image))
+    if kind == "grey_3d":
+        # an (H, W, 1) image keeps its layout: the model gets (n, H, W, 1) batches
+        np.testing.assert_array_equal(exp.image, image)
     assert set(exp.local_exp) == set(exp.top_labels)
     img, mask = exp.get_image_and_mask(exp.top_labels[0], positive_only=False, num_features=3)
-    assert img.shape == exp.image.shape and mask.shape == (H, W)
+    # both signs are coloured (green and red channels), so a one-channel image comes back as RGB
+    assert img.shape == (H, W, max(channels, 3)) and mask.shape == (H, W)
     buffers = exp.image_buffers()
     rgb = np.frombuffer(buffers["image"]["data"], np.uint8).reshape(buffers["image"]["shape"])
     assert rgb.shape == (H, W, 3)

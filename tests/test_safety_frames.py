@@ -41,7 +41,7 @@ def test_categorical_features_out_of_range_same_error_as_numpy(data, categorical
     with pytest.raises(ValueError) as frame_error:
         LimeTabularExplainer(pd.DataFrame(X, columns=list("abcd")), categorical_features=categorical)
     assert str(frame_error.value) == str(numpy_error.value)
-    assert "are not column indices (0..3)" in str(frame_error.value)
+    assert "which is not a column index (0..3)" in str(frame_error.value)
 
 
 def test_categorical_features_by_label_and_by_position(data):

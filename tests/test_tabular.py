@@ -156,7 +156,7 @@ def test_constant_column_works(wine):
     (lambda X: 1 / 0, "predict_fn raised ZeroDivisionError"),
     (lambda X: np.ones((len(X) - 1, 3)) / 3, "expected one output row per input row"),
     (lambda X: np.full((len(X), 3), np.nan), "NaN"),
-    (lambda X: np.ones((len(X), 3)), "probabilities"),
+    (lambda X: np.full((len(X), 3), 2.0), "probabilities"),
     (lambda X: np.zeros(len(X)), "predict_proba"),
     (lambda X: "oops", "not a numeric array|shape"),
 ])
@@ -209,10 +209,10 @@ def test_bad_inputs_are_explained(wine):
         lime_tabular.LimeTabularExplainer(X, mode="ranking")
     with pytest.raises(ValueError, match="feature_names has 2"):
         lime_tabular.LimeTabularExplainer(X, feature_names=["a", "b"])
-    with pytest.raises(ValueError, match="Sparse input is not supported"):
+    with pytest.raises(ValueError, match="categorical_features are not supported with sparse"):
         from scipy.sparse import csr_matrix
 
-        lime_tabular.LimeTabularExplainer(csr_matrix(X))
+        lime_tabular.LimeTabularExplainer(csr_matrix(X), categorical_features=[0])
 
 
 def test_batches_and_progress(wine):

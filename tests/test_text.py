@@ -248,7 +248,8 @@ def test_custom_kernel_and_metric(model, doc):
 
     exp = LimeTextExplainer(kernel=kernel, kernel_width=7, random_state=0).explain_instance(
         doc, model.predict_proba, num_samples=200, distance_metric="euclidean")
-    assert calls == [7.0]
+    # once on the neighbourhood, once on a few test distances before the model is called
+    assert calls == [7.0, 7.0]
     d = exp.neighborhood.distances
     assert np.allclose(d, np.sqrt((1 - exp.neighborhood.data).sum(axis=1)) * 100)
 
@@ -269,8 +270,8 @@ def test_bad_documents(model, text, message):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"num_samples": 0}, "num_samples must be a positive integer"),
-    ({"num_samples": 10.5}, "num_samples must be a positive integer"),
+    ({"num_samples": 0}, "num_samples must be an integer >= 2"),
+    ({"num_samples": 10.5}, "num_samples must be an integer >= 2"),
     ({"batch_size": 0}, "batch_size must be a positive integer"),
     ({"num_features": 0}, "num_features must be an integer >= 1"),
     ({"labels": (2,)}, "labels \\[2\\] are not classes"),

@@ -8,11 +8,14 @@ computed once per bin, which is many times faster.
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Mapping
+from typing import Any, Optional, Sequence
 
 import numpy as np
 import scipy.special
 from sklearn.tree import DecisionTreeClassifier
+
+from .validation import int_keyed
 
 
 class BaseDiscretizer:
@@ -46,9 +49,10 @@ class BaseDiscretizer:
         self.mins: dict[int, list] = {}
         self.maxs: dict[int, list] = {}
         bins = [np.unique(b) for b in self.bins(data, labels)]
-        if data_stats:
-            self.means, self.stds = data_stats.get("means"), data_stats.get("stds")
-            self.mins, self.maxs = data_stats.get("mins"), data_stats.get("maxs")
+        if data_stats is not None:
+            # only the discretized columns: their keys are the columns drawn inside bins
+            self.means, self.stds, self.mins, self.maxs = (
+                {f: data_stats[key][f] for f in self.to_discretize} for key in ("means", "stds", "mins", "maxs"))
         for feature, qts in zip(self.to_discretize, bins):
             name = feature_names[feature]
             self.names[feature] = (
@@ -57,7 +61,7 @@ class BaseDiscretizer:
                 + [f"{name} > {qts[-1]:.2f}"]
             )
             self.boundaries[feature] = qts
-            if data_stats:
+            if data_stats is not None:
                 continue
             column = data[:, feature]
             which = np.searchsorted(qts, column)
@@ -210,6 +214,12 @@ class EntropyDiscretizer(BaseDiscretizer):
     def __init__(self, data, categorical_features, feature_names, labels=None, random_state=None):
         if labels is None:
             raise ValueError("The entropy discretizer needs training_labels; pass training_labels=y_train.")
+        labels = np.asarray(labels)
+        if labels.ndim != 1 or labels.shape[0] != data.shape[0]:
+            raise ValueError(
+                f"training_labels must hold one label per row of training_data ({data.shape[0]}), got shape "
+                f"{labels.shape}."
+            )
         super().__init__(data, categorical_features, feature_names, labels=labels, random_state=random_state)
 
     def bins(self, data, labels):
@@ -223,11 +233,106 @@ class EntropyDiscretizer(BaseDiscretizer):
 
 
 class StatsDiscretizer(BaseDiscretizer):
-    """Bins and per-bin statistics supplied by ``training_data_stats``."""
+    """Bins and per-bin statistics supplied by ``training_data_stats``.
+
+    ``data_stats`` is checked by :func:`check_training_data_stats` (string keys
+    from a JSON round trip are read as column indices; missing ``bins`` are
+    derived from ``mins`` and ``maxs``).
+    """
+
+    def __init__(self, data, categorical_features, feature_names, labels=None, random_state=None, data_stats=None):
+        if data_stats is None:
+            raise ValueError("StatsDiscretizer needs data_stats (lime's training_data_stats).")
+        continuous = [x for x in range(data.shape[1]) if x not in set(categorical_features)]
+        data_stats = check_training_data_stats(data_stats, continuous, [])
+        super().__init__(data, categorical_features, feature_names, labels=labels, random_state=random_state,
+                         data_stats=data_stats)
 
     def bins(self, data, labels):
-        given = (self.data_stats or {}).get("bins") or {}
-        return [np.asarray(given[f]) for f in self.to_discretize if given.get(f) is not None]
+        return [np.asarray(self.data_stats["bins"][f], dtype=float) for f in self.to_discretize]
+
+
+STATS_KEYS = ("means", "mins", "maxs", "stds", "feature_values", "feature_frequencies")
+
+
+def check_training_data_stats(stats: Any, continuous: Sequence[int], categorical: Sequence[int]) -> dict:
+    """lime's ``training_data_stats``, checked and with integer column keys.
+
+    Parameters
+    ----------
+    stats : dict
+        ``means``, ``mins``, ``maxs``, ``stds``, ``feature_values``,
+        ``feature_frequencies`` and optionally ``bins``, each a dict keyed by
+        column index (ints, or their strings after a JSON round trip).
+    continuous : sequence of int
+        Columns to discretize: each needs its inner bin boundaries (``bins``, or
+        derived from ``mins[f][1:]`` when that equals ``maxs[f][:-1]``, which is
+        how lime's discretizers lay them out) and one mean, std, min and max per bin.
+    categorical : sequence of int
+        Columns sampled from ``feature_values`` with ``feature_frequencies``.
+
+    Returns
+    -------
+    dict
+        A new dict with integer keys and a ``bins`` entry for every continuous column.
+
+    Raises
+    ------
+    ValueError
+        Naming the missing key or column and what it needs.
+    """
+    if not isinstance(stats, Mapping):
+        raise ValueError(f"training_data_stats must be a dict, got {type(stats).__name__}.")
+    missing = [key for key in STATS_KEYS if key not in stats]
+    if missing:
+        raise ValueError(f"training_data_stats is missing the keys {missing} (it needs {list(STATS_KEYS)}).")
+    out = dict(stats)
+    for key in STATS_KEYS + ("bins",):
+        if key in stats and stats[key] is not None:
+            out[key] = int_keyed(f"training_data_stats[{key!r}]", stats[key])
+    given_bins = out["bins"] if out.get("bins") is not None else {}
+    bins = {}
+    for f in continuous:
+        for key in ("means", "stds", "mins", "maxs"):
+            if out[key].get(f) is None:
+                raise ValueError(f"training_data_stats[{key!r}] has no entry for column {f}, which is discretized.")
+        if given_bins.get(f) is not None:
+            qts = np.unique(np.asarray(given_bins[f], dtype=float))
+        else:
+            lows, highs = np.asarray(out["mins"][f], dtype=float), np.asarray(out["maxs"][f], dtype=float)
+            if lows.shape != highs.shape or lows.size < 2 or not np.allclose(lows[1:], highs[:-1]):
+                raise ValueError(
+                    f"training_data_stats has no 'bins' for column {f}, which is discretized, and they cannot be "
+                    f"derived from its 'mins' and 'maxs'; add 'bins': {{{f}: [inner bin boundaries]}}."
+                )
+            qts = np.unique(lows[1:])
+        bins[f] = qts
+        for key in ("means", "stds", "mins", "maxs"):
+            if len(out[key][f]) != len(qts) + 1:
+                raise ValueError(
+                    f"training_data_stats[{key!r}][{f}] has {len(out[key][f])} entries; column {f} has "
+                    f"{len(qts)} bin boundaries, so it needs one per bin ({len(qts) + 1})."
+                )
+    out["bins"] = {**given_bins, **bins}
+    for f in categorical:
+        values, counts = out["feature_values"].get(f), out["feature_frequencies"].get(f)
+        if values is None or counts is None:
+            raise ValueError(
+                f"training_data_stats needs 'feature_values' and 'feature_frequencies' for column {f}, which is "
+                "sampled from them (every column when discretizing, else the categorical ones)."
+            )
+        counts = np.asarray(counts, dtype=float)
+        if np.shape(values) != counts.shape or counts.ndim != 1 or not counts.size:
+            raise ValueError(
+                f"training_data_stats['feature_values'][{f}] and ['feature_frequencies'][{f}] must be lists of "
+                f"the same length, got {np.shape(values)} and {counts.shape}."
+            )
+        if not np.all(np.isfinite(counts)) or counts.min() < 0 or counts.sum() <= 0:
+            raise ValueError(
+                f"training_data_stats['feature_frequencies'][{f}] must be non-negative with a positive sum, got "
+                f"{counts.tolist()}."
+            )
+    return out
 
 
 DISCRETIZERS = {"quartile": QuartileDiscretizer, "decile": DecileDiscretizer, "entropy": EntropyDiscretizer}

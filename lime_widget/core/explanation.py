@@ -7,8 +7,11 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
+from .exceptions import LabelNotExplainedError
 from .neighborhood import Neighborhood, validate_label, validate_num_features
-from .surrogate import LabelFit
+from .predict import validate_mode
+from .surrogate import LabelFit, validate_feature_selection
+from .validation import check_kernel_width, check_model_regressor
 
 
 class DomainMapper:
@@ -51,7 +54,7 @@ class Explanation:
         settings: Optional[dict] = None,
     ):
         self.domain_mapper = domain_mapper
-        self.mode = mode
+        self.mode = validate_mode(mode)
         self.neighborhood = neighborhood
         self.settings = dict(settings or {})
         self.local_exp: dict[int, list] = {}
@@ -122,7 +125,7 @@ class Explanation:
         if self.mode != "classification":
             return self.dummy_label
         if label not in self.local_exp:
-            raise KeyError(
+            raise LabelNotExplainedError(
                 f"Label {label!r} was not explained; explained labels are {sorted(self.local_exp)}. "
                 f"Use exp.refit(labels=[{label!r}]) to explain it on the same neighbourhood."
             )
@@ -198,13 +201,15 @@ class Explanation:
             validate_num_features(num_features, nb.num_features)
             settings["num_features"] = int(num_features)
         if kernel_width is not None:
-            settings["kernel_width"] = float(kernel_width)
+            settings["kernel_width"] = check_kernel_width(kernel_width)
         if feature_selection is not None:
-            settings["feature_selection"] = feature_selection
+            settings["feature_selection"] = validate_feature_selection(feature_selection)
         if model_regressor is not None:
-            settings["model_regressor"] = model_regressor
+            settings["model_regressor"] = check_model_regressor(model_regressor)
         if labels is None:
             labels = self.explained_labels
+        elif isinstance(labels, (str, bytes)) or np.ndim(labels) != 1 or len(labels) == 0:
+            raise ValueError(f"labels must be a non-empty sequence of class indices, got {labels!r}.")
         labels = [validate_label(x, nb.outputs.shape[1]) for x in labels]
         if label is not None and self.mode == "classification":
             label = validate_label(label, nb.outputs.shape[1])

@@ -15,6 +15,8 @@ from typing import Any, Optional, Sequence
 import numpy as np
 import pandas as pd
 
+from .validation import check_column_indices
+
 
 def _time_kind(column: pd.Series) -> Optional[str]:
     """``'dates'`` / ``'durations'`` / ``'periods'`` for time-valued columns, else ``None``."""
@@ -156,7 +158,7 @@ def as_frame_codec(training_data: Any, categorical_features: Optional[Sequence] 
     columns = list(training_data.columns)
     n_columns = len(columns)
     bad = []
-    for c in categorical_features or ():
+    for c in () if categorical_features is None else list(categorical_features):
         if isinstance(c, (int, np.integer)) and not isinstance(c, bool) and 0 <= c < n_columns:
             positions.append(int(c))
         elif c in columns:  # a column's label (integer labels too, when not a position)
@@ -165,6 +167,5 @@ def as_frame_codec(training_data: Any, categorical_features: Optional[Sequence] 
             bad.append(int(c))
         else:
             raise ValueError(f"categorical_features names {c!r}, which is not a column of training_data.")
-    if bad:  # the same message as for numpy input
-        raise ValueError(f"categorical_features {bad} are not column indices (0..{n_columns - 1}).")
+    check_column_indices("categorical_features", bad, n_columns)  # the same message as for numpy input
     return FrameCodec.fit(training_data, positions)

@@ -16,13 +16,28 @@ from typing import Any, Callable, Optional, Sequence, Union
 import numpy as np
 import sklearn.metrics
 
+from .exceptions import LabelNotExplainedError
 from .explanation import DomainMapper, Explanation, build_explanation
-from .memory import IMAGE_BYTES, check_num_samples
-from .neighborhood import Neighborhood, validate_kernel_width, validate_num_features
+from .memory import IMAGE_BYTES, check_sample_memory
+from .neighborhood import Neighborhood, validate_num_features
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, random_state_for_call
 from .segmentation import Superpixels, default_segmentation, hidden_image, index_segments, warn_large_image
 from .surrogate import exponential_kernel, validate_feature_selection
+from .validation import (
+    check_callable,
+    check_class_names,
+    check_distance_metric,
+    check_flag,
+    check_integer,
+    check_kernel,
+    check_kernel_width,
+    check_labels,
+    check_model_regressor,
+    check_num_samples,
+    check_predict_fn,
+    check_random_state,
+)
 
 ProgressBar = Union[bool, None, ProgressCallback]
 
@@ -32,9 +47,10 @@ ProgressBar = Union[bool, None, ProgressCallback]
 def prepare_image(image: Any) -> np.ndarray:
     """Check an image and give it a channel axis.
 
-    Greyscale images (``(H, W)`` or ``(H, W, 1)``) become RGB by repeating the
-    grey channel, as lime does with ``gray2rgb``; other images keep their channels
-    (RGB, RGBA, or any number). The dtype is kept.
+    ``(H, W)`` greyscale images become RGB by repeating the grey value, as lime
+    does with ``gray2rgb``; images with a channel axis keep their layout
+    (``(H, W, 1)``, RGB, RGBA, any number of channels), so the model receives
+    batches shaped like the image it was given. The dtype is kept.
 
     Returns
     -------
@@ -53,8 +69,6 @@ def prepare_image(image: Any) -> np.ndarray:
         raise ValueError(f"image is empty (shape {image.shape}).")
     if np.issubdtype(image.dtype, np.floating) and not np.all(np.isfinite(image)):
         raise ValueError("image contains NaN or infinite pixel values.")
-    if image.ndim == 3 and image.shape[2] == 1:
-        image = image[:, :, 0]
     if image.ndim == 2:
         image = np.stack((image, image, image), axis=-1)
     return image
@@ -139,7 +153,16 @@ class ImageDomainMapper(DomainMapper):
         self.superpixels = superpixels
 
     def feature_names(self) -> list[str]:
+        """Names by feature position (the order of the sorted segment labels)."""
         return [f"superpixel {label}" for label in self.superpixels.labels.tolist()]
+
+    def positions(self) -> dict:
+        """Segment label -> feature position (column of the neighbourhood's masks)."""
+        return {label: i for i, label in enumerate(self.superpixels.labels.tolist())}
+
+    def map_exp_ids(self, exp: Sequence[tuple[Any, float]], **kwargs: Any) -> list[tuple[str, float]]:
+        """``(name, weight)`` for ``(segment label, weight)`` pairs."""
+        return [(f"superpixel {label}", w) for label, w in exp]
 
     def to_dict(self) -> dict:
         height, width = self.image.shape[:2]
@@ -149,9 +172,11 @@ class ImageDomainMapper(DomainMapper):
 class ImageExplanation(Explanation):
     """An image explanation, compatible with ``lime.lime_image.ImageExplanation``.
 
-    Feature ids are superpixel indices into ``superpixels.labels``; when the
-    segmentation numbers its segments ``0..n-1`` (as scikit-image's do) a feature
-    id is the segment label itself, as in lime.
+    As in lime, the feature ids of ``local_exp`` are segment labels (the values
+    of ``segments``), whatever the segmentation numbers them (``slic`` starts at
+    1); unlike lime, every segment is perturbed even when labels have gaps. The
+    front end (``to_dict``, ``image_buffers``) uses positions ``0..n-1`` in
+    the sorted labels instead (``feature_map``).
 
     Attributes
     ----------
@@ -160,12 +185,26 @@ class ImageExplanation(Explanation):
     segments : ndarray of shape (height, width)
         The segmentation as returned by the segmentation function.
     feature_map : ndarray of shape (height, width), int32
-        Feature id of every pixel.
+        Position of every pixel's segment among the sorted segment labels (the
+        column of the neighbourhood's masks, and the id the front end uses).
     """
 
     @property
     def image(self) -> np.ndarray:
         return self.domain_mapper.image
+
+    def _set_fits(self, fits: dict) -> None:
+        super()._set_fits(fits)
+        labels = self.domain_mapper.superpixels.labels.tolist()
+        for label, weights in self.local_exp.items():
+            self.local_exp[label] = [(_as_key(labels[i]), w) for i, w in weights]
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        positions = self.domain_mapper.positions()
+        for fit in out["fits"].values():
+            fit["weights"] = [[positions[i], w] for i, w in fit["weights"]]
+        return out
 
     @property
     def segments(self) -> np.ndarray:
@@ -215,7 +254,7 @@ class ImageExplanation(Explanation):
             ``skimage.segmentation.mark_boundaries``.
         """
         if label not in self.local_exp:
-            raise KeyError(f"Label {label!r} not in explanation; explained labels are {sorted(self.local_exp)}.")
+            raise LabelNotExplainedError(f"Label {label!r} not in explanation; explained labels are {sorted(self.local_exp)}.")
         if positive_only & negative_only:
             raise ValueError("Positive_only and negative_only cannot be true at the same time.")
         exp = self.local_exp[label]
@@ -227,24 +266,27 @@ class ImageExplanation(Explanation):
         temp = np.zeros(image.shape) if hide_rest else image.copy()
         # per-feature sign, then one gather by the feature map (segments are disjoint,
         # so lime's per-segment loop order does not matter)
+        positions = self.domain_mapper.positions()  # local_exp's ids are segment labels
         sign = np.zeros(n, dtype=np.int8)
         if positive_only or negative_only:
             if positive_only:
-                chosen = [f for f, w in exp if w > 0 and w > min_weight][:num_features]
+                chosen = [positions[f] for f, w in exp if w > 0 and w > min_weight][:num_features]
             else:
-                chosen = [f for f, w in exp if w < 0 and abs(w) > min_weight][:num_features]
+                chosen = [positions[f] for f, w in exp if w < 0 and abs(w) > min_weight][:num_features]
             sign[np.asarray(chosen, dtype=np.intp)] = 1
         else:
             for f, w in exp[:num_features]:
                 if np.abs(w) < min_weight:
                     continue
-                sign[f] = -1 if w < 0 else 1
+                sign[positions[f]] = -1 if w < 0 else 1
         pixel_sign = sign[feature_map]
         shown = pixel_sign != 0
         if hide_rest:
             temp[shown] = image[shown]
         if not (positive_only or negative_only):
             top = np.max(image)
+            if temp.shape[-1] < 3:  # colours need RGB: grey (or 2-channel) images are shown as RGB
+                temp = np.repeat(temp[..., :1], 3, axis=-1)
             temp[pixel_sign > 0, 1] = top
             temp[pixel_sign < 0, 0] = top
         return temp, pixel_sign.astype(mask_dtype)
@@ -268,12 +310,12 @@ class ImageExplanation(Explanation):
         }
 
 
-# -- the explainer ------------------------------------------------------------------
+def _as_key(label: Any) -> Any:
+    """A segment label as a plain Python number (an int when it is a whole number)."""
+    return int(label) if float(label).is_integer() else label
 
-def _validate_positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
+
+# -- the explainer ------------------------------------------------------------------
 
 
 def _call_kernel(kernel: Callable, distances: np.ndarray, kernel_width: float) -> np.ndarray:
@@ -335,12 +377,12 @@ class LimeImageExplainer:
         random_state: RandomStateLike = None,
         class_names: Optional[Sequence[str]] = None,
     ):
-        self.kernel_width = kernel_width
-        self.kernel = kernel
-        self.verbose = verbose
-        self.feature_selection = feature_selection
-        self.random_state = random_state
-        self.class_names = class_names
+        self.kernel_width = check_kernel_width(kernel_width)
+        self.kernel = check_callable("kernel", kernel, "a function kernel(distances, kernel_width)", optional=True)
+        self.verbose = check_flag("verbose", verbose)
+        self.feature_selection = validate_feature_selection(feature_selection)
+        self.random_state = check_random_state(random_state)
+        self.class_names = check_class_names(class_names)
 
     def explain_instance(
         self,
@@ -407,15 +449,31 @@ class LimeImageExplainer:
         -------
         ImageExplanation
         """
+        # attributes may have been changed since construction: check them again
         validate_feature_selection(self.feature_selection)
-        kernel_width = validate_kernel_width(self.kernel_width)
-        num_samples = _validate_positive_int("num_samples", num_samples)
-        batch_size = _validate_positive_int("batch_size", batch_size)
+        kernel_width = check_kernel_width(self.kernel_width)
+        check_callable("kernel", self.kernel, "a function kernel(distances, kernel_width)", optional=True)
+        kernel = exponential_kernel if self.kernel is None else partial(_call_kernel, self.kernel)
+        check_kernel(kernel, kernel_width)
+        class_names = check_class_names(self.class_names)
+        check_predict_fn("classifier_fn", classifier_fn)
+        num_samples = check_num_samples(num_samples)
+        batch_size = check_integer("batch_size", batch_size)
         validate_num_features(num_features, 1)
+        labels, top_labels = check_labels(labels, top_labels, class_names)
+        check_callable("segmentation_fn", segmentation_fn, "a function image -> (H, W) segment labels",
+                       optional=True)
+        check_distance_metric(distance_metric)
+        check_model_regressor(model_regressor)
+        if random_seed is not None:
+            random_seed = check_integer("random_seed", random_seed, minimum=0)
+        if not (progress_bar is None or isinstance(progress_bar, (bool, np.bool_)) or callable(progress_bar)):
+            raise ValueError(f"progress_bar must be True, False or a function progress(fraction), got "
+                             f"{progress_bar!r}.")
         image = prepare_image(image)
         batch_bytes = 2 * min(batch_size, num_samples) * image.nbytes  # one batch of images and its byte mask
         if segmentation_fn is None:  # refuse a hopeless num_samples before the (slow) default segmentation
-            check_num_samples(num_samples, 1, IMAGE_BYTES, "masks of at least one superpixel", batch_bytes)
+            check_sample_memory(num_samples, 1, IMAGE_BYTES, "masks of at least one superpixel", batch_bytes)
         rng = random_state_for_call(self.random_state)
         # lime draws the segmentation seed first, even when it is not used; on current
         # scikit-image lime's quickshift never receives it (the argument was renamed), so
@@ -425,18 +483,19 @@ class LimeImageExplainer:
             random_seed = rng.randint(0, high=1000)
         notes: list[str] = []
         if segmentation_fn is None:
-            if image.shape[-1] not in (3, 4):
+            if image.shape[-1] not in (1, 3, 4):
                 raise ValueError(
-                    f"The default segmentation (quickshift) needs an RGB or RGBA image; this one has "
+                    f"The default segmentation (quickshift) needs a grey, RGB or RGBA image; this one has "
                     f"{image.shape[-1]} channels. Pass a segmentation_fn."
                 )
             notes = warn_large_image(image.shape)
-            segments = default_segmentation(random_seed if seed_given else None)(image[..., :3])
+            rgb = np.repeat(image, 3, axis=-1) if image.shape[-1] == 1 else image[..., :3]
+            segments = default_segmentation(random_seed if seed_given else None)(rgb)
         else:
             segments = segmentation_fn(image)
         superpixels = index_segments(segments, image.shape[:2])
         n_features = superpixels.n_features
-        check_num_samples(num_samples, n_features, IMAGE_BYTES, f"masks of {n_features} superpixels", batch_bytes)
+        check_sample_memory(num_samples, n_features, IMAGE_BYTES, f"masks of {n_features} superpixels", batch_bytes)
 
         masks = rng.randint(0, 2, num_samples * n_features).reshape((num_samples, n_features))
         masks[0, :] = 1
@@ -446,10 +505,9 @@ class LimeImageExplainer:
             outputs = call_model(classifier_fn, lambda rows: perturb(masks[rows]), num_samples, batch_size, progress)
         finally:
             close()
-        outputs = check_outputs(outputs, "classification")
+        outputs = check_outputs(outputs, "classification", class_names, owner=self)
 
         distances = sklearn.metrics.pairwise_distances(masks, masks[:1], metric=distance_metric).ravel()
-        kernel = exponential_kernel if self.kernel is None else partial(_call_kernel, self.kernel)
         neighborhood = Neighborhood(masks, outputs, distances, kernel, kernel_width, notes=notes)
         explained, top = resolve_labels(outputs, "classification", labels, top_labels)
         settings = {
@@ -463,7 +521,7 @@ class LimeImageExplainer:
             "model_regressor": model_regressor,
         }
         exp = build_explanation(self.explanation_class, ImageDomainMapper(image, superpixels), neighborhood,
-                                "classification", self.class_names, explained, top, settings)
+                                "classification", class_names, explained, top, settings)
         # the widget's hook for a new neighbourhood: same arguments, and the segmentation
         # is reused rather than recomputed (it is the slow part and does not depend on
         # num_samples)
@@ -477,6 +535,63 @@ class LimeImageExplainer:
                 print("Prediction_local", exp.local_preds[label])
                 print("Right:", outputs[0, label])
         return exp
+
+    def data_labels(self, image: np.ndarray, fudged_image: np.ndarray, segments: np.ndarray,
+                    classifier_fn: Callable[[np.ndarray], Any], num_samples: int, batch_size: int = 10,
+                    progress_bar: ProgressBar = True) -> tuple[np.ndarray, np.ndarray]:
+        """The perturbed neighbourhood and the classifier's outputs on it (lime's method).
+
+        Parameters
+        ----------
+        image : ndarray of shape (H, W) or (H, W, C)
+        fudged_image : ndarray of the same shape
+            What a switched-off superpixel shows (lime's ``fudged_image``).
+        segments : ndarray of shape (H, W)
+            Integer segment labels; feature ``j`` is the ``j``-th smallest label
+            (the label ``j`` itself when the labels are ``0..n-1``, as lime assumes).
+        classifier_fn : callable
+            Takes a batch of images ``(batch, *image.shape)`` and returns one
+            output row per image.
+        num_samples : int
+            Number of perturbed images; row 0 keeps every superpixel.
+        batch_size : int, default 10
+            Images per call of ``classifier_fn``.
+        progress_bar : bool or callable, default True
+            As in :meth:`explain_instance`.
+
+        Returns
+        -------
+        data : int ndarray of shape (num_samples, n_superpixels)
+            1 where the superpixel is kept; drawn from the explainer's random
+            state as lime draws them (``randint(0, 2)``).
+        labels : ndarray of shape (num_samples, n_outputs)
+            ``classifier_fn``'s outputs, in the rows' order.
+        """
+        num_samples = check_integer("num_samples", num_samples)
+        batch_size = check_integer("batch_size", batch_size)
+        image = np.asarray(image)
+        fudged_image = np.asarray(fudged_image)
+        if image.ndim not in (2, 3) or fudged_image.shape != image.shape:
+            raise ValueError(
+                f"image must have shape (H, W) or (H, W, C) and fudged_image the same shape; got {image.shape} "
+                f"and {fudged_image.shape}."
+            )
+        superpixels = index_segments(segments, image.shape[:2])
+        rng = random_state_for_call(self.random_state)
+        n_features = superpixels.n_features
+        data = rng.randint(0, 2, num_samples * n_features).reshape((num_samples, n_features))
+        data[0, :] = 1
+        # the perturber works on a channel axis; a 2-d image gets one and loses it again
+        channels = image if image.ndim == 3 else image[..., None]
+        hidden = fudged_image if image.ndim == 3 else fudged_image[..., None]
+        perturb = ImagePerturber(channels, hidden.astype(image.dtype, copy=False), superpixels.feature_map)
+        progress, close = _progress_callback(progress_bar, num_samples)
+        try:
+            labels = call_model(classifier_fn, lambda rows: perturb(data[rows]).reshape((-1,) + image.shape),
+                                num_samples, batch_size, progress)
+        finally:
+            close()
+        return data, labels
 
     def _resample(self, image: np.ndarray, classifier_fn: Callable, segments: np.ndarray, num_samples: int,
                   progress: Optional[ProgressCallback] = None, **kwargs: Any) -> ImageExplanation:

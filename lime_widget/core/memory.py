@@ -125,7 +125,7 @@ def max_num_samples(n_features: int, costs: tuple[int, int], budget: Optional[in
     return max((budget - fixed) // bytes_per_sample(n_features, costs), 2)
 
 
-def check_num_samples(num_samples: int, n_features: int, costs: tuple[int, int], what: str,
+def check_sample_memory(num_samples: int, n_features: int, costs: tuple[int, int], what: str,
                       fixed: int = 0) -> None:
     """Raise :class:`NumSamplesTooLarge` when ``num_samples`` rows would not fit the budget.
 

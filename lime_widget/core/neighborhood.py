@@ -10,6 +10,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from .surrogate import Kernel, LabelFit, WeightedDesign, exponential_kernel, fit_label, validate_feature_selection
+from .validation import check_kernel_width
 
 _DESIGN_CACHE_SIZE = 4
 
@@ -31,9 +32,16 @@ class Neighborhood:
         ``kernel(distances, kernel_width) -> weights``.
     kernel_width : float
         Width used unless a fit asks for another.
+    columns : int ndarray of shape (n_features,), optional
+        When set, ``data`` holds only these columns (ascending) of a wider
+        interpretable space of ``width`` columns; the others are zero in every
+        row (the zero columns of a sparse row). Fits report feature ids in the
+        wide space.
+    width : int, optional
+        Number of columns of the wide space (with ``columns``).
     notes : list of str
         Warnings about how the neighbourhood was sampled (e.g. training data
-        without spread); see :meth:`warnings`.
+        without spread); see :meth:`weight_warnings`.
     """
 
     data: np.ndarray
@@ -41,19 +49,22 @@ class Neighborhood:
     distances: np.ndarray
     kernel: Kernel = exponential_kernel
     kernel_width: float = 1.0
+    columns: Optional[np.ndarray] = None
+    width: Optional[int] = None
     notes: list = field(default_factory=list)
     _designs: "OrderedDict[float, WeightedDesign]" = field(default_factory=OrderedDict, repr=False)
     _fits: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_design(cls, design: WeightedDesign, outputs: np.ndarray, distances: np.ndarray,
-                    kernel: Kernel, kernel_width: float) -> "Neighborhood":
+                    kernel: Kernel, kernel_width: float, columns: Optional[np.ndarray] = None,
+                    width: Optional[int] = None) -> "Neighborhood":
         """A neighbourhood whose design for ``kernel_width`` is already computed.
 
         ``design`` comes from :func:`weighted_design` (on the same data,
         distances and kernel), typically computed while the model ran.
         """
-        neighborhood = cls(design.data, outputs, distances, kernel, kernel_width)
+        neighborhood = cls(design.data, outputs, distances, kernel, kernel_width, columns, width)
         neighborhood._designs[validate_kernel_width(kernel_width)] = design
         return neighborhood
 
@@ -63,7 +74,7 @@ class Neighborhood:
 
     @property
     def num_features(self) -> int:
-        return int(self.data.shape[1])
+        return int(self.data.shape[1] if self.columns is None else self.width)
 
     def design(self, kernel_width: Optional[float] = None) -> WeightedDesign:
         """The weighted, centred design for a kernel width (a small LRU cache)."""
@@ -120,7 +131,28 @@ class Neighborhood:
         validate_num_features(num_features, self.num_features)
         width = validate_kernel_width(self.kernel_width if kernel_width is None else kernel_width)
         with _small_blas(self.data.shape):
-            return self._fit_labels(labels, num_features, feature_selection, width, model_regressor)
+            fits = self._fit_labels(labels, num_features, feature_selection, width, model_regressor)
+        if self.columns is None:
+            return fits
+        return {label: self._widen(fit, num_features, feature_selection) for label, fit in fits.items()}
+
+    def _widen(self, fit: LabelFit, num_features: int, feature_selection: str) -> LabelFit:
+        """A fit on the stored columns, with feature ids of the wide space.
+
+        The other columns are zero in every row, so lime's surrogate gives them
+        weight 0; lime still lists them when it selects more features than vary:
+        all of them for ``none``; for forward selection and highest weights as
+        many as are missing, the first columns not used, in column order.
+        """
+        weights = [(int(self.columns[i]), w) for i, w in fit.weights]
+        method = feature_selection
+        if method == "auto":
+            method = "forward_selection" if num_features <= 6 else "highest_weights"
+        missing = {"none": self.width, "lasso_path": 0}.get(method, int(num_features)) - len(weights)
+        if missing > 0:
+            free = np.setdiff1d(np.arange(self.width), self.columns, assume_unique=True)[:missing]
+            weights += [(int(i), 0.0) for i in free]
+        return LabelFit(fit.label, weights, fit.intercept, fit.score, fit.local_pred)
 
     def _fit_labels(self, labels, num_features, feature_selection, width, model_regressor) -> dict[int, LabelFit]:
         fits = {}
@@ -190,13 +222,7 @@ def validate_num_features(num_features: int, n_features: int) -> int:
 
 
 def validate_kernel_width(kernel_width: float) -> float:
-    try:
-        width = float(kernel_width)
-    except (TypeError, ValueError):
-        raise ValueError(f"kernel_width must be a positive number, got {kernel_width!r}.") from None
-    if not np.isfinite(width) or width <= 0:
-        raise ValueError(f"kernel_width must be a positive, finite number, got {kernel_width!r}.")
-    return width
+    return check_kernel_width(kernel_width)
 
 
 def validate_label(label: int, n_outputs: int) -> int:

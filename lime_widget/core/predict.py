@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import time
+import warnings
 from typing import Any, Callable, Iterator, Optional, Sequence
 
 import numpy as np
+
+from .exceptions import InvalidModeError
 
 ProgressCallback = Callable[[float], None]
 
@@ -18,7 +21,7 @@ class PredictFnError(RuntimeError):
 
 def validate_mode(mode: str) -> str:
     if mode not in MODES:
-        raise ValueError(f"mode={mode!r} is not known; expected 'classification' or 'regression'.")
+        raise InvalidModeError(f"mode={mode!r} is not known; expected 'classification' or 'regression'.")
     return mode
 
 
@@ -94,11 +97,7 @@ def call_model(
                 f"perturbed rows (rows {part.start}..{part.stop - 1} of {n_rows}): {exc}"
             ) from exc
         out = _as_float_array(out)
-        if out.ndim == 0 or out.shape[0] != part.stop - part.start:
-            raise ValueError(
-                f"predict_fn returned an array of shape {out.shape} for {part.stop - part.start} rows; "
-                "expected one output row per input row."
-            )
+        check_row_count(out, part.stop - part.start)
         outputs.append(out)
         if progress is not None:
             progress(part.stop / n_rows)
@@ -115,29 +114,66 @@ def _as_float_array(out: Any) -> np.ndarray:
         ) from exc
 
 
-def check_outputs(outputs: np.ndarray, mode: str, class_names: Optional[Sequence[str]] = None) -> np.ndarray:
+def check_row_count(out: np.ndarray, n_rows: int) -> None:
+    """One output row per input row, or a message saying what to return instead."""
+    if out.ndim > 0 and out.shape[0] == n_rows:
+        return
+    expected = (f"expected one output row per input row: shape ({n_rows}, n_classes) of probabilities, or "
+                f"({n_rows},) numbers in regression")
+    if out.ndim == 0:
+        hint = "a single number"
+    elif out.ndim == 2 and out.shape[1] == n_rows:
+        hint = f"an array of shape {out.shape}, which looks transposed (return it transposed, out.T)"
+    elif out.shape[0] == 1 or out.ndim == 1:
+        hint = (f"an array of shape {out.shape}, which looks like a single row; if the model predicts one "
+                "instance at a time, wrap it: lambda rows: np.array([f(row) for row in rows])")
+    else:
+        hint = f"an array of shape {out.shape}"
+    raise ValueError(f"predict_fn returned {hint} for a batch of {n_rows} rows; {expected}.")
+
+
+class MultiLabelWarning(UserWarning):
+    """Classifier outputs in [0, 1] whose rows do not sum to 1, read as independent per-label probabilities."""
+
+
+def check_outputs(outputs: np.ndarray, mode: str, class_names: Optional[Sequence[str]] = None,
+                  owner: Optional[object] = None) -> np.ndarray:
     """Validate model outputs and return them as a 2-D array (one column per label).
 
-    Classification needs probabilities of shape (n_rows, n_classes); regression
-    needs one number per row and gets a single column (lime's convention).
+    Classification needs probabilities of shape (n_rows, n_classes); rows in
+    [0, 1] that do not sum to 1 are independent per-label probabilities (a
+    multi-label model, e.g. one-vs-rest), accepted with one ``MultiLabelWarning``
+    per ``owner`` (the explainer). Regression needs one number per row and gets a
+    single column (lime's convention). Common mistakes (class labels, one
+    column, logits, log probabilities) get a message saying what to return.
     """
     if outputs.size and not (np.isfinite(outputs.min()) and np.isfinite(outputs.max())):  # NaN/inf reach one
         bad = int(np.sum(~np.isfinite(outputs)))
         raise ValueError(f"predict_fn returned {bad} NaN or infinite values; the model must return finite numbers.")
     if mode == "classification":
-        if outputs.ndim != 2:
+        _check_probability_shape(outputs)
+        low, high = outputs.min(), outputs.max()
+        if low < -1e-6 or high > 1 + 1e-6:
+            if high <= 1e-6:
+                what = ("these look like log probabilities (all <= 0): return np.exp of them, or pass the model's "
+                        "predict_proba")
+            else:
+                what = ("these look like logits or decision scores: pass the model's predict_proba, or turn scores "
+                        "into probabilities with scipy.special.softmax(scores, axis=1)")
             raise ValueError(
-                f"In classification mode predict_fn must return class probabilities of shape "
-                f"(n_rows, n_classes), got shape {outputs.shape}. Pass the model's predict_proba, "
-                "not predict, or use mode='regression'."
+                f"In classification mode predict_fn must return probabilities between 0 and 1; got values in "
+                f"[{low:.3g}, {high:.3g}]: {what}."
             )
-        if outputs.min() < -1e-6 or outputs.max() > 1 + 1e-6 or np.abs(outputs.sum(axis=1) - 1.0).max() > 1e-4:
-            raise ValueError(
-                "In classification mode predict_fn must return probabilities (each row between 0 and 1, "
-                f"summing to 1); got values in [{outputs.min():.3g}, {outputs.max():.3g}] with row sums in "
-                f"[{outputs.sum(axis=1).min():.3g}, {outputs.sum(axis=1).max():.3g}]. Pass predict_proba "
-                "(not log probabilities or decision scores)."
+        sums = outputs.sum(axis=1)
+        if np.abs(sums - 1.0).max() > 1e-4 and not getattr(owner, "_warned_multilabel", False):
+            warnings.warn(
+                f"predict_fn's rows do not sum to 1 (sums in [{sums.min():.3g}, {sums.max():.3g}]); they are read as "
+                "independent per-label probabilities (a multi-label model) and each label is explained on its own.",
+                MultiLabelWarning,
+                stacklevel=3,
             )
+            if owner is not None:
+                owner._warned_multilabel = True
         if class_names is not None and len(class_names) != outputs.shape[1]:
             raise ValueError(
                 f"class_names has {len(class_names)} entries but the model returns {outputs.shape[1]} classes."
@@ -147,34 +183,53 @@ def check_outputs(outputs: np.ndarray, mode: str, class_names: Optional[Sequence
         outputs = outputs[:, 0]
     if outputs.ndim != 1:
         raise ValueError(
-            f"In regression mode predict_fn must return one number per row, got shape {outputs.shape}."
+            f"In regression mode predict_fn must return one number per row, got shape {outputs.shape}. For a "
+            "classifier use mode='classification' with its predict_proba."
         )
     return outputs[:, None]
+
+
+def _check_probability_shape(outputs: np.ndarray) -> None:
+    if outputs.ndim == 2 and outputs.shape[1] >= 2:
+        return
+    shape = outputs.shape
+    if outputs.ndim == 1 and outputs.size and np.all(outputs == np.round(outputs)):
+        what = ("one whole number per row, which looks like class labels from predict(): pass the model's "
+                "predict_proba instead")
+    elif outputs.ndim in (1, 2) and outputs.size and outputs.min() >= 0 and outputs.max() <= 1:
+        what = ("one probability per row; LIME needs one column per class: for a binary model whose output p is "
+                "the probability of class 1, return np.column_stack([1 - p, p])")
+    elif outputs.ndim in (1, 2):
+        what = "one number per row: for a regressor use mode='regression'; for a classifier pass its predict_proba"
+    else:
+        what = "a higher-dimensional array: return a 2-D array (squeeze extra axes)"
+    raise ValueError(
+        f"In classification mode predict_fn must return class probabilities of shape (n_rows, n_classes); got shape "
+        f"{shape}, {what}."
+    )
 
 
 def resolve_labels(
     outputs: np.ndarray, mode: str, labels: Sequence[int], top_labels: Optional[int]
 ) -> tuple[list[int], Optional[list[int]]]:
-    """The labels to explain, lime's way; checks they exist.
+    """The labels to explain, lime's way; checks they are classes of the model.
 
+    ``labels`` and ``top_labels`` were checked by
+    :func:`lime_widget.core.validation.check_labels` before the model ran.
     Returns ``(labels, top_labels_list)``; the second is ``None`` unless
     ``top_labels`` was given.
     """
     if mode == "regression":
         return [0], None
     n_classes = outputs.shape[1]
-    if top_labels:
-        if top_labels < 1:
-            raise ValueError(f"top_labels must be a positive integer, got {top_labels}.")
+    if top_labels is not None:
         # lime: argsort of the instance's probabilities, highest last, then reversed
-        top = list(np.argsort(outputs[0])[-top_labels:])
-        top.reverse()
-        return [int(x) for x in np.argsort(outputs[0])[-top_labels:]], [int(x) for x in top]
-    labels = [int(label) for label in labels]
+        chosen = [int(x) for x in np.argsort(outputs[0])[-top_labels:]]
+        return chosen, chosen[::-1]
     bad = [label for label in labels if not 0 <= label < n_classes]
     if bad:
         raise ValueError(
             f"labels {bad} are not classes of this model; it returns {n_classes} classes, so labels must be "
             f"in 0..{n_classes - 1}."
         )
-    return labels, None
+    return list(labels), None

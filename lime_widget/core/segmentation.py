@@ -14,6 +14,8 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
+from .params import BaseWrapper
+
 SEGMENTATION_ALGORITHMS = ("quickshift", "slic", "felzenszwalb")
 
 # lime's default segmentation for explain_instance
@@ -31,10 +33,11 @@ def _keyword_names(fn: Callable) -> set[str]:
     return {name for name, p in inspect.signature(fn).parameters.items() if p.kind in kinds}
 
 
-class SegmentationAlgorithm:
+class SegmentationAlgorithm(BaseWrapper):
     """A scikit-image segmentation with fixed parameters, callable on an image.
 
-    Compatible with ``lime.wrappers.scikit_image.SegmentationAlgorithm``.
+    Compatible with ``lime.wrappers.scikit_image.SegmentationAlgorithm`` (a
+    :class:`~lime_widget.core.params.BaseWrapper`, as lime's is).
 
     Parameters
     ----------
@@ -71,7 +74,7 @@ class SegmentationAlgorithm:
         self.target_fn = _skimage_function(algo_type)
         self.target_params = self._accepted(target_params)
 
-    def _accepted(self, params: dict) -> dict:
+    def _renamed(self, params: dict) -> dict:
         params = dict(params)
         accepted = _keyword_names(self.target_fn)
         if "random_seed" in params and "random_seed" not in accepted:
@@ -80,6 +83,11 @@ class SegmentationAlgorithm:
             # felzenszwalb are deterministic and need no seed
             if "rng" in accepted and "rng" not in params and seed is not None:
                 params["rng"] = int(seed)
+        return params
+
+    def _accepted(self, params: dict) -> dict:
+        params = self._renamed(params)
+        accepted = _keyword_names(self.target_fn)
         unknown = sorted(set(params) - accepted)
         if unknown:
             warnings.warn(
@@ -91,16 +99,18 @@ class SegmentationAlgorithm:
         return {k: v for k, v in params.items() if k in accepted}
 
     def set_params(self, **params: Any) -> "SegmentationAlgorithm":
-        """Replace the keyword arguments the segmentation is called with."""
-        self.target_params = self._accepted(params)
-        return self
+        """Replace the keyword arguments the segmentation is called with.
 
-    def filter_params(self, fn: Callable, override: Optional[dict] = None) -> dict:
-        """The stored parameters that ``fn`` accepts, updated with ``override`` (lime's helper)."""
-        accepted = _keyword_names(fn)
-        result = {k: v for k, v in self.target_params.items() if k in accepted}
-        result.update(override or {})
-        return result
+        Raises
+        ------
+        ValueError
+            A parameter the scikit-image function does not take (as lime's
+            ``set_params``; the constructor only warns, lime's drops them silently).
+        """
+        params = self._renamed(params)
+        self._check_params(params)
+        self.target_params = params
+        return self
 
     def __call__(self, image: np.ndarray, *args: Any) -> np.ndarray:
         return self.target_fn(image, **self.target_params)
@@ -240,8 +250,10 @@ def hidden_image(image: np.ndarray, superpixels: Superpixels, hide_color: Any = 
     if hide_color is not None:
         fudged = np.empty_like(image)
         try:
+            if not np.all(np.isfinite(np.asarray(hide_color, dtype=float))):
+                raise ValueError("hide_color is not finite")
             fudged[:] = hide_color
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, OverflowError) as exc:
             raise ValueError(
                 f"hide_color={hide_color!r} cannot fill an image of shape {image.shape}: give None (mean colour of "
                 f"each superpixel), one number, or {image.shape[-1]} numbers (one per channel)."

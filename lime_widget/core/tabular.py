@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from typing import Any, Callable, Optional, Sequence, Union
 
@@ -10,18 +11,34 @@ import pandas as pd
 from sklearn.metrics import pairwise_distances
 from sklearn.preprocessing import StandardScaler
 
-from .discretize import DISCRETIZERS, BaseDiscretizer, StatsDiscretizer
+from .discretize import DISCRETIZERS, STATS_KEYS, BaseDiscretizer, StatsDiscretizer, check_training_data_stats
 from .explanation import DomainMapper, Explanation, build_explanation
 from .frames import FrameCodec, as_frame_codec
-from .memory import TABULAR_BYTES, check_num_samples
+from .memory import TABULAR_BYTES, check_sample_memory
 from .neighborhood import Neighborhood, validate_kernel_width, validate_num_features, weighted_design
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels, validate_mode
 from .random import RandomStateLike, is_seed, random_state_for_call, reuse_draws
 from .surrogate import WeightedDesign, exponential_kernel, validate_feature_selection
 from .tabular_sampling import Draws, TabularSampler, validate_sampling_method
+from .tabular_sparse import SparseSample, check_sparse_row, check_sparse_training_data, is_sparse
 from .threads import beside
-
-_STATS_KEYS = ("means", "mins", "maxs", "stds", "feature_values", "feature_frequencies")
+from .validation import (
+    check_batch_size,
+    check_callable,
+    check_categorical_names,
+    check_class_names,
+    check_codes,
+    check_column_indices,
+    check_distance_metric,
+    check_flag,
+    check_kernel,
+    check_labels,
+    check_model_regressor,
+    check_num_samples,
+    check_predict_fn,
+    check_random_state,
+    is_integer,
+)
 
 
 class TableDomainMapper(DomainMapper):
@@ -54,11 +71,17 @@ class TabularExplainer:
     ``training_data`` may also be a DataFrame, in which case non-numeric, boolean
     and ``category`` columns are categorical without manual encoding, and
     ``predict_fn`` receives DataFrames with the training columns and dtypes.
+    ``training_data`` and rows may be ``scipy.sparse``: as in lime, sparse data is
+    not discretized and a sparse row is perturbed only in its non-zero columns
+    (``predict_fn`` then receives CSR matrices); nothing is made dense but the row.
     ``random_state``: an integer makes every call reproducible (each call starts
     from the same generator state, the state a fresh lime explainer would have).
     """
 
     explanation_class: type = Explanation
+    # discretizers made from a name (lime_widget.lime_tabular makes lime's public classes)
+    discretizer_classes: dict = DISCRETIZERS
+    stats_discretizer_class: type = StatsDiscretizer
 
     def __init__(
         self,
@@ -80,34 +103,73 @@ class TabularExplainer:
         training_data_stats: Optional[dict] = None,
     ):
         self.mode = validate_mode(mode)
-        self.verbose = verbose
-        self.class_names = list(class_names) if class_names is not None else None
+        self.verbose = check_flag("verbose", verbose)
+        self.class_names = check_class_names(class_names)
         self.feature_selection = validate_feature_selection(feature_selection)
-        self.sample_around_instance = sample_around_instance
-        self.random_state = random_state
-        self.training_data_stats = training_data_stats
-        self.kernel_fn = kernel if kernel is not None else exponential_kernel
+        self.sample_around_instance = check_flag("sample_around_instance", sample_around_instance)
+        discretize_continuous = check_flag("discretize_continuous", discretize_continuous)
+        self.random_state = check_random_state(random_state)
+        kernel = check_callable("kernel", kernel, "a function kernel(distances, kernel_width)", optional=True)
+        self.kernel_fn = exponential_kernel if kernel is None else kernel
+        if isinstance(feature_names, (str, bytes)):
+            raise ValueError(f"feature_names must be a sequence of names, one per column, got {feature_names!r}.")
+        if categorical_features is not None:
+            if isinstance(categorical_features, (str, bytes)) or np.ndim(categorical_features) != 1:
+                raise ValueError(
+                    f"categorical_features must be a sequence of column indices, got {categorical_features!r}.")
+            categorical_features = list(categorical_features)  # arrays and Series are never read by truthiness
 
         self.codec: Optional[FrameCodec] = as_frame_codec(training_data, categorical_features)
         data = self._training_matrix(training_data)
-        n_features = data.shape[1]
+        n_rows, n_features = data.shape
         if self.codec is not None:
             categorical_features = self.codec.categorical_features
             feature_names = feature_names if feature_names is not None else [str(c) for c in self.codec.columns]
-            categorical_names = {**self.codec.categorical_names(), **(categorical_names or {})}
-        self.categorical_names = dict(categorical_names or {})
         self.feature_names = list(feature_names) if feature_names is not None else [str(i) for i in range(n_features)]
         if len(self.feature_names) != n_features:
             raise ValueError(f"feature_names has {len(self.feature_names)} names for {n_features} columns.")
-        self.categorical_features = sorted(int(c) for c in (categorical_features or []))
-        bad = [c for c in self.categorical_features if not 0 <= c < n_features]
-        if bad:
-            raise ValueError(f"categorical_features {bad} are not column indices (0..{n_features - 1}).")
+        self.categorical_features = check_column_indices("categorical_features", categorical_features, n_features)
+        if is_sparse(data) and self.categorical_features:
+            raise ValueError(
+                "categorical_features are not supported with sparse training_data (lime samples sparse rows as "
+                "continuous values); pass a dense array or a DataFrame to use categorical features."
+            )
         self.original_categorical = list(self.categorical_features)
-        if training_data_stats:
-            missing = sorted(set(_STATS_KEYS) - set(training_data_stats))
-            if missing:
-                raise ValueError(f"training_data_stats is missing the keys {missing}.")
+        if self.codec is not None and isinstance(categorical_names, Mapping):
+            # a DataFrame's columns may be named instead of numbered
+            columns = self.codec.columns
+            categorical_names = {columns.index(k) if k in columns and not is_integer(k) else k: v
+                                 for k, v in categorical_names.items()}
+        names = check_categorical_names(categorical_names, self.categorical_features)
+        if self.codec is not None:
+            for column, codes in self.codec.categories.items():
+                if column in names and len(names[column]) < len(codes):
+                    raise ValueError(
+                        f"categorical_names[{column}] names {len(names[column])} categories, but column "
+                        f"{self.codec.columns[column]!r} has {len(codes)}: {[str(v) for v in codes]}."
+                    )
+            names = {**self.codec.categorical_names(), **names}
+        else:
+            for column in self.categorical_features:
+                check_codes("training_data", data[:, column], column, self.feature_names[column], names.get(column))
+        self.categorical_names = names
+        # only the entropy discretizer reads training_labels; lime ignores them otherwise
+        # (its own tests pass class names there), so only then must they fit the rows
+        uses_labels = (discretize_continuous and training_data_stats is None and isinstance(discretizer, str)
+                       and discretizer == "entropy")
+        if training_labels is not None and uses_labels:
+            training_labels = np.asarray(training_labels)
+            if training_labels.ndim != 1 or training_labels.shape[0] != n_rows:
+                raise ValueError(
+                    f"training_labels must hold one label per row of training_data ({n_rows}), got shape "
+                    f"{training_labels.shape}."
+                )
+        if training_data_stats is not None:
+            continuous = [f for f in range(n_features) if f not in self.categorical_features]
+            training_data_stats = check_training_data_stats(
+                training_data_stats, continuous if discretize_continuous else [],
+                list(range(n_features)) if discretize_continuous else self.categorical_features)
+        self.training_data_stats = training_data_stats
 
         self.kernel_width = validate_kernel_width(
             np.sqrt(n_features) * 0.75 if kernel_width is None else kernel_width
@@ -116,25 +178,30 @@ class TabularExplainer:
         # calls; we replay the state construction leaves so a first call matches lime.
         rng = random_state_for_call(random_state)
         self.discretizer: Optional[BaseDiscretizer] = None
+        self._bin_state: Optional[tuple] = None
         discretized = None
+        if is_sparse(data):
+            # lime's rule: sparse data is never discretized (bins would make it dense)
+            discretize_continuous = False
         if discretize_continuous:
-            labels = None if training_labels is None else np.asarray(training_labels)
-            if training_data_stats:
-                self.discretizer = StatsDiscretizer(data, self.categorical_features, self.feature_names,
+            labels = training_labels
+            if training_data_stats is not None:
+                self.discretizer = self.stats_discretizer_class(data, self.categorical_features, self.feature_names,
                                                     labels=labels, random_state=rng,
                                                     data_stats=training_data_stats)
-            elif isinstance(discretizer, str) and discretizer in DISCRETIZERS:
-                self.discretizer = DISCRETIZERS[discretizer](data, self.categorical_features, self.feature_names,
+            elif isinstance(discretizer, str) and discretizer in self.discretizer_classes:
+                self.discretizer = self.discretizer_classes[discretizer](data, self.categorical_features, self.feature_names,
                                                              labels=labels, random_state=rng)
             elif hasattr(discretizer, "discretize") and hasattr(discretizer, "undiscretize"):
                 self.discretizer = discretizer
+                self._bin_state = _generator_state(discretizer)
             else:
                 raise ValueError(
                     f"discretizer={discretizer!r} is not known; expected 'quartile', 'decile', 'entropy' or a "
                     "discretizer object (a lime_widget.core.discretize.BaseDiscretizer)."
                 )
             self.categorical_features = list(range(n_features))
-            if not training_data_stats:
+            if training_data_stats is None:
                 discretized = self.discretizer.discretize(data)
         self._init_state = rng.get_state() if isinstance(random_state, (int, np.integer)) else None
 
@@ -145,11 +212,11 @@ class TabularExplainer:
         # Deliberate fix: lime samples a constant column with unit spread (its scaler's
         # stand-in for zero); we keep it constant. Distances still divide by 1.
         self.sampling_scale = np.where(scaler.var_ > 0, self.scaler_scale, 0.0)
-        self._sampling_notes = _spread_notes(data) if not training_data_stats else []
+        self._sampling_notes = [] if training_data_stats else _spread_notes(data.shape[0], scaler.var_)
         self.feature_values: dict[int, np.ndarray] = {}
         self.feature_frequencies: dict[int, np.ndarray] = {}
         for feature in self.categorical_features:
-            if training_data_stats:
+            if training_data_stats is not None:
                 values = np.asarray(training_data_stats["feature_values"][feature], dtype=float)
                 counts = np.asarray(training_data_stats["feature_frequencies"][feature], dtype=float)
             else:
@@ -164,8 +231,33 @@ class TabularExplainer:
         self._sampler = TabularSampler(self.categorical_features, self.feature_values, self.feature_frequencies,
                                        self.discretizer, self.sampling_scale)
 
+    # -- lime's static helpers ---------------------------------------------------------
+    @staticmethod
+    def convert_and_round(values: Any) -> list[str]:
+        """Each value formatted with two decimals (lime's display of a row's values)."""
+        return [f"{v:.2f}" for v in values]
+
+    @staticmethod
+    def validate_training_data_stats(training_data_stats: dict) -> None:
+        """Check that ``training_data_stats`` has every key lime requires.
+
+        Raises
+        ------
+        ValueError
+            Keys among ``means``, ``mins``, ``maxs``, ``stds``, ``feature_values``
+            and ``feature_frequencies`` are missing (lime raises a bare ``Exception``,
+            which ``except Exception`` in lime code still catches).
+        """
+        if not isinstance(training_data_stats, Mapping):
+            raise ValueError(f"training_data_stats must be a dict, got {type(training_data_stats).__name__}.")
+        missing = [key for key in STATS_KEYS if key not in training_data_stats]
+        if missing:
+            raise ValueError(f"training_data_stats is missing the keys {missing} (it needs {list(STATS_KEYS)}).")
+
     # -- input handling -------------------------------------------------------------
     def _training_matrix(self, training_data: Any) -> np.ndarray:
+        if is_sparse(training_data):
+            return check_sparse_training_data(training_data)
         data = self.codec.encode(training_data) if self.codec is not None else _as_matrix(training_data)
         if data.ndim != 2:
             raise ValueError(f"training_data must be 2-dimensional (rows x features), got shape {data.shape}.")
@@ -185,6 +277,11 @@ class TabularExplainer:
                 row = self.codec.encode(data_row)
             else:
                 row = self.codec.encode(pd.Series(list(np.ravel(data_row)), index=self.codec.columns))
+        elif is_sparse(data_row):
+            row = check_sparse_row(data_row, len(self.feature_names))
+            if self.discretizer is None and not self.categorical_features:
+                return row  # sampled where it is non-zero, as lime does
+            row = row.toarray()[0]  # one row: binned or categorical columns need its dense values
         else:
             row = _as_matrix(data_row)
             if row.ndim == 2 and row.shape[0] == 1:
@@ -194,6 +291,10 @@ class TabularExplainer:
             raise ValueError(f"data_row must be one row of {n_features} values, got shape {np.shape(row)}.")
         if not np.all(np.isfinite(row)):
             raise ValueError("data_row contains NaN or infinite values.")
+        if self.codec is None:
+            for column in self.original_categorical:
+                check_codes("data_row", row[column:column + 1], column, self.feature_names[column],
+                            self.categorical_names.get(column))
         return row
 
     # -- sampling -------------------------------------------------------------------
@@ -209,8 +310,24 @@ class TabularExplainer:
         return reuse_draws(
             self, (self.random_state, num_samples, sampling_method),
             lambda: self._sampler.draw(num_samples, random_state_for_call(self.random_state, self._init_state),
-                                       sampling_method),
+                                       sampling_method, self._bin_generator()),
             reusable)
+
+    def _bin_generator(self) -> Optional[np.random.RandomState]:
+        """Where values inside bins come from when the discretizer was passed in.
+
+        lime draws them from that discretizer's own ``random_state``. With an integer
+        seed every call replays the state it had when the explainer was built (the
+        same answer on every call); otherwise the discretizer's generator advances,
+        as in lime.
+        """
+        if self._bin_state is None:
+            return None
+        if is_seed(self.random_state):
+            rng = np.random.RandomState()
+            rng.set_state(self._bin_state)
+            return rng
+        return self.discretizer.random_state
 
     # -- explaining -----------------------------------------------------------------
     def explain_instance(
@@ -231,7 +348,7 @@ class TabularExplainer:
 
         Parameters
         ----------
-        data_row : 1-d array, pandas Series or one-row DataFrame
+        data_row : 1-d array, pandas Series, one-row DataFrame or sparse matrix of shape (1, n_features)
         predict_fn : callable
             Classification: rows -> probabilities ``(n, n_classes)``; regression:
             rows -> predictions ``(n,)``. Receives a DataFrame when the explainer
@@ -261,27 +378,54 @@ class TabularExplainer:
         Explanation
         """
         row = self._row(data_row)
+        sparse_row = row if is_sparse(row) else None
+        if sparse_row is not None:
+            row = sparse_row.toarray()[0]  # one row, for its displayed values and names
         n_features = row.shape[0]
+        check_predict_fn("predict_fn", predict_fn)
+        # attributes may have been changed since construction: check them again
+        validate_feature_selection(self.feature_selection)
+        validate_kernel_width(self.kernel_width)
         validate_num_features(num_features, n_features)
-        if isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)) or num_samples < 2:
-            raise ValueError(f"num_samples must be an integer >= 2, got {num_samples!r}.")
+        num_samples = check_num_samples(num_samples)
         validate_sampling_method(sampling_method)
-        check_num_samples(int(num_samples), n_features, TABULAR_BYTES, f"rows of {n_features} features")
-        # lime's __data_inverse, split: the model's rows first, the interpretable side beside the model call
-        draws = self._draws(int(num_samples), sampling_method)
-        centre = row if self.sample_around_instance else self.scaler_mean
-        inverse = self._sampler.model_rows(row, draws, centre)
+        if self.mode == "classification":
+            labels, top_labels = check_labels(labels, top_labels, self.class_names)
+        check_distance_metric(distance_metric)
+        check_model_regressor(model_regressor)
+        batch_size = check_batch_size(batch_size)
+        check_callable("progress", progress, "a function progress(fraction)", optional=True)
+        check_sample_memory(int(num_samples), n_features, TABULAR_BYTES, f"rows of {n_features} features")
         kernel = partial(_call_kernel, self.kernel_fn)
+        check_kernel(kernel, self.kernel_width)
+        # lime's __data_inverse, split: the model's rows first, the interpretable side beside the model call
+        if sparse_row is not None:
+            sample = SparseSample.draw(sparse_row, int(num_samples),
+                                       random_state_for_call(self.random_state, self._init_state),
+                                       self.sampling_scale, self.scaler_mean, self.sample_around_instance,
+                                       sampling_method)
+            inverse = sample.model_rows()
+        else:
+            draws = self._draws(int(num_samples), sampling_method)
+            centre = row if self.sample_around_instance else self.scaler_mean
+            inverse = self._sampler.model_rows(row, draws, centre)
 
         # the model may write to its rows; when the interpretable side reads them
-        # (continuous sampling), the model gets a copy
-        shared = draws.values is None
+        # (continuous or sparse sampling), the model gets a copy
+        shared = sparse_row is not None or draws.values is None
 
         def make_rows(part: slice):
             rows = inverse[part].copy() if shared else inverse[part]
             return self.codec.decode(rows) if self.codec is not None else rows
 
         def interpretable_side() -> tuple[np.ndarray, WeightedDesign, TableDomainMapper]:
+            if sparse_row is not None:  # only the row's non-zero columns vary
+                scaled = sample.scaled(self.scaler_scale)
+                distances = _distances_to_first(
+                    scaled if distance_metric == "euclidean" else sample.scaled_rows(self.scaler_scale),
+                    distance_metric)
+                return (distances, weighted_design(scaled, distances, kernel, self.kernel_width),
+                        self._domain_mapper(row))
             data = self._sampler.interpretable_rows(row, draws, inverse)
             scaled = data if self._identity_scaling else (data - self.scaler_mean) / self.scaler_scale
             distances = _distances_to_first(scaled, distance_metric)
@@ -289,13 +433,14 @@ class TabularExplainer:
 
         outputs, (distances, design, domain_mapper) = beside(lambda: call_model(predict_fn, make_rows, int(num_samples), batch_size, progress),
                                  interpretable_side, concurrent=distance_metric == "euclidean")
-        outputs = check_outputs(outputs, self.mode, self.class_names)
+        outputs = check_outputs(outputs, self.mode, self.class_names, owner=self)
         class_names = self.class_names
         if self.mode == "classification" and class_names is None:
             class_names = [str(i) for i in range(outputs.shape[1])]
         labels, top = resolve_labels(outputs, self.mode, labels, top_labels)
 
-        neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, self.kernel_width)
+        neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, self.kernel_width,
+                                                *((sample.columns, n_features) if sparse_row is not None else ()))
         neighborhood.notes = list(self._sampling_notes)
         settings = {
             "num_features": int(min(num_features, n_features)),
@@ -345,17 +490,22 @@ class TabularExplainer:
         return f"{value:.2f}"
 
 
-def _spread_notes(data: np.ndarray) -> list[str]:
+def _spread_notes(n_rows: int, variances: np.ndarray) -> list[str]:
     """A warning when the training data has no spread to sample from (one row, or constant columns)."""
-    if data.shape[0] == 1:
+    if n_rows == 1:
         what = "training_data has a single row"
-    elif np.all(data == data[0]):
-        what = f"every column of training_data is constant ({data.shape[0]} identical rows)"
+    elif np.all(variances == 0):
+        what = f"every column of training_data is constant ({n_rows} identical rows)"
     else:
         return []
     return [f"{what}: LIME perturbs each feature within the training data's spread, and there is none, so "
             "every perturbed sample equals that row. Pass more training rows (a few hundred typical ones) or "
             "training_data_stats."]
+
+
+def _generator_state(discretizer: Any) -> Optional[tuple]:
+    own = getattr(discretizer, "random_state", None)
+    return own.get_state() if isinstance(own, np.random.RandomState) else None
 
 
 def _call_kernel(kernel: Callable, distances: np.ndarray, kernel_width: float) -> np.ndarray:
@@ -368,13 +518,13 @@ def _distances_to_first(scaled: np.ndarray, metric: str) -> np.ndarray:
             return np.sqrt(np.count_nonzero(scaled != scaled[0], axis=1).astype(float))
         diff = scaled - scaled[0]
         return np.sqrt(np.einsum("ij,ij->i", diff, diff))
+    if is_sparse(scaled):
+        return pairwise_distances(scaled, scaled[:1], metric=metric).ravel()
     return pairwise_distances(np.asarray(scaled, dtype=float), np.asarray(scaled[:1], dtype=float),
                               metric=metric).ravel()
 
 
 def _as_matrix(values: Any) -> np.ndarray:
-    if hasattr(values, "toarray"):
-        raise ValueError("Sparse input is not supported; pass a dense array.")
     try:
         return np.asarray(values, dtype=float)
     except (TypeError, ValueError) as exc:

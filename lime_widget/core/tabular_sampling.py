@@ -111,8 +111,12 @@ class TabularSampler:
             self._binned_rows = np.array([self.categorical_features.index(c) for c in binned], dtype=np.intp)
             self._bin_offsets = discretizer.bin_tables(binned)["offset"].astype(np.intp)
 
-    def draw(self, num_samples: int, rng: np.random.RandomState, sampling_method: str = "gaussian") -> Draws:
+    def draw(self, num_samples: int, rng: np.random.RandomState, sampling_method: str = "gaussian",
+             bin_rng: Optional[np.random.RandomState] = None) -> Draws:
         """Draw a neighbourhood's random part, consuming ``rng`` exactly as lime does.
+
+        ``bin_rng``, when given, draws the values inside bins instead of ``rng``
+        (lime draws them from a discretizer's own generator).
 
         Work goes in blocks of columns so that temporaries stay small: fresh memory
         costs page faults, which on a virtual machine cost as much as the arithmetic.
@@ -128,7 +132,7 @@ class TabularSampler:
         codes = self._draw_codes(num_samples, rng)
         values = np.ascontiguousarray(codes.T)
         if isinstance(self.discretizer, BaseDiscretizer):
-            self._draw_in_bins(codes, values, rng)
+            self._draw_in_bins(codes, values, rng if bin_rng is None else bin_rng)
         else:  # a lime-style discretizer object draws from its own generator
             values[1:] = self.discretizer.undiscretize(values[1:])
         return Draws(codes=codes, values=values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import Any, Callable, Optional, Sequence
 
@@ -9,7 +10,7 @@ import numpy as np
 
 from .explanation import DomainMapper, build_explanation
 from .explanation import Explanation as CoreExplanation
-from .memory import TEXT_BYTES, check_num_samples
+from .memory import TEXT_BYTES, check_sample_memory
 from .neighborhood import Neighborhood, validate_num_features, weighted_design
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, is_seed, random_state_for_call, reuse_draws
@@ -17,6 +18,20 @@ from .surrogate import Kernel, exponential_kernel, validate_feature_selection
 from .text_index import IndexedCharacters, IndexedString, IndexedText, SplitExpression
 from .text_sampling import DistanceMetric, document_bytes, documents_per_batch, neighborhood_distances, sample_active
 from .threads import beside
+from .validation import (
+    check_batch_size,
+    check_callable,
+    check_class_names,
+    check_distance_metric,
+    check_flag,
+    check_kernel,
+    check_kernel_width,
+    check_labels,
+    check_model_regressor,
+    check_num_samples,
+    check_predict_fn,
+    check_random_state,
+)
 
 
 class TextDomainMapper(DomainMapper):
@@ -137,16 +152,23 @@ class LimeTextExplainer:
         random_state: RandomStateLike = None,
         char_level: bool = False,
     ):
-        self.kernel_width = kernel_width
-        self.kernel = kernel
-        self.verbose = verbose
-        self.class_names = class_names
-        self.feature_selection = feature_selection
+        self.kernel_width = check_kernel_width(kernel_width)
+        self.kernel = check_callable("kernel", kernel, "a function kernel(distances, kernel_width)", optional=True)
+        self.verbose = check_flag("verbose", verbose)
+        self.class_names = check_class_names(class_names)
+        self.feature_selection = validate_feature_selection(feature_selection)
+        if not (isinstance(split_expression, (str, re.Pattern)) or callable(split_expression)):
+            raise ValueError(
+                f"split_expression must be a regular expression (str or compiled) or a callable returning the "
+                f"tokens, got {split_expression!r}."
+            )
         self.split_expression = split_expression
-        self.bow = bow
+        self.bow = check_flag("bow", bow)
+        if mask_string is not None and not isinstance(mask_string, str):
+            raise ValueError(f"mask_string must be a str or None, got {mask_string!r}.")
         self.mask_string = mask_string
-        self.random_state = random_state
-        self.char_level = char_level
+        self.random_state = check_random_state(random_state)
+        self.char_level = check_flag("char_level", char_level)
 
     def index_text(self, text_instance: str) -> IndexedText:
         """Tokenise a document with this explainer's settings (validated)."""
@@ -216,41 +238,45 @@ class LimeTextExplainer:
             calling the model.
         """
         indexed = self.index_text(text_instance)
-        num_samples = _validate_count("num_samples", num_samples)
-        if batch_size is not None:
-            batch_size = _validate_count("batch_size", batch_size)
-        if self.kernel is not None and not callable(self.kernel):
-            raise ValueError(f"kernel must be a callable kernel(distances, kernel_width), got {self.kernel!r}.")
-        if self.class_names is not None and isinstance(self.class_names, str):
-            raise ValueError("class_names must be a sequence of names, not a single string.")
-
+        check_predict_fn("classifier_fn", classifier_fn)
+        num_samples = check_num_samples(num_samples)
+        batch_size = check_batch_size(batch_size)
+        # attributes may have been changed since construction: check them again
+        kernel_width = check_kernel_width(self.kernel_width)
+        kernel = check_callable("kernel", self.kernel, "a function kernel(distances, kernel_width)", optional=True)
+        kernel = exponential_kernel if kernel is None else kernel
+        check_kernel(kernel, kernel_width)
+        class_names = check_class_names(self.class_names)
         validate_num_features(num_features, indexed.num_words())
         validate_feature_selection(self.feature_selection)
+        labels, top_labels = check_labels(labels, top_labels, class_names)
+        check_distance_metric(distance_metric)
+        check_model_regressor(model_regressor)
+        check_callable("progress", progress, "a function progress(fraction)", optional=True)
         model_batch = documents_per_batch(text_instance, num_samples, batch_size)
-        check_num_samples(num_samples, indexed.num_words(), TEXT_BYTES, f"masks over {indexed.num_words()} words",
-                          min(model_batch or num_samples, num_samples) * document_bytes(text_instance))
+        check_sample_memory(num_samples, indexed.num_words(), TEXT_BYTES, f"masks over {indexed.num_words()} words",
+                            min(model_batch or num_samples, num_samples) * document_bytes(text_instance))
 
         active = self._active(indexed.num_words(), num_samples)
-        kernel = self.kernel or exponential_kernel
 
         def interpretable_side() -> tuple:
             distances = neighborhood_distances(active, distance_metric)
-            return distances, weighted_design(active, distances, kernel, self.kernel_width)
+            return distances, weighted_design(active, distances, kernel, kernel_width)
 
         raw, (distances, design) = beside(
             lambda: call_model(classifier_fn, lambda part: indexed.perturb(active[part]), num_samples,
                                batch_size=model_batch, progress=progress),
             interpretable_side, concurrent=isinstance(distance_metric, str) and distance_metric == "cosine")
-        outputs = check_outputs(raw, "classification", self.class_names)
+        outputs = check_outputs(raw, "classification", class_names, owner=self)
         fit_labels, top = resolve_labels(outputs, "classification", labels, top_labels)
-        class_names = (list(self.class_names) if self.class_names is not None
-                       else [str(x) for x in range(outputs.shape[1])])
+        if class_names is None:
+            class_names = [str(x) for x in range(outputs.shape[1])]
 
-        neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, self.kernel_width)
+        neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, kernel_width)
         settings = {
             "num_features": num_features,
             "feature_selection": self.feature_selection,
-            "kernel_width": self.kernel_width,
+            "kernel_width": kernel_width,
             "num_samples": num_samples,
             "distance_metric": distance_metric if isinstance(distance_metric, str) else repr(distance_metric),
             "model_regressor": model_regressor,
@@ -286,8 +312,3 @@ class LimeTextExplainer:
         return self.explain_instance(text_instance, classifier_fn, num_samples=num_samples, progress=progress,
                                      **kwargs)
 
-
-def _validate_count(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)

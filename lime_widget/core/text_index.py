@@ -66,7 +66,7 @@ class IndexedText:
         Character offset of every piece in ``raw``.
     inverse_vocab : list of str
         The text of every feature.
-    positions : list of ndarray (bow) or ndarray (positional)
+    positions : list of list of int (bow) or ndarray (positional)
         Piece indices of each feature's occurrences.
     piece_feature : ndarray of int
         Feature id of every piece, ``-1`` for text between features.
@@ -89,7 +89,8 @@ class IndexedText:
             self.inverse_vocab = list(vocab)
             order = np.argsort(ids, kind="stable")
             bounds = np.cumsum(np.bincount(ids, minlength=len(vocab)))[:-1]
-            self.positions = np.split(word_pieces[order], bounds) if len(vocab) else []
+            # lime's shape: a list of lists of ints
+            self.positions = [p.tolist() for p in np.split(word_pieces[order], bounds)] if len(vocab) else []
         else:
             ids = np.arange(len(word_pieces), dtype=np.intp)
             self.inverse_vocab = [pieces[i] for i in word_pieces]

@@ -41,7 +41,7 @@ class ReviewData:
     """
 
     def __init__(self, X: Any, modality: Optional[str] = None, feature_names: Optional[Sequence[str]] = None):
-        self.modality = modality or infer_modality(X)
+        self.modality = infer_modality(X) if modality is None else modality
         if self.modality not in MODALITIES:
             raise ValueError(f"modality={self.modality!r} is not known; expected one of {MODALITIES}.")
         self._frame: Optional[pd.DataFrame] = None

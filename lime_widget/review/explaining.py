@@ -11,6 +11,7 @@ from typing import Any, Callable, Optional, Sequence
 import pandas as pd
 
 from ..convenience import make_explainer
+from ..core.validation import check_integer, check_num_samples
 from .data import ReviewData
 from .outcomes import Outcomes
 
@@ -45,11 +46,11 @@ class RowExplainer:
         self.predict_fn = predict_fn
         self.data = data
         self.outcomes = outcomes
-        kwargs = dict(explain_kwargs or {})
+        kwargs = {} if explain_kwargs is None else dict(explain_kwargs)
         if num_features is not None:
-            kwargs["num_features"] = int(num_features)
+            kwargs["num_features"] = check_integer("num_features", num_features)
         if num_samples is not None:
-            kwargs["num_samples"] = int(num_samples)
+            kwargs["num_samples"] = check_num_samples(num_samples)
         if data.modality != "image" and "batch_size" not in kwargs:
             kwargs["batch_size"] = max(1, math.ceil(kwargs.get("num_samples", DEFAULT_NUM_SAMPLES) / PROGRESS_STEPS))
         self.kwargs = kwargs
@@ -69,7 +70,7 @@ def default_explainer(data: ReviewData, X: Any, mode: str, training_data: Any = 
                       class_names: Optional[Sequence[str]] = None, feature_names: Optional[Sequence[str]] = None,
                       random_state: Any = 0, explainer_kwargs: Optional[dict] = None) -> Any:
     """The explainer for ``data``'s modality; tabular rows are perturbed like ``training_data`` (default: X)."""
-    kwargs = dict(explainer_kwargs or {})
+    kwargs = {} if explainer_kwargs is None else dict(explainer_kwargs)
     if data.modality == "tabular":
         if training_data is None:
             training_data = X

@@ -157,7 +157,7 @@ def predict_all(predict_fn: Callable[[Any], Any], data: ReviewData, mode: str,
     if not data.stackable:
         chunks = [[i] for i in range(n)]
     else:
-        size = batch_size or n
+        size = n if batch_size is None else batch_size
         chunks = [list(range(s, min(s + size, n))) for s in range(0, n, size)]
 
     def run(indices: list) -> None:

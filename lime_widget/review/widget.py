@@ -18,6 +18,7 @@ import pandas as pd
 import traitlets
 
 from ..convenience import infer_mode, predict_function
+from ..core.validation import check_integer, check_num_samples
 from ..widget.bundle import STATIC, BundleMissingError, missing_bundle_esm, missing_bundle_message
 from ..widget.traits import ExplanationViewTraits
 from . import payload
@@ -138,9 +139,17 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
         if not REVIEW_JS.is_file():
             raise BundleMissingError(missing_bundle_message(REVIEW_JS))
         check_order(order)
+        # checked before the model predicts every row of X, not when the first row is explained
+        if num_features is not None:
+            check_integer("num_features", num_features)
+        if num_samples is not None:
+            check_num_samples(num_samples)
         if scope not in SCOPES:
             raise ValueError(f"scope={scope!r} is not known; expected one of {SCOPES}.")
-        mode = mode or getattr(explainer, "mode", None) or infer_mode(model)
+        if mode is None:
+            mode = getattr(explainer, "mode", None)
+        if mode is None:
+            mode = infer_mode(model)
         self._predict_fn = predict_function(model, mode)
         self._data = ReviewData(X, feature_names=feature_names)
         classes = getattr(model, "classes_", None) if hasattr(model, "predict") else None

@@ -1,5 +1,6 @@
-"""lime-compatible ``SegmentationAlgorithm`` (``lime.wrappers.scikit_image``)."""
+"""lime's ``lime.wrappers.scikit_image``: ``BaseWrapper`` and ``SegmentationAlgorithm``."""
 
+from ..core.params import BaseWrapper
 from ..core.segmentation import SegmentationAlgorithm
 
-__all__ = ["SegmentationAlgorithm"]
+__all__ = ["BaseWrapper", "SegmentationAlgorithm"]

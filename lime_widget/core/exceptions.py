@@ -1,0 +1,23 @@
+"""Errors that lime code can catch as ``LimeError`` and plain Python code as usual.
+
+lime 0.2.0.1 raises ``lime.exceptions.LimeError`` for an unknown explanation mode
+and ``KeyError`` for a label that was not explained. Our errors for those cases
+derive from both :class:`LimeError` and the standard type (``ValueError``,
+``KeyError``), so ``except LimeError`` and ``except ValueError`` both catch them.
+"""
+
+
+class LimeError(Exception):
+    """Base of the errors lime code catches as ``lime.exceptions.LimeError``."""
+
+
+class InvalidModeError(LimeError, ValueError):
+    """``mode`` is neither ``'classification'`` nor ``'regression'``."""
+
+
+class LabelNotExplainedError(LimeError, KeyError):
+    """An explanation was asked about a label it has no fit for."""
+
+    def __str__(self) -> str:
+        # KeyError quotes its argument (repr); a sentence reads better unquoted
+        return str(self.args[0]) if len(self.args) == 1 else super().__str__()

@@ -1,0 +1,1 @@
+"""lime-compatible helpers (``lime_widget.utils.generic_utils``)."""
