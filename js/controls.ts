@@ -42,6 +42,18 @@ export interface ControlState {
   offline: boolean;
 }
 
+/**
+ * Enter commits a field at once. Inside a JupyterLab cell the browser's own commit on
+ * Enter never happens (no `change` event until the field loses focus), but `keydown` does.
+ */
+function commitOnEnter(input: HTMLInputElement, commit: () => void): void {
+  input.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter" || e.isComposing) return;
+    e.preventDefault();
+    commit();
+  });
+}
+
 function numberOr(v: string, fallback: number): number {
   const n = Number(v);
   return v.trim() !== "" && Number.isFinite(n) ? n : fallback;
@@ -81,6 +93,8 @@ export class Controls {
   private readonly progress: HTMLProgressElement;
   private readonly offlineNote: HTMLElement;
   private togglesKey = "";
+  /** The state last shown (what a committed value is compared with). */
+  private shown: ControlState | null = null;
   private toggles = new Map<number, HTMLButtonElement>();
 
   constructor(private readonly actions: ControlActions) {
@@ -111,24 +125,29 @@ export class Controls {
     });
     this.range.addEventListener("change", () => this.commitNumFeatures(this.range.value));
     this.numField.addEventListener("change", () => this.commitNumFeatures(this.numField.value));
+    commitOnEnter(this.numField, () => this.commitNumFeatures(this.numField.value));
 
     // num_samples
     this.samples = h("input", {
       type: "number", class: "lw-num", min: 1, step: 1, "data-testid": "lw-num-samples", "aria-label": "Number of samples",
     });
-    this.samples.addEventListener("change", () => {
+    const commitSamples = (): void => {
       const n = Math.round(numberOr(this.samples.value, NaN));
-      if (Number.isFinite(n) && n >= 1) this.actions.setNumSamples(n);
-    });
+      if (Number.isFinite(n) && n >= 1 && n !== this.shown?.numSamples) this.actions.setNumSamples(n);
+    };
+    this.samples.addEventListener("change", commitSamples);
+    commitOnEnter(this.samples, commitSamples);
 
     // advanced
     this.kernel = h("input", {
       type: "number", class: "lw-num", min: 0, step: "any", "data-testid": "lw-kernel-width", "aria-label": "Kernel width",
     });
-    this.kernel.addEventListener("change", () => {
+    const commitKernel = (): void => {
       const w = numberOr(this.kernel.value, NaN);
-      if (Number.isFinite(w) && w > 0) this.actions.setKernelWidth(w);
-    });
+      if (Number.isFinite(w) && w > 0 && w !== this.shown?.kernelWidth) this.actions.setKernelWidth(w);
+    };
+    this.kernel.addEventListener("change", commitKernel);
+    commitOnEnter(this.kernel, commitKernel);
     this.selection = h("select", { "data-testid": "lw-feature-selection", "aria-label": "Feature selection" });
     for (const s of FEATURE_SELECTIONS) this.selection.appendChild(h("option", { value: s }, s));
     this.selection.addEventListener("change", () => this.actions.setFeatureSelection(this.selection.value));
@@ -157,7 +176,10 @@ export class Controls {
       this.offlineNote,
     );
     this.element = h("div", { class: "lw-controls" }, this.predictionGroup, surrogate);
-    this.statusElement = h("div", { class: "lw-status-line" }, "Status: ", this.status, this.progress, this.statusNote);
+    this.statusElement = h(
+      "div", { class: "lw-status-line", "data-testid": "lw-status-line", hidden: true },
+      this.status, this.progress, this.statusNote,
+    );
   }
 
   private commitNumFeatures(v: string): void {
@@ -168,10 +190,12 @@ export class Controls {
     n = Math.min(max, Math.max(min, n));
     this.numField.value = String(n);
     this.range.value = String(n);
-    this.actions.setNumFeatures(n);
+    // Enter commits at once and the blur after it fires `change` again: one request is enough
+    if (n !== this.shown?.numFeatures) this.actions.setNumFeatures(n);
   }
 
   update(s: ControlState): void {
+    this.shown = s;
     const exp = s.exp;
     const offline = s.offline;
     this.updatePrediction(s);
@@ -217,9 +241,12 @@ export class Controls {
   }
 
   updateStatus(status: string, modelStatus: string, progress: number, note: string): void {
+    // the test hook keeps its value; the line itself only shows while something happens
     setText(this.status, status);
     setAttr(this.status, "data-status", status);
     setText(this.statusNote, note);
+    this.statusElement.hidden = status === "idle" && !note;
+    setAttr(this.status, "aria-hidden", status === "idle" ? "true" : null);
     const computing = status === "computing";
     this.progress.hidden = !computing;
     if (computing && modelStatus === "computing" && Number.isFinite(progress)) {

@@ -2,6 +2,20 @@
 // attributes through setAttribute: user data is never parsed as HTML.
 
 export type Attrs = Record<string, string | number | boolean | null | undefined>;
+
+/** Elements that can take keyboard focus without a tabindex. */
+const FOCUSABLE_TAGS = new Set(["button", "input", "select", "textarea", "summary", "a"]);
+
+/**
+ * JupyterLab and Notebook 7 (Lumino) match a shortcut on the focused element first and
+ * only then walk up to the widget's root, so the attribute that keeps the notebook's
+ * keys (arrows, `b`, `a`, Enter...) away must sit on every element that can be focused.
+ */
+export const SUPPRESS_SHORTCUTS = "data-lm-suppress-shortcuts";
+
+export function isFocusable(tag: string, attrs: Attrs): boolean {
+  return FOCUSABLE_TAGS.has(tag) || (attrs.tabindex !== undefined && attrs.tabindex !== null && attrs.tabindex !== false);
+}
 export type Child = Node | string | number | null | undefined | false;
 
 export function h<K extends keyof HTMLElementTagNameMap>(
@@ -10,6 +24,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   ...children: Child[]
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
+  if (isFocusable(tag, attrs)) el.setAttribute(SUPPRESS_SHORTCUTS, "true");
   for (const [k, v] of Object.entries(attrs)) {
     if (v === null || v === undefined || v === false) continue;
     el.setAttribute(k, v === true ? "" : String(v));

@@ -7,7 +7,7 @@ import { formatWeight } from "./color";
 import { decodeArray, type Decoded } from "./decode";
 import { h, setAttr, setText } from "./dom";
 import { boundaryMap, overlayRgba, pixelScale, segmentAt, selectSegments, type SignMode } from "./mask";
-import { rankOf, weightOf } from "./resolve";
+import { className, rankOf, weightOf } from "./resolve";
 import type { BinaryArray } from "./types";
 import { type View, type ViewContext } from "./view";
 
@@ -57,6 +57,7 @@ export class ImageView implements View {
   private readonly info = new FocusInfo();
   private readonly hover: HTMLElement;
   private readonly problem: HTMLElement;
+  private readonly hint: HTMLElement;
   private readonly signButtons = new Map<SignMode, HTMLButtonElement>();
   private readonly hideRest: HTMLInputElement;
   private readonly showBounds: HTMLInputElement;
@@ -100,6 +101,7 @@ export class ImageView implements View {
     });
     this.hover = h("div", { class: "lw-note", "aria-live": "off" });
     this.problem = h("div", { class: "lw-empty", hidden: true });
+    this.hint = h("div", { class: "lw-image-hint", "data-testid": "lw-image-hint", role: "status", hidden: true });
 
     this.canvas.addEventListener("mousemove", (e) => this.onPointer(e, false));
     this.canvas.addEventListener("click", (e) => this.onPointer(e, true));
@@ -123,6 +125,7 @@ export class ImageView implements View {
           h("label", { class: "lw-row" }, "Shown ", this.count),
           this.countText,
         ),
+        this.hint,
         h("div", { class: "lw-canvas-wrap" }, this.canvas),
         this.problem,
         this.hover,
@@ -198,6 +201,9 @@ export class ImageView implements View {
     for (const [mode, b] of this.signButtons) setAttr(b, "aria-pressed", mode === this.sign ? "true" : "false");
     const selected = selectSegments(ctx.resolved.fit.weights, this.shown, this.sign);
     setText(this.countText, `${selected.size} of ${ctx.resolved.fit.weights.length}`);
+    const why = emptySelectionHint(ctx, this.sign, selected.size);
+    this.hint.hidden = !why;
+    setText(this.hint, why);
     setAttr(this.canvas, "data-selected", Array.from(selected.keys()).join(","));
     setAttr(this.canvas, "data-sign", this.sign);
     setAttr(this.canvas, "data-hide-rest", this.hideRest.checked ? "true" : "false");
@@ -223,4 +229,20 @@ export class ImageView implements View {
     img.data.set(rgba);
     g.putImageData(img, 0, 0);
   }
+}
+
+/**
+ * Why a sign mode shows no superpixel although some are explained (all weights have the
+ * other sign, e.g. a class that every region speaks against); "" when something is shown.
+ */
+export function emptySelectionHint(ctx: ViewContext, sign: SignMode, shown: number): string {
+  const weights = ctx.resolved.fit.weights;
+  if (shown > 0 || weights.length === 0 || sign === "both") return "";
+  const cls = ctx.exp.mode === "regression" ? "the prediction" : className(ctx.exp, ctx.resolved.label);
+  const n = weights.length;
+  const zero = weights.every(([, w]) => w === 0);
+  if (zero) return `All ${n} explained superpixels have weight 0 for ${cls}: nothing to highlight.`;
+  return sign === "positive"
+    ? `No superpixel supports ${cls}: all ${n} explained superpixels weigh against it. Choose \u201cNegative\u201d or \u201cBoth\u201d to see them.`
+    : `No superpixel speaks against ${cls}: all ${n} explained superpixels support it. Choose \u201cPositive\u201d or \u201cBoth\u201d to see them.`;
 }

@@ -12,7 +12,7 @@ import { REVIEW_CSS } from "./review/style";
 import { isRow, type ReviewActions, type ReviewSummary } from "./review/types";
 import { CSS } from "./style";
 import { intOr } from "./resolve";
-import { render as renderExplanation, type RenderProps } from "./widget";
+import explanationWidget, { type RenderProps } from "./widget";
 
 /** Review traits whose change re-renders the review's own parts. */
 export const REVIEW_TRAITS = [
@@ -24,7 +24,8 @@ function cellOf(v: unknown): number[] {
   return Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "number") ? (v as number[]) : [];
 }
 
-export function render({ model, el }: RenderProps): () => void {
+// Not exported by name (anywidget's deprecation warning): the default export is the entry.
+function render({ model, el }: RenderProps): () => void {
   const root = h("div", {
     class: "lw-root lw-review",
     "data-testid": "lw-review",
@@ -72,7 +73,7 @@ export function render({ model, el }: RenderProps): () => void {
   const explanationHost = h("div", { class: "lw-review-explanation", "data-testid": "lw-review-explanation", hidden: true });
   root.append(style, nav.element, confusion.element, notice, displayError, card.element, annotator.element, explanationHost);
   el.appendChild(root);
-  const cleanupExplanation = renderExplanation({ model, el: explanationHost });
+  const cleanupExplanation = explanationWidget.render({ model, el: explanationHost });
 
   function update(): void {
     const summary = (model.get("summary") as ReviewSummary | undefined) ?? null;

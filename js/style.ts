@@ -1,11 +1,15 @@
 // The widget's CSS: a constant string injected through a <style> element's textContent.
 // Colours follow the JupyterLab theme through --jp-* variables, then VS Code's
 // --vscode-* variables, then light/dark fallbacks for the standalone HTML export.
+// Every text colour is the theme's foreground or a mix of it with the background
+// (never a fixed accent), so text keeps >= 4.5:1 in light and dark themes; the
+// browser tests measure it (tests/e2e/test_contrast.py).
 
 export const CSS = `
 .lw-root {
   --lw-fg: var(--jp-ui-font-color1, var(--vscode-editor-foreground, #1f1f1f));
-  --lw-muted: var(--jp-ui-font-color2, var(--vscode-descriptionForeground, #5f6368));
+  /* secondary text: 70% foreground over the background (the themes' own color2 is too faint) */
+  --lw-muted: color-mix(in srgb, var(--lw-fg) 70%, var(--lw-bg));
   --lw-bg: var(--jp-layout-color0, var(--vscode-editor-background, #ffffff));
   --lw-panel: var(--jp-layout-color1, var(--vscode-editor-background, #ffffff));
   --lw-track: var(--jp-layout-color2, rgba(128, 128, 128, 0.16));
@@ -30,7 +34,6 @@ export const CSS = `
 @media (prefers-color-scheme: dark) {
   .lw-root {
     --lw-fg: var(--jp-ui-font-color1, var(--vscode-editor-foreground, #e8e8e8));
-    --lw-muted: var(--jp-ui-font-color2, var(--vscode-descriptionForeground, #a0a0a0));
     --lw-bg: var(--jp-layout-color0, var(--vscode-editor-background, #1e1e1e));
     --lw-panel: var(--jp-layout-color1, var(--vscode-editor-background, #252526));
     --lw-border: var(--jp-border-color2, var(--vscode-panel-border, #474747));
@@ -45,7 +48,10 @@ export const CSS = `
   font: inherit; color: var(--lw-fg); background: var(--lw-panel);
   border: 1px solid var(--lw-border); border-radius: 3px;
 }
-.lw-root input:disabled, .lw-root select:disabled, .lw-root button:disabled { opacity: 0.5; cursor: not-allowed; }
+/* disabled controls stay readable (no opacity): muted text and a dashed border */
+.lw-root input:disabled, .lw-root select:disabled, .lw-root button:disabled {
+  color: var(--lw-muted); border-style: dashed; cursor: not-allowed; opacity: 1;
+}
 .lw-controls { display: flex; flex-wrap: wrap; gap: 8px 18px; align-items: flex-start; margin-bottom: 8px; }
 .lw-group { display: flex; flex-direction: column; gap: 4px; min-width: 0; }
 .lw-group-title { font-size: 0.85em; color: var(--lw-muted); text-transform: uppercase; letter-spacing: 0.04em; }
@@ -70,8 +76,8 @@ export const CSS = `
 .lw-quality, .lw-note { color: var(--lw-muted); font-variant-numeric: tabular-nums; }
 .lw-status-line { display: flex; gap: 8px; align-items: center; min-height: 1.5em; }
 .lw-status { font-weight: 600; }
-.lw-status[data-status="computing"] { color: var(--lw-accent); }
-.lw-status[data-status="error"] { color: var(--lw-error); }
+.lw-status-line { border-left: 3px solid var(--lw-accent); padding-left: 6px; }
+.lw-status-line:has(.lw-status[data-status="error"]) { border-left-color: var(--lw-error); }
 .lw-progress { width: 10em; height: 0.8em; accent-color: var(--lw-accent); }
 .lw-error {
   border: 1px solid var(--lw-error); border-left-width: 4px; color: var(--lw-fg);
@@ -89,26 +95,27 @@ export const CSS = `
   background: var(--lw-panel);
 }
 .lw-word { border-radius: 3px; padding: 1px 1px; cursor: pointer; }
-.lw-word.lw-strong { color: #000; }
+.lw-word.lw-strong { font-weight: 600; }
 .lw-word.lw-focused, .lw-word[aria-pressed="true"] { outline: 2px solid var(--lw-accent); outline-offset: 1px; font-weight: 700; }
 .lw-bars-title { font-weight: 600; margin-bottom: 4px; }
 .lw-legend { display: flex; gap: 10px; font-size: 0.85em; color: var(--lw-muted); margin-bottom: 6px; flex-wrap: wrap; }
 .lw-swatch { display: inline-block; width: 0.9em; height: 0.9em; border-radius: 2px; vertical-align: -0.1em; margin-right: 3px; }
+/* long feature names wrap (the rule's condition stays visible) up to 22em; the bar gets the rest */
 .lw-bars {
-  display: grid; grid-template-columns: minmax(4em, max-content) minmax(6em, 1fr) max-content; row-gap: 2px;
-  max-height: 30em; overflow: auto;
+  display: grid; grid-template-columns: minmax(6em, max-content) minmax(8em, 1fr) max-content; row-gap: 2px;
+  max-height: 44em; overflow: auto;
 }
 .lw-bar {
   grid-column: 1 / -1; display: grid; grid-template-columns: subgrid; column-gap: 8px; align-items: center;
   padding: 2px 4px; border-radius: 3px; cursor: pointer; border: 1px solid transparent;
 }
 @supports not (grid-template-columns: subgrid) {
-  .lw-bar { grid-template-columns: minmax(4em, 14em) minmax(6em, 1fr) 4.5em; }
+  .lw-bar { grid-template-columns: minmax(6em, 16em) minmax(8em, 1fr) 4.5em; }
 }
 .lw-bar:hover { background: var(--lw-track); }
 .lw-bar[aria-pressed="true"] { border-color: var(--lw-accent); background: var(--lw-track); }
 .lw-bar-name {
-  overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 24em;
+  white-space: normal; overflow-wrap: anywhere; max-width: 22em; line-height: 1.25;
   font-family: var(--lw-code-font); font-size: 0.92em;
 }
 .lw-bar-value { text-align: right; font-variant-numeric: tabular-nums; }
@@ -116,6 +123,11 @@ export const CSS = `
 .lw-track::before { content: ""; position: absolute; left: 50%; top: -2px; bottom: -2px; border-left: 1px solid var(--lw-muted); opacity: 0.6; }
 .lw-fill { position: absolute; top: 1px; bottom: 1px; border-radius: 2px; }
 .lw-focus-info { min-height: 1.5em; margin-top: 8px; font-variant-numeric: tabular-nums; }
+/* tabular: the bars are the explanation, the instance's values come second */
+.lw-tabular-view > .lw-side { flex: 3 1 420px; }
+.lw-tabular-view > .lw-main { flex: 2 1 280px; max-width: 44em; }
+.lw-table td:first-child { overflow-wrap: anywhere; }
+.lw-table td + td { white-space: nowrap; }
 .lw-table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 .lw-table caption { text-align: left; font-weight: 600; margin-bottom: 4px; }
 .lw-table th, .lw-table td { text-align: left; padding: 3px 8px; border-bottom: 1px solid var(--lw-border); }
@@ -130,5 +142,6 @@ export const CSS = `
 .lw-image-controls { display: flex; flex-wrap: wrap; gap: 6px 14px; align-items: center; margin: 6px 0; }
 .lw-seg { display: inline-flex; border: 1px solid var(--lw-border); border-radius: 3px; overflow: hidden; }
 .lw-seg button { border: 0; border-radius: 0; padding: 2px 8px; cursor: pointer; }
-.lw-seg button[aria-pressed="true"] { background: var(--lw-accent); color: #fff; }
+.lw-seg button[aria-pressed="true"] { background: var(--lw-track); box-shadow: inset 0 -3px 0 var(--lw-accent); font-weight: 600; }
+.lw-image-hint { border-left: 3px solid var(--lw-accent); padding: 4px 8px; margin: 6px 0; }
 `;

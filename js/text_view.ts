@@ -3,8 +3,9 @@
 // (every occurrence highlighted, weight and rank shown).
 
 import { BarChart, FocusInfo } from "./bars";
-import { formatWeight, isStrong, maxAbsWeight, weightCss } from "./color";
+import { formatWeight, isStrong, maxAbsWeight, renderedBackground, textColorFor, weightCss, weightRgba } from "./color";
 import { h, isActivation, setAttr } from "./dom";
+import { onLayout, onThemeChange } from "./theme";
 import type { TextDomain } from "./types";
 import { featureName, type View, type ViewContext } from "./view";
 
@@ -23,6 +24,9 @@ export class TextView implements View {
   private key = "";
   private ctx: ViewContext | null = null;
   private tabStop = 0;
+  /** Panel colour the word colours were computed for ("" before the first layout). */
+  private panelKey = "";
+  private readonly stops: Array<() => void> = [];
 
   constructor() {
     this.text = h("div", { class: "lw-text", role: "group", "aria-label": "Document, words coloured by their weight" });
@@ -41,6 +45,35 @@ export class TextView implements View {
       const i = this.words.findIndex((w) => w.el === e.target);
       if (i >= 0) this.moveTabStop(i);
     });
+    // the text colour of a highlighted word depends on the background it is drawn over,
+    // known only once the view is in the page, and again after a theme switch
+    const recolour = (): void => this.colourWords(true);
+    this.stops.push(onLayout(this.text, () => this.colourWords(false)), onThemeChange(recolour));
+  }
+
+  destroy(): void {
+    for (const stop of this.stops.splice(0)) stop();
+  }
+
+  /**
+   * Black or white text on every highlighted word, whichever reads better on the
+   * highlight composited over the panel's real background (>= 4.5:1 in any theme).
+   */
+  private colourWords(force: boolean): void {
+    const ctx = this.ctx;
+    if (!ctx || !this.text.isConnected) return;
+    const panel = renderedBackground(this.text);
+    const key = panel.join(",");
+    if (!force && key === this.panelKey) return;
+    this.panelKey = key;
+    const weights = new Map<number, number>(ctx.resolved.fit.weights.map(([id, w]) => [id, w]));
+    const maxAbs = maxAbsWeight(ctx.resolved.fit.weights);
+    for (const { el, fid } of this.words) {
+      const w = weights.get(fid);
+      const rgba = w === undefined ? null : weightRgba(w, maxAbs);
+      const color = rgba && rgba[3] > 0 ? textColorFor(rgba, panel) : "";
+      if (el.style.color !== color) el.style.color = color;
+    }
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -124,6 +157,7 @@ export class TextView implements View {
       setAttr(el, "title", w === undefined ? "not among the features explained" : `weight ${formatWeight(w)}`);
       setAttr(el, "data-weight", w === undefined ? null : String(w));
     }
+    this.colourWords(true);
     this.bars.update(ctx, (fid) => featureName(ctx, fid));
     this.applyFocus(ctx);
   }

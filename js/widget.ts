@@ -36,11 +36,14 @@ export interface RenderProps {
   el: HTMLElement;
 }
 
-export function render({ model, el }: RenderProps): () => void {
+// Not exported by name: anywidget warns that a module-level `render` export will be
+// deprecated; the default export below is what it loads.
+function render({ model, el }: RenderProps): () => void {
   const root = h("div", {
     class: "lw-root",
     "data-testid": "lw-root",
-    // JupyterLab (Lumino): keys pressed inside the widget are not notebook shortcuts.
+    // JupyterLab (Lumino): keys pressed inside the widget are not notebook shortcuts (each
+    // focusable element carries the attribute too, see dom.ts).
     "data-lm-suppress-shortcuts": "true",
   });
   const style = document.createElement("style");

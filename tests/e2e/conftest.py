@@ -1,4 +1,4 @@
-"""Browser end-to-end fixtures: JupyterLab 4 started by the tests, Debian's chromium via Playwright.
+"""Browser end-to-end fixtures: JupyterLab 4 and Notebook 7 started by the tests, Debian's chromium via Playwright.
 
 Without chromium the e2e tests skip, except under ``CI=true`` where a missing browser
 is a failure. Never run ``playwright install``: the browser is /usr/bin/chromium.
@@ -53,28 +53,34 @@ def browser_type_launch_args(browser_type_launch_args):  # pytest-playwright hoo
         "--allow-file-access-from-files"]}
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory):
-    """A JupyterLab server on a free port, serving notebooks written for the tests.
+FRONT_ENDS = ("lab", "notebook")
+THEMES_SETTINGS = Path("@jupyterlab") / "apputils-extension" / "themes.jupyterlab-settings"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_server(kind: str, root: Path) -> dict:
+    """JupyterLab 4 (``kind="lab"``) or Notebook 7 (``"notebook"``) on a free port.
 
     Kernels inherit the server's environment, which tells the notebooks where to log
     trait changes (``LW_E2E_LOG``), where to write exports and which file makes their
     model fail.
     """
-    if not Path(CHROMIUM).is_file():
-        pytest.skip("no chromium")  # _need_chromium reports it (and fails under CI)
-    root = tmp_path_factory.mktemp("lab")
     nbdir, home, exports, flags = root / "nb", root / "jhome", root / "exports", root / "flags"
     for d in (nbdir, exports, flags):
-        d.mkdir()
+        d.mkdir(parents=True)
     write_notebooks(nbdir)
     (home / "config" / "labconfig").mkdir(parents=True)
     # no "get Jupyter news?" toast over the page
     (home / "config" / "labconfig" / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True},
+         # window.jupyterapp (kernel status, theme switch); Notebook 7 ignores the command-line flag here
+         "exposeAppInBrowser": True}))
+    port = _free_port()
     log = root / "traits.log"
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
            "JUPYTER_DATA_DIR": str(home / "data"), "LW_E2E_LOG": str(log), "LW_E2E_EXPORTS": str(exports),
@@ -85,12 +91,13 @@ def lab(tmp_path_factory):
     (kernels / "kernel.json").write_text(json.dumps({
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Python 3 (ipykernel)", "language": "python"}))
+    app = {"lab": ("jupyterlab", "LabApp"), "notebook": ("notebook", "JupyterNotebookApp")}[kind]
     server_log = root / "server.log"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
+        [sys.executable, "-m", app[0], "--no-browser", "--allow-root", "--ip=127.0.0.1",
          f"--port={port}", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={nbdir}",
-         f"--LabApp.user_settings_dir={home / 'settings'}", f"--LabApp.workspaces_dir={home / 'ws'}",
-         "--LabApp.extension_manager=readonly", "--expose-app-in-browser"],
+         f"--{app[1]}.user_settings_dir={home / 'settings'}", f"--{app[1]}.workspaces_dir={home / 'ws'}",
+         f"--{app[1]}.extension_manager=readonly", "--expose-app-in-browser"],
         env=env, stdout=open(server_log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
@@ -101,16 +108,70 @@ def lab(tmp_path_factory):
         except OSError:
             if proc.poll() is not None or time.time() > deadline:
                 proc.kill()
-                pytest.fail("JupyterLab did not start:\n" + server_log.read_text(errors="replace"))
+                pytest.fail(f"{kind} did not start:\n" + server_log.read_text(errors="replace"))
             time.sleep(0.2)
-    yield {"base": base, "log": log, "exports": exports, "flags": flags, "root": root}
+    return {"kind": kind, "base": base, "log": log, "exports": exports, "flags": flags, "root": root,
+            "nbdir": nbdir, "settings": home / "settings", "proc": proc}
+
+
+def _api(server: dict, path: str, method: str = "GET"):
+    request = urllib.request.Request(f"{server['base']}{path}", method=method,
+                                     headers={"Authorization": f"token {TOKEN}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = response.read()
+    return json.loads(body) if body else None
+
+
+def _stop_kernels(server: dict) -> None:
+    """Shut every session's kernel (each test's notebook starts one; they hold a model in memory)."""
+    try:
+        for session in _api(server, "/api/sessions") or []:
+            _api(server, f"/api/sessions/{session['id']}", "DELETE")
+    except OSError:
+        pass
+
+
+def _stop_server(server: dict) -> None:
+    proc = server["proc"]
     try:  # a clean shutdown also stops the kernels it started
-        urllib.request.urlopen(urllib.request.Request(
-            f"{base}/api/shutdown", method="POST", headers={"Authorization": f"token {TOKEN}"}), timeout=5)
+        _api(server, "/api/shutdown", "POST")
         proc.wait(20)
     except Exception:
         os.killpg(proc.pid, 9)
         proc.wait()
+
+
+@pytest.fixture(scope="session")
+def jupyter_servers(tmp_path_factory):
+    """Start each front end's server once per session, on first use; stop them all at the end."""
+    servers: dict[str, dict] = {}
+
+    def get(kind: str) -> dict:
+        if not Path(CHROMIUM).is_file():
+            pytest.skip("no chromium")  # _need_chromium reports it (and fails under CI)
+        if kind not in servers:
+            servers[kind] = _start_server(kind, tmp_path_factory.mktemp(kind))
+        return servers[kind]
+
+    yield get
+    for server in servers.values():
+        _stop_server(server)
+
+
+@pytest.fixture
+def lab(jupyter_servers):
+    """The JupyterLab 4 server (its kernels are stopped after each test)."""
+    server = jupyter_servers("lab")
+    yield server
+    _stop_kernels(server)
+
+
+@pytest.fixture(params=FRONT_ENDS)
+def front(request, jupyter_servers):
+    """JupyterLab 4, then Jupyter Notebook 7: the same test runs in both."""
+    server = jupyter_servers(request.param)
+    yield server
+    _stop_kernels(server)
 
 
 def log_entries(path: Path, notebook: str) -> list[dict]:
@@ -132,17 +193,30 @@ def wait_for(predicate, timeout: float = 30.0) -> bool:
 ERROR_OUTPUT = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 
 
+def notebook_url(server: dict, name: str) -> str:
+    if server["kind"] == "notebook":
+        return f"{server['base']}/notebooks/{name}.ipynb?token={TOKEN}"
+    return f"{server['base']}/lab/tree/{name}.ipynb?token={TOKEN}&reset"
+
+
+KERNEL_IDLE = """() => {
+  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const kernel = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+  return !!kernel && kernel.status === 'idle' && kernel.connectionStatus === 'connected';
+}"""
+
+
 def run_notebook(page, lab: dict, name: str, viewport: tuple = (1400, 1000)) -> None:
-    """Open ``<name>.ipynb`` in JupyterLab, run all cells and wait until none is running.
+    """Open ``<name>.ipynb`` in the server's front end, run all cells, wait until none is running.
 
     Fails on a traceback in any output (Run All stops at the first error).
     """
     from playwright.sync_api import expect
 
     page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
-    page.goto(f"{lab['base']}/lab/tree/{name}.ipynb?token={TOKEN}&reset")
+    page.goto(notebook_url(lab, name))
     expect(page.locator(".jp-Notebook")).to_be_visible(timeout=60_000)
-    expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible(timeout=60_000)
+    page.wait_for_function(KERNEL_IDLE, timeout=60_000)
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     # done when some cell has run and none is running or queued

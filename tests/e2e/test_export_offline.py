@@ -15,10 +15,10 @@ document.addEventListener('securitypolicyviolation', e => window.__lwViolations.
 """
 
 
-def open_offline(browser: Browser, path):
-    """Open ``path`` as file:// with the network cut off; returns (page, attempted requests, dialogs)."""
+def open_offline(browser: Browser, path, color_scheme: str = "light", viewport=(1200, 900), wait_ready=True):
+    """Open ``path`` as file:// with the network cut off; returns (page, attempted requests, dialogs, errors)."""
     url = path.resolve().as_uri()
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, color_scheme=color_scheme)
     attempted: list[str] = []
     dialogs: list[str] = []
 
@@ -37,7 +37,8 @@ def open_offline(browser: Browser, path):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(url)
-    expect(page.locator("body")).to_have_attribute("data-lw-ready", "true", timeout=15_000)
+    if wait_ready:
+        expect(page.locator("body")).to_have_attribute("data-lw-ready", "true", timeout=15_000)
     return page, attempted, dialogs, errors
 
 
@@ -81,8 +82,10 @@ def test_exported_file_works_offline(browser: Browser, tmp_path, request, name):
 
     # num_features within the precomputed range
     field = root.locator('[data-testid="lw-num-features"]')
-    field.fill("2")
-    field.blur()
+    field.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("2")
+    page.keyboard.press("Enter")
     expect(root.locator(BAR)).to_have_count(2)
     expect(root).to_have_attribute("data-status", "idle")
 
@@ -103,4 +106,50 @@ def test_exported_file_works_offline(browser: Browser, tmp_path, request, name):
     assert attempted == []
     assert page.evaluate("window.__lwViolations") == []
     assert dialogs == [] and errors == []
+    page.context.close()
+
+
+def test_export_routes_offline(browser: Browser, tmp_path):
+    """The README's table of export routes: ``scripts/run_notebooks.py --html`` shows the live view
+    offline; ``jupyter nbconvert --to html --execute`` loads the widget renderer from a CDN, so
+    offline its widget area stays blank (the README says so and points to the routes that work)."""
+    import subprocess
+    import sys
+
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from .conftest import ROOT
+    from .notebooks import MULTI_PRELUDE, TEXT
+
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nb.cells = [new_code_cell(MULTI_PRELUDE.strip()), new_code_cell(TEXT.strip() + "\nexp")]
+    source = tmp_path / "route.ipynb"
+    nbformat.write(nb, source)
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "run_notebooks.py"), "--html", str(source)],
+                   check=True, env=env, capture_output=True, timeout=300)
+    ours = source.with_suffix(".html")
+    converted = tmp_path / "nbconvert.html"
+    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--execute", str(source),
+                    "--output", str(converted)], check=True, env=env, capture_output=True, timeout=300)
+
+    # run_notebooks --html: the view renders in its frame and answers clicks, with no network at all
+    page, attempted, dialogs, errors = open_offline(browser, ours, wait_ready=False)
+    frame = page.frame_locator("iframe.lw-frame")
+    root = frame.locator('[data-testid="lw-root"]')
+    expect(root).to_have_attribute("data-status", "idle", timeout=15_000)
+    word = root.locator('[data-testid="lw-word"]').first
+    word.click()
+    expect(word).to_have_attribute("aria-pressed", "true")
+    # the nbconvert template around the frames still asks CDNs for require.js (for other widgets);
+    # every request was refused and the explanation did not need any of them
+    page.context.close()
+
+    # nbconvert --execute: the page asks a CDN for the widget renderer; offline nothing renders
+    page, attempted, _, _ = open_offline(browser, converted, wait_ready=False)
+    page.wait_for_timeout(1500)
+    assert any(url.startswith("http") for url in attempted), attempted
+    expect(page.locator('[data-testid="lw-root"]')).to_have_count(0)
     page.context.close()

@@ -1,8 +1,8 @@
-"""Each view in JupyterLab: render, focus, class switch, num_features, a failing model.
+"""Each view in JupyterLab 4 and Notebook 7: render, focus, class switch, num_features, a failing model.
 
-Drives the real stack: JupyterLab 4, the ipykernel running lime_widget, anywidget,
-and the built bundle, in Debian's chromium. Reads what Python received from the
-notebook's trait log and from a probe cell.
+Drives the real stack: the front end, the ipykernel running lime_widget, anywidget,
+and the built bundle, in Debian's chromium, with real clicks and key presses. Reads
+what Python received from the notebook's trait log and from a probe cell.
 """
 
 from __future__ import annotations
@@ -53,22 +53,33 @@ def last_logged(lab: dict, name: str, trait: str):
     return values[-1] if values else None
 
 
-def measure_num_features_change(root, n: int) -> float:
-    """Milliseconds from the number field's change to the DOM showing ``n`` bars, kernel round trip
-    included (the view only reaches ``data-status="idle"`` once Python's refit has arrived)."""
-    return root.evaluate("""(root, n) => new Promise((resolve, reject) => {
+def type_and_enter(page: Page, field, text: str) -> None:
+    """Click a field, select its content, type and press Enter, as a person does."""
+    field.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+def measure_num_features_change(page: Page, root, n: int) -> float:
+    """Milliseconds from Enter in the Features field to the DOM showing ``n`` bars, kernel round
+    trip included (the view only reaches ``data-status="idle"`` once Python's refit has arrived)."""
+    root.evaluate("""(root, n) => {
       const field = root.querySelector('[data-testid="lw-num-features"]');
       const done = () => root.querySelectorAll('[data-testid="lw-bar"]').length === n
                          && root.dataset.status === 'idle' && root.dataset.numFeatures === String(n);
-      const t0 = performance.now();
+      window.__lwTiming = null;
+      let t0 = null;
+      field.addEventListener('keydown', (e) => { if (e.key === 'Enter' && t0 === null) t0 = performance.now(); },
+                             {capture: true});
       const observer = new MutationObserver(() => {
-        if (done()) { observer.disconnect(); resolve(performance.now() - t0); }
+        if (t0 !== null && done()) { observer.disconnect(); window.__lwTiming = performance.now() - t0; }
       });
       observer.observe(root, {subtree: true, childList: true, attributes: true, characterData: true});
-      field.value = String(n);
-      field.dispatchEvent(new Event('change', {bubbles: true}));
-      setTimeout(() => { observer.disconnect(); reject(new Error('no update within 20 s')); }, 20000);
-    })""", n)
+    }""", n)
+    type_and_enter(page, root.locator('[data-testid="lw-num-features"]'), str(n))
+    page.wait_for_function("window.__lwTiming !== null", timeout=20_000)
+    return page.evaluate("window.__lwTiming")
 
 
 def switch_class(root) -> int:
@@ -85,7 +96,8 @@ def switch_class(root) -> int:
 
 
 @pytest.mark.parametrize("name", ["tabular", "text", "image"])
-def test_view_round_trip(page: Page, lab: dict, name: str):
+def test_view_round_trip(page: Page, front: dict, name: str):
+    lab = front
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     root = open_and_run(page, lab, name)
@@ -93,7 +105,7 @@ def test_view_round_trip(page: Page, lab: dict, name: str):
     expect(root.locator(BAR)).to_have_count(expected_bars)
     expect(root.locator('[data-testid="lw-status"]')).to_have_text("idle")
     expect(root.locator('[data-testid="lw-error"]')).to_be_hidden()
-    save_screenshot(root, f"{name}-view")
+    save_screenshot(root, f"{name}-view-{lab['kind']}")
 
     # focus: a word (text) or a bar; Python receives the feature id; Escape clears it
     if name == "text":
@@ -111,7 +123,7 @@ def test_view_round_trip(page: Page, lab: dict, name: str):
         bar.click()
         expect(bar).to_have_attribute("aria-pressed", "true")
     assert wait_for(lambda: last_logged(lab, name, "focused_feature") == fid)
-    save_screenshot(root, f"{name}-focus")
+    save_screenshot(root, f"{name}-focus-{lab['kind']}")
     page.keyboard.press("Escape")
     assert wait_for(lambda: last_logged(lab, name, "focused_feature") == -1)
 
@@ -138,30 +150,28 @@ def test_view_round_trip(page: Page, lab: dict, name: str):
         # a person pauses between changes; back to back, ipywidgets holds the next message until
         # the kernel reports idle for the previous one (about 30 ms more here)
         page.wait_for_timeout(300)
-        timings.append(measure_num_features_change(root, n))
+        timings.append(measure_num_features_change(page, root, n))
         expect(root.locator(BAR)).to_have_count(n)
         assert wait_for(lambda n=n: last_logged(lab, name, "num_features") == n)
-    record_metric(f"{name}: num_features change -> updated DOM (ms, kernel round trip)",
+    record_metric(f"{lab['kind']} {name}: num_features Enter -> updated DOM (ms, kernel round trip)",
                   {"median": round(statistics.median(timings), 1), "max": round(max(timings), 1),
                    "all": [round(t, 1) for t in timings]})
-    save_screenshot(root, f"{name}-num-features")
+    save_screenshot(root, f"{name}-num-features-{lab['kind']}")
 
     # a failing predict_fn: the message shows, the last good view stays, the kernel keeps working
     flag = lab["flags"] / f"{name}.fail"
     flag.write_text("fail")
     bars_before = bars_of(root)
     samples = root.get_by_label("Number of samples")
-    samples.fill("300")
-    samples.blur()
+    type_and_enter(page, samples, "300")
     error = root.locator('[data-testid="lw-error"]')
     expect(error).to_be_visible(timeout=30_000)
     expect(error).to_contain_text("E2E: the model service is unreachable")
     expect(root.locator('[data-testid="lw-status"]')).to_have_text("error")
     assert bars_of(root) == bars_before
-    save_screenshot(root, f"{name}-error")
+    save_screenshot(root, f"{name}-error-{lab['kind']}")
     flag.unlink()
-    samples.fill("400")
-    samples.blur()
+    type_and_enter(page, samples, "400")
     expect(root.locator('[data-testid="lw-status"]')).to_have_text("idle", timeout=60_000)
     expect(error).to_be_hidden()
     expect(root.locator(BAR)).to_have_count(4)
