@@ -179,3 +179,27 @@ def test_image_model_blanking_its_batch():
         assert sorted(ours) == sorted(theirs)
         np.testing.assert_allclose([ours[k] for k in sorted(ours)], [theirs[k] for k in sorted(theirs)],
                                    atol=TOL, rtol=0)
+
+
+def test_sparse_rows_edited_in_place_change_nothing(wine):
+    import scipy.sparse
+
+    X, model = wine
+    sparse = scipy.sparse.csr_matrix(np.where(X > np.median(X, axis=0), X, 0.0))
+
+    def predict(Z):
+        Z = Z.toarray() if scipy.sparse.issparse(Z) else Z
+        return model.predict_proba(Z)
+
+    def editing_sparse(Z):
+        out = predict(Z)
+        Z.data -= 0.1  # edits the CSR batch it was given
+        Z.data /= 2
+        return out
+
+    explainer = lime_tabular.LimeTabularExplainer(sparse, random_state=0)
+    reference = explainer.explain_instance(sparse[3], predict, num_samples=2000, labels=(0,), num_features=4)
+    for batch_size in (None, 300):
+        exp = explainer.explain_instance(sparse[3], editing_sparse, num_samples=2000, labels=(0,), num_features=4,
+                                         batch_size=batch_size)
+        assert exp.as_list(label=0) == reference.as_list(label=0)
