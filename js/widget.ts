@@ -11,6 +11,7 @@ import { TabularView } from "./tabular_view";
 import { TextView } from "./text_view";
 import type { ExplanationDict, WidgetModel } from "./types";
 import type { View, ViewContext } from "./view";
+import { WARNINGS_CSS, WarningsBox } from "./warnings";
 
 export type { WidgetModel } from "./types";
 
@@ -46,9 +47,10 @@ function render({ model, el }: RenderProps): () => void {
     "data-lm-suppress-shortcuts": "true",
   });
   const style = document.createElement("style");
-  style.textContent = CSS;
+  style.textContent = CSS + WARNINGS_CSS;
   const errorBox = h("div", { class: "lw-error", "data-testid": "lw-error", role: "alert", hidden: true });
   const host = h("div", { class: "lw-view-host" });
+  const warnings = new WarningsBox();
   const empty = h("div", { class: "lw-empty" }, "Waiting for the explanation\u2026");
 
   let focused = intOr(model.get("focused_feature"), -1);
@@ -81,7 +83,7 @@ function render({ model, el }: RenderProps): () => void {
     save("focused_feature", next);
   };
 
-  root.append(style, controls.element, controls.statusElement, errorBox, host);
+  root.append(style, controls.element, controls.statusElement, errorBox, warnings.element, host);
   el.appendChild(root);
 
   function update(): void {
@@ -94,6 +96,7 @@ function render({ model, el }: RenderProps): () => void {
     errorBox.hidden = !error;
     setText(errorBox, error);
     focused = intOr(model.get("focused_feature"), focused);
+    warnings.update(exp ? (exp as { warnings?: unknown }).warnings : []);
 
     if (!exp) {
       controls.element.hidden = true;

@@ -34,11 +34,12 @@ def predict_function(model: Any, mode: str) -> Callable[[Any], Any]:
     raise TypeError(f"model must be a scikit-learn estimator or a function, got {type(model).__name__}.")
 
 
-def modality_of(instance: Any) -> str:
-    """``text`` for a string, ``image`` for an array of rank 2 or more, else ``tabular``."""
+def modality_of(instance: Any, training_data: Any = None) -> str:
+    """``text`` for a string, ``tabular`` with ``training_data`` or for pandas input,
+    ``image`` for an array of rank 2 or more, else ``tabular``."""
     if isinstance(instance, str):
         return "text"
-    if isinstance(instance, (pd.Series, pd.DataFrame)):
+    if training_data is not None or isinstance(instance, (pd.Series, pd.DataFrame)):
         return "tabular"
     if np.ndim(instance) >= 2 and np.shape(instance)[0] > 1:
         return "image"
@@ -119,7 +120,9 @@ def explain(
     if explainer_kwargs is not None and not isinstance(explainer_kwargs, Mapping):
         raise ValueError(f"explainer_kwargs must be a dict of constructor arguments, got {explainer_kwargs!r}.")
     predict_fn = predict_function(model, mode)
-    modality = modality_of(instance)
+    modality = modality_of(instance, training_data)
+    if modality == "tabular":
+        _check_one_row(instance)
     explainer = make_explainer(modality, mode, training_data, class_names, random_state,
                                **({} if explainer_kwargs is None else explainer_kwargs))
     if labels is not None:
@@ -132,6 +135,18 @@ def explain(
     if num_samples is not None:
         explain_kwargs["num_samples"] = num_samples
     return explainer.explain_instance(instance, predict_fn, **explain_kwargs)
+
+
+def _check_one_row(instance: Any) -> None:
+    """A tabular instance is one row; several rows get a message saying so (not an image's)."""
+    shape = np.shape(instance)
+    if len(shape) <= 1 or (len(shape) == 2 and shape[0] == 1):
+        return
+    rows = f"got {shape[0]} rows" if len(shape) == 2 else f"got an array of shape {shape}"
+    raise ValueError(
+        f"explain() explains one row; {rows}. Pass a single row, e.g. X[0] or df.iloc[0], or explain "
+        "several rows with lime_widget.explain_many(explainer, rows, predict_fn)."
+    )
 
 
 __all__ = ["explain", "explain_many", "infer_mode", "make_explainer", "modality_of", "predict_function"]

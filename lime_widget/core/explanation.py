@@ -65,6 +65,8 @@ class Explanation:
         self.local_pred: Optional[np.ndarray] = None
         self.top_labels: Optional[list[int]] = None
         self.predict_proba: Optional[np.ndarray] = None
+        #: Why this explanation may say little (degenerate fits, sampling problems); empty when all is well.
+        self.warnings: list[str] = []
         if mode == "classification":
             self.class_names = list(class_names) if class_names is not None else None
         else:
@@ -75,6 +77,27 @@ class Explanation:
             self.dummy_label = 1
 
     # -- filling in -----------------------------------------------------------------
+    def _set_warnings(self, fits: dict[int, LabelFit]) -> None:
+        """``warnings``: sampling notes, degenerate kernel weights, else one per constant output."""
+        nb = self.neighborhood
+        if nb is None:
+            self.warnings = []
+            return
+        weights = nb.weight_warnings(self.settings.get("kernel_width"))
+        found = list(nb.notes) + weights
+        for label, fit in fits.items():
+            if weights or not fit.constant_target:  # degenerate weights explain the constant already
+                continue
+            value = float(nb.outputs[0, label])
+            if self.mode == "classification":
+                name = f"class {self.class_names[label]!s}" if self.class_names is not None else f"label {label}"
+                what = f"The model's probability of {name}"
+            else:
+                what = "The model's prediction"
+            found.append(f"{what} is the same ({value:.4g}) on every weighted sample: there is nothing to "
+                         "explain, every feature weight is 0 and R² is reported as 0.")
+        self.warnings = found
+
     def _set_fits(self, fits: dict[int, LabelFit]) -> None:
         """Store fitted labels in lime's attribute layout (in fitting order)."""
         for label, fit in fits.items():
@@ -199,6 +222,7 @@ class Explanation:
         new.settings = settings
         new.local_exp, new.intercept, new.scores, new.local_preds = {}, {}, {}, {}
         new._set_fits(fits)
+        new._set_warnings(fits)
         if self.top_labels is not None:
             new.top_labels = [x for x in self.top_labels if x in new.local_exp] or None
         return new
@@ -325,6 +349,7 @@ class Explanation:
                 for label in labels
             },
             "settings": {k: v for k, v in self.settings.items() if k != "model_regressor"},
+            "warnings": [str(w) for w in self.warnings],
             "domain": self.domain_mapper.to_dict(),
         }
         if self.mode == "classification":
@@ -351,6 +376,7 @@ def build_explanation(
     fits = neighborhood.fit(labels, settings["num_features"], settings["feature_selection"],
                             settings["kernel_width"], settings.get("model_regressor"))
     exp._set_fits(fits)
+    exp._set_warnings(fits)
     outputs = neighborhood.outputs
     if mode == "classification":
         exp.predict_proba = outputs[0].copy()

@@ -15,6 +15,37 @@ from typing import Any, Optional, Sequence
 import numpy as np
 import pandas as pd
 
+from .validation import check_column_indices
+
+
+def _time_kind(column: pd.Series) -> Optional[str]:
+    """``'dates'`` / ``'durations'`` / ``'periods'`` for time-valued columns, else ``None``."""
+    dtype = column.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "dates"
+    if pd.api.types.is_timedelta64_dtype(dtype):
+        return "durations"
+    if isinstance(dtype, pd.PeriodDtype):
+        return "periods"
+    if pd.api.types.is_object_dtype(dtype):
+        inferred = pd.api.types.infer_dtype(column, skipna=True)
+        kinds = {"datetime": "dates", "datetime64": "dates", "date": "dates", "time": "times",
+                 "timedelta": "durations", "timedelta64": "durations", "period": "periods"}
+        return kinds.get(inferred)
+    return None
+
+
+def _refuse_time_column(name: Any, kind: str, dtype: Any) -> ValueError:
+    return ValueError(
+        f"Column {name!r} holds {kind} (dtype {dtype}); LIME cannot perturb {kind}, and taken as categories "
+        "every distinct value would become a category of its own. Convert the column to numbers, in "
+        "training_data, in the explained row and in what the model receives, e.g. "
+        f"df[{name!r}] = (df[{name!r}] - pd.Timestamp('1970-01-01')) / pd.Timedelta(days=1) for days since "
+        "1970 (for durations: df[col].dt.total_seconds()), or split it into numeric columns such as year and "
+        "month; put the same conversion in front of the model (e.g. a FunctionTransformer in a Pipeline). "
+        "To treat it as categories anyway, list it in categorical_features."
+    )
+
 
 def _is_categorical_dtype(dtype: Any) -> bool:
     return isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(dtype) or not (
@@ -32,8 +63,19 @@ class FrameCodec:
 
     @classmethod
     def fit(cls, frame: pd.DataFrame, categorical_features: Sequence[int] = ()) -> "FrameCodec":
+        duplicated = frame.columns[frame.columns.duplicated()].unique().tolist()
+        if duplicated:
+            raise ValueError(
+                f"training_data has duplicate column names {duplicated}; each column needs its own name (the "
+                "model would receive one column in place of the other). Rename them, e.g. "
+                "df.columns = [...], or drop the copies with df.loc[:, ~df.columns.duplicated()]."
+            )
         categories = {}
         for i, (name, dtype) in enumerate(frame.dtypes.items()):
+            if i not in categorical_features:
+                kind = _time_kind(frame.iloc[:, i])
+                if kind is not None:
+                    raise _refuse_time_column(name, kind, dtype)
             if i in categorical_features or _is_categorical_dtype(dtype):
                 column = frame.iloc[:, i]
                 if column.isna().any():
@@ -113,11 +155,17 @@ def as_frame_codec(training_data: Any, categorical_features: Optional[Sequence] 
     if not isinstance(training_data, pd.DataFrame):
         return None
     positions = []
+    columns = list(training_data.columns)
+    n_columns = len(columns)
+    bad = []
     for c in () if categorical_features is None else list(categorical_features):
-        if isinstance(c, (int, np.integer)) and not isinstance(c, bool):
+        if isinstance(c, (int, np.integer)) and not isinstance(c, bool) and 0 <= c < n_columns:
             positions.append(int(c))
-        elif c in training_data.columns:
-            positions.append(list(training_data.columns).index(c))
+        elif c in columns:  # a column's label (integer labels too, when not a position)
+            positions.append(columns.index(c))
+        elif isinstance(c, (int, np.integer)) and not isinstance(c, bool):
+            bad.append(int(c))
         else:
             raise ValueError(f"categorical_features names {c!r}, which is not a column of training_data.")
+    check_column_indices("categorical_features", bad, n_columns)  # the same message as for numpy input
     return FrameCodec.fit(training_data, positions)

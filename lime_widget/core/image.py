@@ -19,10 +19,11 @@ import sklearn.metrics
 from . import adaptive
 from .exceptions import LabelNotExplainedError
 from .explanation import DomainMapper, Explanation, build_explanation
+from .memory import IMAGE_BYTES, check_sample_memory
 from .neighborhood import Neighborhood, validate_num_features
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, random_state_for_call
-from .segmentation import Superpixels, default_segmentation, hidden_image, index_segments
+from .segmentation import Superpixels, default_segmentation, hidden_image, index_segments, warn_large_image
 from .surrogate import exponential_kernel, validate_feature_selection
 from .validation import (
     check_callable,
@@ -499,6 +500,10 @@ class LimeImageExplainer:
             raise ValueError(f"progress_bar must be True, False or a function progress(fraction), got "
                              f"{progress_bar!r}.")
         image = prepare_image(image)
+        most_rows = max_samples if auto else num_samples
+        batch_bytes = 2 * min(batch_size, most_rows) * image.nbytes  # one batch of images and its byte mask
+        if segmentation_fn is None:  # refuse a hopeless num_samples before the (slow) default segmentation
+            check_sample_memory(most_rows, 1, IMAGE_BYTES, "masks of at least one superpixel", batch_bytes)
         rng = random_state_for_call(self.random_state)
         # lime draws the segmentation seed first, even when it is not used; on current
         # scikit-image lime's quickshift never receives it (the argument was renamed), so
@@ -506,18 +511,21 @@ class LimeImageExplainer:
         seed_given = random_seed is not None
         if random_seed is None:
             random_seed = rng.randint(0, high=1000)
+        notes: list[str] = []
         if segmentation_fn is None:
             if image.shape[-1] not in (1, 3, 4):
                 raise ValueError(
                     f"The default segmentation (quickshift) needs a grey, RGB or RGBA image; this one has "
                     f"{image.shape[-1]} channels. Pass a segmentation_fn."
                 )
+            notes = warn_large_image(image.shape)
             rgb = np.repeat(image, 3, axis=-1) if image.shape[-1] == 1 else image[..., :3]
             segments = default_segmentation(random_seed if seed_given else None)(rgb)
         else:
             segments = segmentation_fn(image)
         superpixels = index_segments(segments, image.shape[:2])
         n_features = superpixels.n_features
+        check_sample_memory(most_rows, n_features, IMAGE_BYTES, f"masks of {n_features} superpixels", batch_bytes)
 
         perturb = ImagePerturber(image, hidden_image(image, superpixels, hide_color), superpixels.feature_map)
         progress, close = _progress_callback(progress_bar, max_samples if auto else num_samples)
@@ -531,6 +539,7 @@ class LimeImageExplainer:
             finally:
                 close()
             outputs, num_samples = neighborhood.outputs, neighborhood.num_samples
+            neighborhood.notes = notes
         else:
             masks = rng.randint(0, 2, num_samples * n_features).reshape((num_samples, n_features))
             masks[0, :] = 1
@@ -542,7 +551,7 @@ class LimeImageExplainer:
             outputs = check_outputs(outputs, "classification", class_names, owner=self)
 
             distances = sklearn.metrics.pairwise_distances(masks, masks[:1], metric=distance_metric).ravel()
-            neighborhood = Neighborhood(masks, outputs, distances, kernel, kernel_width)
+            neighborhood = Neighborhood(masks, outputs, distances, kernel, kernel_width, notes=notes)
         explained, top = resolve_labels(outputs, "classification", labels, top_labels)
         settings = {
             # capping changes nothing lime computes: every feature is used either way

@@ -39,6 +39,9 @@ class Neighborhood:
         wide space.
     width : int, optional
         Number of columns of the wide space (with ``columns``).
+    notes : list of str
+        Warnings about how the neighbourhood was sampled (e.g. training data
+        without spread); see :meth:`weight_warnings`.
     """
 
     data: np.ndarray
@@ -48,6 +51,7 @@ class Neighborhood:
     kernel_width: float = 1.0
     columns: Optional[np.ndarray] = None
     width: Optional[int] = None
+    notes: list = field(default_factory=list)
     _designs: "OrderedDict[float, WeightedDesign]" = field(default_factory=OrderedDict, repr=False)
     _fits: dict = field(default_factory=dict, repr=False)
     _resampled: dict = field(default_factory=dict, repr=False)  # see uncertainty.resampled_fit
@@ -84,6 +88,32 @@ class Neighborhood:
         if len(self._designs) > _DESIGN_CACHE_SIZE:
             self._designs.popitem(last=False)
         return design
+
+    def weight_warnings(self, kernel_width: Optional[float] = None) -> list[str]:
+        """Why every fit at this kernel width is degenerate (empty when none is).
+
+        Two cases: the kernel gives (numerically) zero weight to every sample that
+        differs from the instance, or no interpretable feature varies among the
+        weighted samples. Either way every feature weight is 0 and so is R².
+        """
+        width = validate_kernel_width(self.kernel_width if kernel_width is None else kernel_width)
+        design = self.design(width)
+        found = []
+        moved = self.distances > 0
+        weight = design.sample_weight
+        if moved.any() and weight[moved].sum() <= 1e-9 * design.total_weight:
+            found.append(
+                f"Only the explained instance carries weight: with kernel_width={width:.4g} every perturbed "
+                f"sample (distances {self.distances[moved].min():.3g} to {self.distances.max():.3g}) gets a "
+                "kernel weight of (almost) zero, so the surrogate fits one point: every feature weight is "
+                f"0 and R² is reported as 0. Use a larger kernel_width, e.g. about the median distance, {np.median(self.distances):.3g}."
+            )
+        elif np.all(design.column_ss <= 1e-20 * design.total_weight):
+            found.append(
+                "No feature varies among the weighted samples, so the surrogate has nothing to fit: every "
+                "feature weight is 0 and so is R²."
+            )
+        return found
 
     def fit(
         self,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 import warnings
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 import numpy as np
 
@@ -33,6 +34,28 @@ def batches(n_rows: int, batch_size: Optional[int]) -> list[slice]:
     return [slice(start, min(start + batch_size, n_rows)) for start in range(0, n_rows, batch_size)]
 
 
+# Without a batch_size, a call that reports progress first sends about 1/_FIRST_SHARE of
+# the rows (at most _FIRST_MAX), then batches sized from that batch's time to take about
+# _BATCH_SECONDS each (the rest in one call when it is quick), so the bar moves and a
+# caller can stop between batches, while a fast model is still called only twice.
+_FIRST_SHARE = 20
+_FIRST_MAX = 1000
+_BATCH_SECONDS = 0.25
+
+
+def timed_batches(n_rows: int) -> Iterator[slice]:
+    """Slices covering ``range(n_rows)``, sized from the time the caller spends on each."""
+    start, size = 0, max(1, min(-(-n_rows // _FIRST_SHARE), _FIRST_MAX))
+    while start < n_rows:
+        stop = min(n_rows, start + size)
+        began = time.perf_counter()
+        yield slice(start, stop)
+        per_row = max((time.perf_counter() - began) / (stop - start), 1e-12)
+        start = stop
+        remaining = n_rows - start
+        size = remaining if per_row * remaining <= 2 * _BATCH_SECONDS else max(1, int(_BATCH_SECONDS / per_row))
+
+
 def call_model(
     predict_fn: Callable[[Any], Any],
     make_rows: Callable[[slice], Any],
@@ -51,9 +74,11 @@ def call_model(
         them lazily keeps memory bounded by the batch size (images).
     n_rows : int
     batch_size : int or None
-        ``None`` sends all rows in one call.
+        ``None`` sends all rows in one call, or, with ``progress``, in batches
+        sized to take about a quarter of a second each (see :func:`timed_batches`).
     progress : callable, optional
-        Called with the fraction of rows done after each batch.
+        Called with the fraction of rows done after each batch; it may raise to
+        stop the work at that point.
 
     Returns
     -------
@@ -61,7 +86,8 @@ def call_model(
         The stacked outputs, as floats.
     """
     outputs = []
-    for part in batches(n_rows, batch_size):
+    parts = timed_batches(n_rows) if batch_size is None and progress is not None else batches(n_rows, batch_size)
+    for part in parts:
         rows = make_rows(part)
         try:
             out = predict_fn(rows)
@@ -80,7 +106,8 @@ def call_model(
 
 def _as_float_array(out: Any) -> np.ndarray:
     try:
-        return np.asarray(out, dtype=float)
+        # a copy: the model may reuse (and later overwrite) the array it returned
+        return np.array(out, dtype=float)
     except (TypeError, ValueError) as exc:
         raise ValueError(
             f"predict_fn returned {type(out).__name__}, which is not a numeric array: {exc}"

@@ -130,6 +130,43 @@ def default_segmentation(random_seed: Optional[int]) -> SegmentationAlgorithm:
     return SegmentationAlgorithm("quickshift", **seed, **DEFAULT_QUICKSHIFT)
 
 
+#: Above this many pixels the default segmentation warns before it starts: quickshift's
+#: time grows with the pixels (about 5 s per megapixel measured here, 99 s at 4000 x 4000).
+LARGE_IMAGE_PIXELS = 1 << 20
+_SECONDS_PER_MEGAPIXEL = 5.0
+
+
+class SlowSegmentationWarning(UserWarning):
+    """The default segmentation is about to run on a very large image."""
+
+
+def warn_large_image(shape: tuple) -> list[str]:
+    """Warn (now, before segmenting) when the default segmentation would be slow on ``shape``.
+
+    Returns
+    -------
+    list of str
+        The warning's text (empty when the image is small enough), for the
+        explanation's ``warnings``.
+    """
+    height, width = int(shape[0]), int(shape[1])
+    pixels = height * width
+    if pixels <= LARGE_IMAGE_PIXELS:
+        return []
+    scale = np.sqrt(LARGE_IMAGE_PIXELS / pixels)
+    smaller = (max(1, int(height * scale)), max(1, int(width * scale)))
+    message = (
+        f"The image has {height} x {width} pixels ({pixels / 1e6:.1f} megapixels): the default segmentation "
+        f"(quickshift) may take about {pixels / 1e6 * _SECONDS_PER_MEGAPIXEL:.0f} s and make thousands of "
+        "superpixels. Downscale the image first if the model accepts it, e.g. "
+        f"skimage.transform.resize(image, {smaller}, preserve_range=True).astype(image.dtype), or pass a "
+        "segmentation: segmentation_fn=SegmentationAlgorithm('slic', n_segments=100) (fast), or your own "
+        "function image -> (H, W) labels."
+    )
+    warnings.warn(message, SlowSegmentationWarning, stacklevel=3)
+    return [message]
+
+
 @dataclass(frozen=True)
 class Superpixels:
     """A segmentation indexed as interpretable features.

@@ -48,6 +48,9 @@ class LabelFit:
         Weighted R² of the surrogate on the neighbourhood.
     local_pred : float
         The surrogate's prediction for the explained instance (row 0).
+    constant_target : bool
+        The model's output is the same on every weighted row: there is nothing to
+        explain, and ``score`` is 0.0 (R² is 0/0 there; lime reports rounding noise).
     """
 
     label: int
@@ -55,6 +58,7 @@ class LabelFit:
     intercept: float
     score: float
     local_pred: float
+    constant_target: bool = False
 
 
 def validate_feature_selection(method: str) -> str:
@@ -191,6 +195,9 @@ class WeightedTarget:
         self._yc = (y - self.y_mean) * design._sqrt_w
         self.xty = design._centred.T @ self._yc
         self.total_ss = float(self._yc @ self._yc)
+        weighted = y[design.sample_weight > 0]
+        # exactly constant outputs leave only rounding noise in total_ss, whose R² is arbitrary
+        self.constant = bool(np.ptp(weighted) <= 1e-12 * np.abs(weighted).max()) if weighted.size else True
 
     def solve(self, features: np.ndarray, alpha: float) -> np.ndarray:
         """Ridge coefficients (``alpha > 0``) on a subset of features, as sklearn's solver."""
@@ -211,8 +218,8 @@ class WeightedTarget:
         """Weighted R² (sklearn's ``score`` with ``sample_weight``)."""
         resid = self.design._centred[:, features] @ coef - self._yc
         rss = float(resid @ resid)
-        if self.total_ss == 0.0:
-            return 1.0 if rss == 0.0 else 0.0
+        if self.constant or self.total_ss == 0.0:
+            return 0.0  # nothing to explain: stated as 0, with a warning on the explanation
         return 1.0 - rss / self.total_ss
 
 
@@ -333,11 +340,11 @@ def fit_label(
         model.fit(x, y, sample_weight=design.sample_weight)
         coef = np.ravel(model.coef_)
         intercept = float(np.ravel(model.intercept_)[0]) if np.ndim(model.intercept_) else float(model.intercept_)
-        score = float(model.score(x, y, sample_weight=design.sample_weight))
+        score = 0.0 if target.constant else float(model.score(x, y, sample_weight=design.sample_weight))
         local_pred = float(np.ravel(model.predict(x[:1]))[0])
     order = np.argsort(-np.abs(coef), kind="stable")
     weights = [(int(used[i]), float(coef[i])) for i in order]
-    return LabelFit(int(label), weights, float(intercept), float(score), float(local_pred))
+    return LabelFit(int(label), weights, float(intercept), float(score), float(local_pred), target.constant)
 
 
 def fit_labels(

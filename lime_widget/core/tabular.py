@@ -15,6 +15,7 @@ from . import adaptive
 from .discretize import DISCRETIZERS, STATS_KEYS, BaseDiscretizer, StatsDiscretizer, check_training_data_stats
 from .explanation import DomainMapper, Explanation, build_explanation
 from .frames import FrameCodec, as_frame_codec
+from .memory import TABULAR_BYTES, check_sample_memory
 from .neighborhood import Neighborhood, validate_kernel_width, validate_num_features, weighted_design
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels, validate_mode
 from .random import RandomStateLike, is_seed, random_state_for_call, reuse_draws
@@ -212,6 +213,7 @@ class TabularExplainer:
         # Deliberate fix: lime samples a constant column with unit spread (its scaler's
         # stand-in for zero); we keep it constant. Distances still divide by 1.
         self.sampling_scale = np.where(scaler.var_ > 0, self.scaler_scale, 0.0)
+        self._sampling_notes = [] if training_data_stats is not None else _spread_notes(data.shape[0], scaler.var_)
         self.feature_values: dict[int, np.ndarray] = {}
         self.feature_frequencies: dict[int, np.ndarray] = {}
         for feature in self.categorical_features:
@@ -405,6 +407,7 @@ class TabularExplainer:
         check_model_regressor(model_regressor)
         batch_size = check_batch_size(batch_size)
         check_callable("progress", progress, "a function progress(fraction)", optional=True)
+        check_sample_memory(max_samples if auto else num_samples, n_features, TABULAR_BYTES, f"rows of {n_features} features")
         kernel = partial(_call_kernel, self.kernel_fn)
         check_kernel(kernel, self.kernel_width)
         centre = row if self.sample_around_instance else self.scaler_mean
@@ -428,8 +431,12 @@ class TabularExplainer:
             draws = self._draws(int(num_samples), sampling_method)
             inverse = self._sampler.model_rows(row, draws, centre)
 
+        # the model may write to its rows; when the interpretable side reads them
+        # (continuous or sparse sampling), the model gets a copy
+        shared = sparse_row is not None or draws.values is None
+
         def make_rows(part: slice):
-            rows = inverse[part]
+            rows = inverse[part].copy() if shared else inverse[part]
             return self.codec.decode(rows) if self.codec is not None else rows
 
         def interpretable_side() -> tuple[np.ndarray, WeightedDesign, TableDomainMapper]:
@@ -463,6 +470,7 @@ class TabularExplainer:
         if self.mode == "classification" and class_names is None:
             class_names = [str(i) for i in range(outputs.shape[1])]
         fit_labels, top = resolve_labels(outputs, self.mode, labels, top_labels)
+        neighborhood.notes = list(self._sampling_notes)
         settings = {
             "num_features": int(min(num_features, row.shape[0])),
             "feature_selection": self.feature_selection,
@@ -528,6 +536,19 @@ class TabularExplainer:
         if feature in self.original_categorical and feature in self.categorical_names:
             return str(self.categorical_names[feature][int(value)])
         return f"{value:.2f}"
+
+
+def _spread_notes(n_rows: int, variances: np.ndarray) -> list[str]:
+    """A warning when the training data has no spread to sample from (one row, or constant columns)."""
+    if n_rows == 1:
+        what = "training_data has a single row"
+    elif np.all(variances == 0):
+        what = f"every column of training_data is constant ({n_rows} identical rows)"
+    else:
+        return []
+    return [f"{what}: LIME perturbs each feature within the training data's spread, and there is none, so "
+            "every perturbed sample equals that row. Pass more training rows (a few hundred typical ones) or "
+            "training_data_stats."]
 
 
 def _generator_state(discretizer: Any) -> Optional[tuple]:

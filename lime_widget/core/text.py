@@ -11,12 +11,13 @@ import numpy as np
 from . import adaptive
 from .explanation import DomainMapper, build_explanation
 from .explanation import Explanation as CoreExplanation
+from .memory import TEXT_BYTES, check_sample_memory
 from .neighborhood import Neighborhood, validate_num_features, weighted_design
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, is_seed, random_state_for_call, reuse_draws
 from .surrogate import Kernel, exponential_kernel, validate_feature_selection
 from .text_index import IndexedCharacters, IndexedString, IndexedText, SplitExpression
-from .text_sampling import DistanceMetric, neighborhood_distances, sample_active
+from .text_sampling import DistanceMetric, document_bytes, documents_per_batch, neighborhood_distances, sample_active
 from .threads import beside
 from .validation import (
     check_batch_size,
@@ -229,7 +230,9 @@ class LimeTextExplainer:
             Surrogate regressor accepting ``sample_weight``; default ``Ridge(alpha=1)``.
         batch_size : int, optional
             At most this many documents per ``classifier_fn`` call; ``None``
-            sends the whole neighbourhood in one call, as lime.
+            sends the whole neighbourhood in one call, as lime, unless the
+            perturbed documents together exceed 16M characters (long documents):
+            then they are built and sent in batches that stay under that.
         progress : callable, optional
             Called with the fraction of documents predicted after each batch
             (of ``max_samples`` with ``'auto'``).
@@ -263,10 +266,14 @@ class LimeTextExplainer:
         check_distance_metric(distance_metric)
         check_model_regressor(model_regressor)
         check_callable("progress", progress, "a function progress(fraction)", optional=True)
+        most_rows = max_samples if auto else num_samples
+        model_batch = documents_per_batch(text_instance, most_rows, batch_size)
+        check_sample_memory(most_rows, indexed.num_words(), TEXT_BYTES, f"masks over {indexed.num_words()} words",
+                            min(model_batch or most_rows, most_rows) * document_bytes(text_instance))
 
         if auto:
             neighborhood = adaptive.sample_until_stable(
-                self._round_sampler(indexed, classifier_fn, distance_metric, batch_size, class_names), kernel,
+                self._round_sampler(indexed, classifier_fn, distance_metric, model_batch, class_names), kernel,
                 kernel_width, "classification", labels, top_labels, min(num_features, indexed.num_words()),
                 self.feature_selection, model_regressor, stability_target, max_samples, progress=progress)
             distances, design, raw = neighborhood.distances, neighborhood.design(), neighborhood.outputs
@@ -280,7 +287,7 @@ class LimeTextExplainer:
 
             raw, (distances, design) = beside(
                 lambda: call_model(classifier_fn, lambda part: indexed.perturb(active[part]), num_samples,
-                                   batch_size=batch_size, progress=progress),
+                                   batch_size=model_batch, progress=progress),
                 interpretable_side, concurrent=isinstance(distance_metric, str) and distance_metric == "cosine")
         outputs = check_outputs(raw, "classification", class_names, owner=self)
         fit_labels, top = resolve_labels(outputs, "classification", labels, top_labels)

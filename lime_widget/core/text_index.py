@@ -23,6 +23,17 @@ SplitExpression = Union[str, "re.Pattern[str]", Callable[[str], Sequence[str]]]
 # precomputed variants, so a perturbed string is the join of n/_GROUP cached
 # pieces instead of one piece per word.
 _GROUP = 8
+# Long documents use smaller groups so the table of variants stays under about this many
+# strings (a 100,000-word document with groups of 8 would hold 3.2 million, 280 MB).
+_MAX_VARIANTS = 1 << 20
+
+
+def _group_size(n_occurrences: int) -> int:
+    """The largest group (8, 4, 2 or 1 occurrences) whose table stays under ``_MAX_VARIANTS``."""
+    for group in (_GROUP, 4, 2):
+        if -(-n_occurrences // group) << group <= _MAX_VARIANTS:
+            return group
+    return 1
 # Strings of at most this many characters in total are joined in one go; longer
 # neighbourhoods (very long documents) are rendered in chunks to bound memory.
 _CHARS_PER_CHUNK = 1 << 24
@@ -147,11 +158,12 @@ class IndexedText:
     def _render(self, active: np.ndarray, table: np.ndarray, sep: Optional[str]) -> list[str]:
         n_rows = active.shape[0]
         n_groups = table.shape[0]
-        kept = np.zeros((n_rows, n_groups, _GROUP), dtype=bool)
+        group = table.shape[1].bit_length() - 1
+        kept = np.zeros((n_rows, n_groups, group), dtype=bool)
         kept.reshape(n_rows, -1)[:, : len(self._word_pieces)] = active[:, self._occurrence_feature]
         # bit k of a group's code says whether its k-th occurrence is kept
         codes = np.packbits(kept, axis=-1, bitorder="little")[..., 0].astype(np.intp)
-        codes += np.arange(n_groups) * (1 << _GROUP)
+        codes += np.arange(n_groups) * (1 << group)
         chosen = table.ravel()[codes]
         if sep is None:
             return ["".join(row) for row in chosen.tolist()]
@@ -163,7 +175,7 @@ class IndexedText:
 
         A *segment* is one feature occurrence plus the text up to the next one;
         it has two variants (removed, kept). A group of ``_GROUP`` consecutive
-        segments has ``2**_GROUP`` variants, built by pairing halves; row ``r``
+        segments has ``2**_GROUP`` variants (smaller groups for long documents), built by pairing halves; row ``r``
         of the neighbourhood is the join of one variant per group. The last
         group's variants end with a separator absent from every piece, so a
         batch is rendered by one join and one split.
@@ -176,13 +188,14 @@ class IndexedText:
         cuts = np.append(word_pieces, len(self.as_list)).tolist()
         tails = ["".join(self.as_list[cuts[i] + 1: cuts[i + 1]]) for i in range(n_words)]
         removed_word = "" if self.bow else self.mask_string
-        n_groups = -(-n_words // _GROUP)
-        pad = [""] * (n_groups * _GROUP - n_words)
+        group = _group_size(n_words)
+        n_groups = -(-n_words // group)
+        pad = [""] * (n_groups * group - n_words)
         table = np.array([[removed_word + t for t in tails] + pad,
                           [self.as_list[i] + t for i, t in zip(word_pieces.tolist(), tails)] + pad],
                          dtype=object).T  # (segments, 2): variant 0 removed, 1 kept
         size = 1
-        while size < _GROUP:
+        while size < group:
             # a group of 2*size segments = left half (low bits) + right half (high bits)
             left, right = table[0::2], table[1::2]
             table = (left[:, None, :] + right[:, :, None]).reshape(len(left), -1)

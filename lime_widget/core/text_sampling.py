@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Union
+from typing import Callable, Optional, Union
 
 import numpy as np
 
@@ -11,6 +11,26 @@ import numpy as np
 _ROWS_PER_BLOCK = 256
 
 DistanceMetric = Union[str, Callable]
+
+# Without a batch_size, perturbed documents are built and sent to the model in batches
+# of at most this many characters, so a long document's neighbourhood never exists as
+# strings all at once (a 100,000-word document times 5000 samples is gigabytes).
+_CHARS_PER_BATCH = 1 << 24
+
+
+def documents_per_batch(text: str, num_samples: int, batch_size: Optional[int]) -> Optional[int]:
+    """The batch size to use: ``batch_size`` if given, else ``None`` (one call, as lime) when
+    all perturbed documents together stay under ``_CHARS_PER_BATCH`` characters, else as many
+    documents as fit in that."""
+    if batch_size is not None or len(text) * num_samples <= _CHARS_PER_BATCH:
+        return batch_size
+    return max(1, _CHARS_PER_BATCH // max(len(text), 1))
+
+
+def document_bytes(text: str) -> int:
+    """Upper bound of the memory one perturbed copy of ``text`` takes as a Python string."""
+    width = 1 if text.isascii() else 4
+    return 64 + width * len(text)
 
 
 def sample_active(rng: np.random.RandomState, n_features: int, num_samples: int) -> np.ndarray:

@@ -21,6 +21,17 @@ _HELPER_NAME = "lime-widget-helper"
 _helper: Optional[ThreadPoolExecutor] = None
 
 
+def _forget_helper_after_fork() -> None:
+    # A forked child inherits the executor but not its thread: work submitted to it
+    # would wait forever. The child starts a helper of its own on first use.
+    global _helper
+    _helper = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_helper_after_fork)
+
+
 def available_cores() -> int:
     """Cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -63,13 +63,20 @@ class Bridge:
             self.view.unobserve(self._from_view, names=list(OUTPUTS + CONTROLS))
             self.review.unobserve(self._from_review, names=list(CONTROLS))
 
+    # Both directions copy the *current* value, not the change's: a row that puts back a
+    # rejected control value does so while the rejected value's notification is still on
+    # its way, and copying that stale value would bounce between the two forever.
     def _from_view(self, change: Any) -> None:
+        name = change["name"]
         with self._lock:
-            if self.open and getattr(self.review, change["name"]) != change["new"]:
-                setattr(self.review, change["name"], change["new"])
+            value = getattr(self.view, name)
+            if self.open and getattr(self.review, name) != value:
+                setattr(self.review, name, value)
 
     def _from_review(self, change: Any) -> None:
         # never under the review's lock: the row's observers take the row's lock, and a
         # re-sampling thread holding that one may be waiting for the review's (see _from_view)
-        if self.open and getattr(self.view, change["name"]) != change["new"]:
-            setattr(self.view, change["name"], change["new"])
+        name = change["name"]
+        value = getattr(self.review, name)
+        if self.open and getattr(self.view, name) != value:
+            setattr(self.view, name, value)

@@ -72,6 +72,7 @@ class ExplanationWidget(ExplanationViewTraits, anywidget.AnyWidget):
             raise TypeError(f"Unknown control(s) {sorted(unknown)}; expected num_features, label, "
                             "kernel_width or feature_selection.")
         self._lock = threading.RLock()
+        self._reverting: Optional[int] = None  # the thread putting num_samples back, if any
         self._generation = 0
         self._workers: list[threading.Thread] = []
         self.current_explanation = explanation
@@ -136,7 +137,7 @@ class ExplanationWidget(ExplanationViewTraits, anywidget.AnyWidget):
 
     @traitlets.observe("num_samples")
     def _on_num_samples(self, change: dict) -> None:
-        if not self._ready:
+        if not self._ready or self._reverting == threading.get_ident():
             return
         try:
             num_samples = change["new"]
@@ -148,7 +149,10 @@ class ExplanationWidget(ExplanationViewTraits, anywidget.AnyWidget):
                 raise RuntimeError("This explanation cannot be re-sampled: it was not made by a lime-widget "
                                    "explainer (it has no `resample` hook).")
         except Exception as exc:  # shown in the widget; anywidget would swallow it
-            self._fail(f"re-sample with num_samples={change['new']!r}", exc)
+            with self._lock:
+                self._generation += 1  # a rejected value also supersedes a re-sample still running
+                self._fail(f"re-sample with num_samples={change['new']!r}", exc)
+                self._revert_num_samples()
             return
         with self._lock:
             self._generation += 1
@@ -210,6 +214,23 @@ class ExplanationWidget(ExplanationViewTraits, anywidget.AnyWidget):
             with self._lock:
                 if generation == self._generation:
                     self._fail(f"re-sample with num_samples={num_samples}", exc)
+                    self._revert_num_samples()
+
+    def _revert_num_samples(self) -> None:
+        """Put ``num_samples`` back to the shown explanation's (caller holds the lock).
+
+        The controls always describe what is shown: after a rejected or failed
+        re-sample the error stays on screen and the field shows the samples the
+        explanation on screen was fitted on.
+        """
+        shown = state.shown_num_samples(self.current_explanation)
+        if shown is None or shown == self.num_samples:
+            return
+        self._reverting = threading.get_ident()  # only this thread's own change is not a request
+        try:
+            self.num_samples = shown
+        finally:
+            self._reverting = None
 
     def _show(self, exp: Any, image: bool = False) -> None:
         """Make ``exp`` the shown explanation (caller holds the lock)."""

@@ -45,15 +45,21 @@ def shown_num_features(exp: Any) -> int:
     return int(max(1, min(int(requested), num_features_max(exp))))
 
 
+def shown_num_samples(exp: Any) -> Optional[int]:
+    """The number of samples the explanation was fitted on, if known."""
+    num_samples = exp.settings.get("num_samples")
+    if num_samples is None and exp.neighborhood is not None:
+        num_samples = exp.neighborhood.num_samples
+    return int(num_samples) if num_samples is not None else None
+
+
 def controls(exp: Any) -> dict:
     """Initial values of the control traits for an explanation."""
     settings = exp.settings
     width = settings.get("kernel_width")
     if width is None and exp.neighborhood is not None:
         width = exp.neighborhood.kernel_width
-    num_samples = settings.get("num_samples")
-    if num_samples is None and exp.neighborhood is not None:
-        num_samples = exp.neighborhood.num_samples
+    num_samples = shown_num_samples(exp)
     return {
         "num_features": shown_num_features(exp),
         "label": default_label(exp),
