@@ -236,6 +236,25 @@ def test_an_unpicklable_model_with_processes_gets_a_clear_error(wine):
         explain_many(explainer, X[:3], model.predict_proba, n_jobs=2, **KW)
 
 
+def test_a_model_the_workers_cannot_import_gets_a_clear_error(wine, tmp_path, monkeypatch):
+    X, _, model = wine
+    (tmp_path / "vanishing_model.py").write_text(
+        "class Model:\n"
+        "    def __init__(self, model):\n"
+        "        self.model = model\n"
+        "    def __call__(self, rows):\n"
+        "        return self.model.predict_proba(rows)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import vanishing_model
+
+    explainer = LimeTabularExplainer(X, random_state=0)
+    stream = explain_many(explainer, X[:4], vanishing_model.Model(model), n_jobs=2, return_as="generator", **KW)
+    (tmp_path / "vanishing_model.py").unlink()  # pickled already; the workers look for it now
+    with pytest.raises(RuntimeError, match=r"worker could not load the explainer and predict_fn "
+                                           r"\(ModuleNotFoundError.*importable module"):
+        list(stream)
+
+
 def test_rows_of_the_wrong_or_mixed_kinds_are_refused_before_the_model(wine):
     X, _, model = wine
     counter = CountingModel(model.predict_proba)

@@ -1,16 +1,17 @@
 """Explaining many rows: in chunks, in parallel, on a cluster, as a stream.
 
 Rows go in chunks. The explainer and the model reach each worker process once
-(loky workers receive them when they start; a Dask cluster receives them scattered
-to every worker), never once per row. Within a chunk, the model calls of several
+per call, never once per row: for joblib's worker processes they are saved to a
+temporary file that each worker loads on its first task (the workers themselves are
+joblib's reusable ones, warm after the first call); a Dask cluster receives them
+scattered to every worker. Within a chunk, the model calls of several
 rows can be stacked into one call of up to ``batch_rows`` rows
 (:mod:`.stacking`). With an integer ``random_state`` every result equals a single
 ``explain_instance`` call on that row, whatever the backend, the number of jobs or
 the chunking. Engines:
 
 - in process, one row after another (``n_jobs`` 1 or None);
-- worker processes (joblib's default ``loky`` backend, ``n_jobs > 1``), started
-  with the explainer and model already loaded;
+- worker processes (joblib's default ``loky`` backend, ``n_jobs > 1``);
 - any other joblib backend set with ``joblib.parallel_config``: ``threading``
   (shares the objects, nothing is pickled), ``dask``, ``ray``...;
 - a ``dask.distributed.Client`` passed as ``client``.
@@ -18,12 +19,18 @@ the chunking. Engines:
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
 import math
+import os
+import pickle
+import tempfile
+import threading
 import traceback
+import uuid
 import warnings
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import count
@@ -35,7 +42,6 @@ from joblib import Parallel, delayed, effective_n_jobs
 
 from .many_rows import Rows, as_rows, is_known_explainer
 from .stacking import StackedModel
-from .threads import available_cores
 from .validation import check_predict_fn, is_integer
 
 RETURN_AS = ("list", "generator", "generator_unordered")
@@ -257,7 +263,9 @@ class _Chunk:
     seed: Optional[int]
 
 
-def _chunk_task(payload: _Payload, chunk: _Chunk, options: dict) -> tuple[int, list]:
+def _chunk_task(payload: Any, chunk: _Chunk, options: dict) -> tuple[int, list]:
+    if isinstance(payload, _LoadFailure):
+        raise payload.error
     return chunk.index, explain_chunk(payload.explainer, payload.predict_fn, chunk.rows, chunk.start, chunk.ids,
                                       seed=chunk.seed, **options)
 
@@ -274,21 +282,49 @@ def _run_joblib(payload: _Payload, chunks: Iterator[_Chunk], options: dict, n_jo
         delayed(_chunk_task)(payload, chunk, options) for chunk in chunks)
 
 
-_WORKER: Any = None  # in a loky worker: its _Payload, or why it could not be loaded
+class _SavedPayload:
+    """A :class:`_Payload` saved to a file; pickles as the file's path.
+
+    Each worker process loads it once, the first time a task of this call
+    reaches it, and keeps it for the call's other tasks. Tasks then carry rows
+    only, and joblib's reusable worker processes stay warm across calls.
+    """
+
+    def __init__(self, payload: _Payload):
+        self.token = uuid.uuid4().hex
+        handle, self.path = tempfile.mkstemp(prefix="lime-widget-many-", suffix=".pkl")
+        with os.fdopen(handle, "wb") as file:
+            pickle.dump(payload.blobs, file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __reduce__(self):
+        return _worker_payload, (self.path, self.token)
+
+    def remove(self) -> None:
+        with contextlib.suppress(OSError):
+            os.remove(self.path)
 
 
-def _init_worker(blobs: tuple) -> None:
-    global _WORKER
-    try:
-        _WORKER = _load_payload(blobs)
-    except RuntimeError as exc:  # reported by the first task, not as a dead worker
-        _WORKER = exc
+_WORKER_PAYLOAD: dict = {}  # in a worker process: the current call's token -> _Payload (one kept)
+_WORKER_LOCK = threading.Lock()
 
 
-def _worker_task(chunk: _Chunk, options: dict) -> tuple[int, list]:
-    if isinstance(_WORKER, BaseException):
-        raise _WORKER
-    return _chunk_task(_WORKER, chunk, options)
+def _worker_payload(path: str, token: str) -> Any:
+    with _WORKER_LOCK:
+        payload = _WORKER_PAYLOAD.get(token)
+        if payload is None:
+            try:
+                with open(path, "rb") as file:
+                    payload = _load_payload(pickle.load(file))
+            except Exception as exc:  # raised by the task, with its message, not as a broken pool
+                return _LoadFailure(exc)
+            _WORKER_PAYLOAD.clear()
+            _WORKER_PAYLOAD[token] = payload
+        return payload
+
+
+@dataclass
+class _LoadFailure:
+    error: BaseException
 
 
 def _windowed(submit: Callable[[_Chunk], Any], chunks: Iterator[_Chunk], window: int, done: Callable,
@@ -312,26 +348,14 @@ def _windowed(submit: Callable[[_Chunk], Any], chunks: Iterator[_Chunk], window:
             cancel(future)
 
 
-def _futures_done(pending: set) -> tuple[set, set]:
-    finished, rest = wait(pending, return_when=FIRST_COMPLETED)
-    return finished, set(rest)
-
-
 def _run_processes(payload: _Payload, chunks: Iterator[_Chunk], options: dict,
                    n_workers: int) -> Iterator[tuple[int, list]]:
-    from joblib.externals.loky import ProcessPoolExecutor
-
-    threads = str(max(1, available_cores() // n_workers))  # no oversubscribed BLAS/OpenMP pools
-    env = {name: threads for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-    executor = ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker, initargs=(payload.blobs,),
-                                   env=env)
-    finished = False
+    saved = _SavedPayload(payload)
     try:
-        yield from _windowed(lambda chunk: executor.submit(_worker_task, chunk, options), chunks, 2 * n_workers,
-                             _futures_done, lambda future: future.cancel())
-        finished = True
+        yield from Parallel(n_jobs=n_workers, return_as="generator_unordered")(
+            delayed(_chunk_task)(saved, chunk, options) for chunk in chunks)
     finally:
-        executor.shutdown(wait=finished, kill_workers=not finished)
+        saved.remove()
 
 
 def _run_dask(payload: _Payload, chunks: Iterator[_Chunk], options: dict, client: Any) -> Iterator[tuple[int, list]]:
@@ -430,8 +454,8 @@ def explain_many(
     n_jobs : int, optional
         joblib's ``n_jobs``. ``None`` follows ``joblib.parallel_config`` (in
         process, one row after another, by default). With the default backend,
-        ``n_jobs > 1`` starts worker processes that load the explainer and the
-        model once each; another backend set with ``joblib.parallel_config``
+        ``n_jobs > 1`` runs on joblib's worker processes, each loading the
+        explainer and the model once per call; another backend set with ``joblib.parallel_config``
         (``threading``, ``dask``, ``ray``...) runs the chunks instead.
     batch_rows : int, optional
         Stack the model calls of several rows into calls of up to this many
