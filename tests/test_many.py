@@ -295,3 +295,14 @@ def test_public_name_and_submodular_pick_with_jobs(wine):
         many = lime_widget.explain_many(explainer, X[:3], model.predict_proba, **KW)
     assert [e.as_list() for e in many] == \
         [explainer.explain_instance(x, model.predict_proba, **KW).as_list() for x in X[:3]]
+
+
+def test_submodular_pick_stops_at_a_failing_row(wine):
+    from lime_widget.submodular_pick import SubmodularPick
+
+    X, _, model = wine
+    data = X[:6].copy()
+    data[4, 0] = np.inf
+    with pytest.raises(ExplainManyError, match=r"row 4 \(position 4\): ValueError: data_row contains NaN or infinite"):
+        SubmodularPick(LimeTabularExplainer(X, random_state=0), data, model.predict_proba, method="full",
+                       num_samples=200)
