@@ -469,8 +469,10 @@ def explain_many(
         ``list`` waits for all rows; ``generator`` yields each result in row
         order as soon as it and the ones before it are done;
         ``generator_unordered`` as soon as it is done (``exp.row_id`` says
-        which row). At most two chunks per worker are in flight, so a stream
-        keeps memory bounded.
+        which row). A stream need not hold every result at once: on a Dask
+        ``client`` the workers run at most two chunks each ahead of the
+        consumer; joblib engines dispatch the next chunk as a worker frees up,
+        so results wait in memory when the consumer is slower than the workers.
     errors : {'collect', 'raise'}
         ``collect``: a row that fails is replaced by a :class:`RowFailure`
         (row id, error) and the other rows finish; the result's ``failures``
