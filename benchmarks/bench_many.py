@@ -314,14 +314,16 @@ def main() -> None:
     print(f"machine share at the start: two busy processes did {two_busy / one_busy:.2f}x the work of one "
           f"(2.00 on an idle 2-core machine)")
     print(f"n_jobs=2 worker start-up (first call, 4 rows, own run): {memory['jobs2']['startup']:.1f} s wall\n")
-    header = (f"| {'memory, each engine in its own process':<42} | {'peak RSS MB':>11} | {'worker peak RSS MB':>18} | "
+    header = (f"| {'each engine in its own process':<42} | {'wall s':>7} | {'CPU s':>7} | {'peak RSS MB':>11} | "
+              f"{'worker peak RSS MB':>18} | "
               f"{'KB / explanation, pickled':>25} | {'RSS growth KB / kept explanation':>32} |")
     print(header)
     print("|" + "|".join("-" * len(c) for c in header.split("|")[1:-1]) + "|")
     for key in ("seq", "jobs2", "dask"):
         r = memory[key]
         worker = f"{r['peak_worker_rss_mb']:.0f}" if key != "seq" else "-"
-        print(f"| {names[key]:<42} | {r['peak_rss_mb']:>11.0f} | {worker:>18} | {r['pickled_kb']:>25.0f} | "
+        print(f"| {names[key]:<42} | {r['wall']:>7.1f} | {r['cpu']:>7.1f} | {r['peak_rss_mb']:>11.0f} | {worker:>18} | "
+              f"{r['pickled_kb']:>25.0f} | "
               f"{r['rss_per_exp_kb']:>32.0f} |")
 
 
