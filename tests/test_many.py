@@ -119,8 +119,8 @@ def test_worker_processes_load_the_model_once_and_equal_single_calls(wine, tmp_p
     frame_explainer = LimeTabularExplainer(frame, random_state=0)
     rows = frame.iloc[[0, 70, 140, 5]]
     frame_single = [frame_explainer.explain_instance(rows.iloc[i], predict, **KW) for i in range(4)]
-    with joblib.parallel_config(n_jobs=2):
-        frame_many = explain_many(frame_explainer, rows, predict, **KW)
+    with joblib.parallel_config(n_jobs=2):  # each worker stacks two rows' DataFrames into one model call
+        frame_many = explain_many(frame_explainer, rows, predict, batch_rows=600, **KW)
     assert frame_many.row_ids == ["r0", "r70", "r140", "r5"] and [e.row_id for e in frame_many] == frame_many.row_ids
     for a, b in zip(frame_many, frame_single):
         same(a, b)
@@ -306,3 +306,25 @@ def test_submodular_pick_stops_at_a_failing_row(wine):
     with pytest.raises(ExplainManyError, match=r"row 4 \(position 4\): ValueError: data_row contains NaN or infinite"):
         SubmodularPick(LimeTabularExplainer(X, random_state=0), data, model.predict_proba, method="full",
                        num_samples=200)
+
+
+def test_sequences_unordered_stream_and_a_progress_bar(capsys):
+    from lime_widget.lime_tabular import RecurrentTabularExplainer
+
+    rng = np.random.RandomState(0)
+    sequences = rng.rand(40, 4, 3)
+
+    def model(batch):  # (n, timesteps, features) -> probabilities from feature 0
+        p = batch[:, :, 0].mean(axis=1)
+        return np.column_stack([1 - p, p])
+
+    explainer = RecurrentTabularExplainer(sequences, random_state=0)
+    single = [explainer.explain_instance(s, model, num_samples=200) for s in sequences[:5]]
+    with joblib.parallel_config(backend="threading", n_jobs=2):
+        stream = explain_many(explainer, sequences[:5], model, return_as="generator_unordered", chunk_size=1,
+                              progress=True, num_samples=200)
+        results = sorted(stream, key=lambda e: e.row_id)
+    assert [e.row_id for e in results] == [0, 1, 2, 3, 4]
+    for a, b in zip(results, single):
+        same(a, b)
+    assert "5/5" in capsys.readouterr().err  # tqdm's bar reached every row
