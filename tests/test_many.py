@@ -161,7 +161,10 @@ def test_image_rows_as_list_and_array():
     kwargs = {"top_labels": 2, "num_samples": 60, "segmentation_fn": grid_segments}
     single = [explainer.explain_instance(im, redness, progress_bar=False, **kwargs) for im in images]
     for instances in (images, np.stack(images)):
-        many = explain_many(explainer, instances, redness, batch_rows=120, **kwargs)
+        counter = CountingModel(redness)
+        # calls of 10 images (batch_size): 12 rows at once, so the three images' calls go together
+        many = explain_many(explainer, instances, counter, batch_rows=120, **kwargs)
+        assert counter.calls == 6 and counter.rows == 3 * 60
         for a, b in zip(many, single):
             same(a, b)
             np.testing.assert_array_equal(a.segments, b.segments)

@@ -394,14 +394,21 @@ def _engine(n_jobs: Optional[int], client: Any) -> tuple[str, int]:
     return ("threads" if isinstance(backend, ThreadingBackend) else "joblib"), workers
 
 
-def _default_num_samples(explainer: Any, kwargs: dict) -> Optional[int]:
-    if "num_samples" in kwargs:
-        return kwargs["num_samples"] if is_integer(kwargs["num_samples"]) else None
+def _rows_per_call(explainer: Any, kwargs: dict) -> Optional[int]:
+    """Rows in one of a single explanation's model calls: ``num_samples``, or ``batch_size`` when smaller."""
     try:
-        default = inspect.signature(explainer.explain_instance).parameters["num_samples"].default
-    except (KeyError, TypeError, ValueError):
-        return None
-    return default if is_integer(default) else None
+        parameters = inspect.signature(explainer.explain_instance).parameters
+    except (TypeError, ValueError):
+        parameters = {}
+
+    def value(name: str) -> Optional[int]:
+        given = kwargs[name] if name in kwargs else getattr(parameters.get(name), "default", None)
+        return int(given) if is_integer(given) and given >= 1 else None
+
+    num_samples, batch_size = value("num_samples"), value("batch_size")
+    if num_samples is None:
+        return batch_size
+    return min(num_samples, batch_size) if batch_size is not None else num_samples
 
 
 def _progress(progress: Progress, total: int) -> tuple[Callable[[int], None], Callable[[], None]]:
@@ -459,9 +466,10 @@ def explain_many(
         (``threading``, ``dask``, ``ray``...) runs the chunks instead.
     batch_rows : int, optional
         Stack the model calls of several rows into calls of up to this many
-        rows (rows explained at once: ``batch_rows // num_samples``). Helps
-        models with a cost per call. ``None``: one call per row, as
-        ``explain_instance``.
+        rows (rows explained at once: ``batch_rows`` // the rows of one of
+        their calls, ``num_samples`` or a smaller ``batch_size``). Helps models
+        with a cost per call. ``None``: each row calls the model on its own,
+        as ``explain_instance``.
     chunk_size : int, optional
         Rows per task sent to a worker; default: about four tasks per worker,
         at most 64 rows.
@@ -557,8 +565,8 @@ def _stream(explainer: Any, rows: Rows, predict_fn: Callable, n_jobs: Optional[i
     engine, workers = _engine(n_jobs, client)
     if client is not None:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
-    num_samples = _default_num_samples(explainer, kwargs)
-    stack_rows = batch_rows // num_samples if batch_rows and num_samples else 1
+    per_call = _rows_per_call(explainer, kwargs)
+    stack_rows = batch_rows // per_call if batch_rows and per_call else 1
     if chunk_size is None:
         if engine == "local":
             chunk_size = 4 * stack_rows if stack_rows > 1 else 1
