@@ -36,14 +36,29 @@ def wine():
 
 
 class SlowModel:
-    """predict_proba that takes at least ``seconds`` per call (time to kill a worker mid-run)."""
+    """predict_proba taking ``seconds`` per call, logging "start/end pid row" lines to ``log``."""
 
-    def __init__(self, model, seconds):
-        self.model, self.seconds = model, seconds
+    def __init__(self, model, seconds, log):
+        self.model, self.seconds, self.log = model, seconds, log
+
+    def _write(self, what, rows):
+        with open(self.log, "a") as log:
+            log.write(f"{what} {os.getpid()} {rows[0, 0]!r}\n")
 
     def __call__(self, rows):
+        self._write("start", rows)
         time.sleep(self.seconds)
-        return self.model.predict_proba(rows)
+        out = self.model.predict_proba(rows)
+        self._write("end", rows)
+        return out
+
+
+def _open_call(log):
+    """(pid, row key) of a model call started and not ended, if any."""
+    lines = [line.split() for line in log.read_text().splitlines()] if log.exists() else []
+    ended = {(pid, key) for what, pid, key in lines if what == "end"}
+    started = [(pid, key) for what, pid, key in lines if what == "start" and (pid, key) not in ended]
+    return started[0] if started else None
 
 
 def test_client_and_joblib_dask_backend_equal_single_calls(client, wine):
@@ -72,19 +87,26 @@ def test_a_random_state_generator_gives_each_chunk_its_own_draws(client, wine):
         same(a, b)
 
 
-def test_a_killed_worker_loses_and_repeats_no_row(client, wine):
+def test_a_killed_worker_loses_and_repeats_no_row(client, wine, tmp_path):
     X, model = wine
     explainer = LimeTabularExplainer(X, random_state=6)
     rows = X[40:50]
     single = [explainer.explain_instance(x, model.predict_proba, **KW) for x in rows]
-    pids = client.run(os.getpid)
-    stream = explain_many(explainer, rows, SlowModel(model, 0.3), client=client, chunk_size=1,
+    log = tmp_path / "calls.log"
+    stream = explain_many(explainer, rows, SlowModel(model, 0.3, str(log)), client=client, chunk_size=1,
                           return_as="generator", **KW)
     results = [next(stream)]
-    victim = next(iter(pids.values()))
-    os.kill(victim, signal.SIGKILL)  # mid-run: both workers have chunks in flight
+    deadline = time.monotonic() + 20
+    while _open_call(log) is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    victim, row_key = _open_call(log)
+    os.kill(int(victim), signal.SIGKILL)  # in the middle of a model call
     results.extend(stream)
-    assert [e.row_id for e in results] == list(range(10))
+    assert [e.row_id for e in results] == list(range(10))  # none lost, none twice
     for a, b in zip(results, single):
         same(a, b)
-    assert victim not in client.run(os.getpid).values()
+    # the interrupted row was explained again by another worker process
+    finished_by = {pid for what, pid, key in (line.split() for line in log.read_text().splitlines())
+                   if what == "end" and key == row_key}
+    assert finished_by and victim not in finished_by
+    assert int(victim) not in client.run(os.getpid).values()
