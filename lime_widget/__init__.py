@@ -17,6 +17,7 @@ _LAZY = {
     "explain_many": "lime_widget.convenience",
     "ErrorReview": "lime_widget.review",
     "SubmodularPick": "lime_widget.submodular_pick",
+    "to_frame": "lime_widget.core.table",
 }
 _SUBMODULES = {"lime_base", "lime_tabular", "lime_text", "lime_image", "explanation", "submodular_pick", "wrappers",
                "discretize", "exceptions", "utils"}

@@ -111,7 +111,8 @@ class SubmodularPick:
             raise ValueError(f"method={method!r} is not known; expected 'sample' or 'full'.")
 
         self.explanations = explain_many(explainer, [_row(data, int(i)) for i in self.sample_indices], predict_fn,
-                                         n_jobs=n_jobs, num_features=num_features, top_labels=top_labels, **kwargs)
+                                         n_jobs=n_jobs, errors="raise", num_features=num_features,
+                                         top_labels=top_labels, **kwargs)
         if num_exps_desired > len(self.explanations):
             warnings.warn(
                 f"Requested {num_exps_desired} explanations but only {len(self.explanations)} were computed; "

@@ -77,6 +77,14 @@ class Neighborhood:
     def num_features(self) -> int:
         return int(self.data.shape[1] if self.columns is None else self.width)
 
+    def release_designs(self) -> None:
+        """Forget the cached weighted designs (the largest part of a neighbourhood).
+
+        They are rebuilt, with the same numbers, on the next fit that needs one;
+        memoised fits are kept. ``explain_many`` calls this on every result.
+        """
+        self._designs.clear()
+
     def design(self, kernel_width: Optional[float] = None) -> WeightedDesign:
         """The weighted, centred design for a kernel width (a small LRU cache)."""
         width = validate_kernel_width(self.kernel_width if kernel_width is None else kernel_width)
