@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
 from .neighborhood import Neighborhood
 from .predict import PredictFnError, ProgressCallback, resolve_labels
-from .uncertainty import resampled_fit
+from .uncertainty import doubling_gain, resampled_fit
 
 AUTO = "auto"
 #: rows (instance included) of the first round
@@ -29,8 +30,12 @@ FIRST_ROUND = 500
 DEFAULT_MAX_SAMPLES = 20000
 DEFAULT_STABILITY_TARGET = 0.9
 _GROWTH = (1.5, 2.0, 3.0, 4.0)
+# when no growth of _GROWTH is predicted to reach the target: double (overshoots by at most 2x)
+_FALLBACK_GROWTH = 4.0
 # replicates for predicting the next round's size (the stop decision uses the full default)
 _PLANNING_RESAMPLES = 100
+#: "more rows have stopped helping": the last doubling raised the stability by less than this
+GAIN_TOLERANCE = 0.03
 
 #: ``sample_round(n_rows, first, progress) -> (interpretable rows, model outputs, distances)``;
 #: the first round's first row is the instance; outputs are already checked.
@@ -180,28 +185,86 @@ def sample_until_stable(
                 "num_samples='auto': the model's outputs are constant on the first round's "
                 f"{total} rows, so every weight is 0 and the explanation is trivially stable; "
                 "no more rows were drawn.", UserWarning, stacklevel=3)
-            return neighborhood
+            return _stopped(neighborhood, "constant", 1.0, None, round_number)
 
         settings = (neighborhood, fit_labels, num_features, feature_selection, model_regressor)
         reached = lowest_stability(*settings)
         if reached >= target:
-            return neighborhood
+            return _stopped(neighborhood, "target", reached, None, round_number)
         if total >= max_samples:
             warnings.warn(
                 f"num_samples='auto' stopped at max_samples={max_samples} with an estimated stability of "
                 f"{reached:.2f}, below stability_target={target:g}: some of the top {num_features} features have "
                 "nearly equal effects, so their order keeps changing. Read their place in the list with care "
                 "(exp.uncertainty() shows which), or explain fewer features.", UserWarning, stacklevel=3)
-            return neighborhood
+            return _stopped(neighborhood, "max_samples", reached, None, round_number)
+        # stop early only when the target is out of reach AND more rows have stopped helping
+        # (near-tied features): both tests, because each alone is fooled in one direction
+        below = [label for label in fit_labels
+                 if stability_of(neighborhood, label, num_features, feature_selection, model_regressor) < target]
+        at_cap = min(stability_of(neighborhood, label, num_features, feature_selection, model_regressor,
+                                  max_samples / total, _PLANNING_RESAMPLES) for label in below)
+        if at_cap < target:
+            design = neighborhood.design()
+            gain = max(doubling_gain(design, outputs[:, label], num_features, feature_selection,
+                                     model_regressor)[0] for label in below)
+            if gain < GAIN_TOLERANCE:
+                warnings.warn(
+                    f"num_samples='auto' stopped at {total} rows with an estimated stability of {reached:.2f}, "
+                    f"below stability_target={target:g}: doubling the rows last raised it by {max(gain, 0.0):.2f} "
+                    f"only, and even max_samples={max_samples} rows are predicted to reach {at_cap:.2f}, because "
+                    f"some of the top {num_features} features have nearly equal effects (ties) whose order more "
+                    "rows barely settle. Read their place in the list with care (exp.uncertainty() shows which), "
+                    "or explain fewer features.", UserWarning, stacklevel=3)
+                return _stopped(neighborhood, "ties", reached, at_cap, round_number)
         growth = next((g for g in _GROWTH if lowest_stability(*settings, g, _PLANNING_RESAMPLES) >= target),
-                      _GROWTH[-1])
+                      _FALLBACK_GROWTH)
         planned = min(max_samples, max(total + 1, math.ceil(growth * total)))
+
+
+@dataclass(frozen=True)
+class AutoStop:
+    """Why ``num_samples="auto"`` stopped (``exp.neighborhood.auto_stop``).
+
+    Attributes
+    ----------
+    reason : str
+        ``"target"`` (the estimated stability reached ``stability_target``),
+        ``"ties"`` (even ``max_samples`` rows are predicted to stay below it: near-tied
+        features), ``"max_samples"`` (the budget ran out below it) or ``"constant"``
+        (the model's outputs do not vary: trivially stable).
+    stability : float
+        The estimated stability of the least stable explained label when sampling stopped.
+    predicted_at_max_samples : float or None
+        With ``"ties"``: the (optimistic) predicted stability at ``max_samples``.
+    rounds : int
+        Rounds of sampling (model calls, batches aside).
+    """
+
+    reason: str
+    stability: float
+    predicted_at_max_samples: Optional[float]
+    rounds: int
+
+
+def _stopped(neighborhood: Neighborhood, reason: str, stability: float, at_cap: Optional[float],
+             rounds: int) -> Neighborhood:
+    neighborhood.auto_stop = AutoStop(reason, float(stability), None if at_cap is None else float(at_cap), rounds)
+    return neighborhood
+
+
+def stability_of(neighborhood: Neighborhood, label: int, num_features: int, feature_selection: str,
+                 model_regressor: Optional[object] = None, scale: float = 1.0,
+                 n_resamples: Optional[int] = None) -> float:
+    """One label's estimated stability (with ``scale``: predicted for a ``scale`` times larger sample)."""
+    extra = {} if n_resamples is None else {"n_resamples": n_resamples}
+    return resampled_fit(neighborhood, label, num_features, feature_selection, None, model_regressor,
+                         scale=scale, **extra).stability
 
 
 def lowest_stability(neighborhood: Neighborhood, labels: Sequence[int], num_features: int, feature_selection: str,
                      model_regressor: Optional[object] = None, scale: float = 1.0,
                      n_resamples: Optional[int] = None) -> float:
     """The least stable label's estimated stability (with ``scale``: of a ``scale`` times larger sample)."""
-    extra = {} if n_resamples is None else {"n_resamples": n_resamples}
-    return min(resampled_fit(neighborhood, label, num_features, feature_selection, None, model_regressor,
-                             scale=scale, **extra).stability for label in labels)
+    return min(stability_of(neighborhood, label, num_features, feature_selection, model_regressor, scale,
+                            n_resamples) for label in labels)
