@@ -3,11 +3,27 @@
 Every round draws new rows from the explainer's generator, asks the model about
 those rows only, and appends them to the rows already scored; after each round the
 bootstrap of :mod:`.uncertainty` estimates the stability of every explained
-label's top ``num_features`` (zero model calls). Sampling stops when the lowest of
-them reaches ``stability_target``, or at ``max_samples``. The size of the next
-round is predicted with the same bootstrap drawing more rows than it has ("m out
-of n", which mimics a larger neighbourhood): the smallest growth, among 1.5x, 2x,
-3x and 4x, whose predicted stability reaches the target (4x when none does).
+label's top ``num_features`` (zero model calls). Sampling stops at the first of:
+
+* **target**: the lowest of them reaches ``stability_target``;
+* **ties**: the target is out of reach and more rows have stopped helping. Near-tied
+  features keep swapping places however many rows are drawn, so the stability
+  levels off below the target. Two tests, both on the rows already scored, must
+  agree: (1) the bootstrap that draws ``max_samples`` rows from this sample
+  ("m out of n", m > n) predicts a stability below the target even for the whole
+  budget; (2) the last doubling of the rows raised the stability by less than
+  ``GAIN_TOLERANCE`` (0.03), measured on disjoint quarters and halves of the rows,
+  which are independent neighbourhoods of n/4 and n/2 rows (unlike the bootstrap,
+  not inflated by ties). Each alone is fooled in one direction: (1) takes a
+  sample's chance near-tie for a real one, (2) is noisy on one sample. A warning
+  says so, in the spirit of S-LIME (Zhou, Hooker & Wang, KDD 2021), which
+  samples until a test decides the order of the features or the budget ends;
+* **max_samples**: the budget is spent (a warning says so).
+
+``exp.neighborhood.auto_stop`` (:class:`AutoStop`) tells which, with the estimates.
+The size of the next round is predicted with the same m-out-of-n bootstrap: the
+smallest growth, among 1.5x, 2x, 3x and 4x, whose predicted stability reaches
+the target (4x when none does).
 An integer ``num_samples`` never comes here: it keeps lime's exact draws.
 """
 
@@ -144,7 +160,8 @@ def sample_until_stable(
         All rows scored, in the order drawn; ``num_samples`` tells how many.
         With a model whose outputs do not vary on the first round every weight is
         0 and the explanation is stable at once: a warning says so and no more
-        rows are drawn. Reaching ``max_samples`` below the target also warns.
+        rows are drawn. Stopping below the target (at ties, or at ``max_samples``)
+        also warns. ``neighborhood.auto_stop`` (:class:`AutoStop`) tells why it stopped.
 
     Raises
     ------
