@@ -13,7 +13,7 @@ Cases: wine RF-100, breast_cancer RF-100 (quartile discretization, row 0, its pr
 class), a 300-word document (TF-IDF + LogisticRegression on generated two-topic text)
 and a 224x224 image (astronaut, quickshift, a cheap classifier, top label).
 
-Run: ``PYTHONPATH=. .venv/bin/python benchmarks/bench_stability.py [--seeds 10]``
+Run: ``PYTHONPATH=. .venv/bin/python benchmarks/bench_stability.py [--seeds 10] [--first-seed 0]``
 """
 
 from __future__ import annotations
@@ -149,11 +149,12 @@ def uncertainty_cost(repeats: int = 7) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds first-seed .. first-seed + seeds - 1")
     parser.add_argument("--cost-only", action="store_true", help="only time exp.uncertainty()")
     args = parser.parse_args()
     if args.cost_only:
         return print_cost()
-    seeds = range(args.seeds)
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
     cases = [("wine RF-100", lambda: tabular_case(load_wine)),
              ("breast_cancer RF-100", lambda: tabular_case(load_breast_cancer)),
              ("text 300 words, TF-IDF+LR", text_case),

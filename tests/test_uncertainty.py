@@ -368,6 +368,18 @@ def test_auto_stops_at_ties_and_says_why(wine_model):
     assert gain < adaptive.GAIN_TOLERANCE
 
 
+def test_auto_several_labels_wait_for_the_least_stable(wine_model):
+    data, model = wine_model
+    exp = LimeTabularExplainer(data.data, random_state=1).explain_instance(
+        data.data[170], model.predict_proba, labels=(0, 1, 2), num_features=3, num_samples="auto")
+    stop = exp.neighborhood.auto_stop
+    stabilities = [exp.stability_of(label) for label in (0, 1, 2)]
+    assert stop.stability == pytest.approx(min(stabilities))
+    # labels 0 and 2 reach the target; label 1 ties, and the tie stop judged it alone
+    assert stop.reason == "ties" and stabilities[1] < 0.9 <= min(stabilities[0], stabilities[2])
+    assert stop.predicted_at_max_samples < 0.9
+
+
 def test_auto_text_and_image():
     model = topic_pipeline()
     counter = CountingModel(model.predict_proba)

@@ -215,11 +215,12 @@ def sample_until_stable(
                 "nearly equal effects, so their order keeps changing. Read their place in the list with care "
                 "(exp.uncertainty() shows which), or explain fewer features.", UserWarning, stacklevel=3)
             return _stopped(neighborhood, "max_samples", reached, None, round_number)
-        # stop early only when the target is out of reach AND more rows have stopped helping
-        # (near-tied features): both tests, because each alone is fooled in one direction
+        # stop early only when, for every label still below the target, the target is out of
+        # reach AND more rows have stopped helping (near-tied features): both tests, because
+        # each alone is fooled in one direction
         below = [label for label in fit_labels
                  if stability_of(neighborhood, label, num_features, feature_selection, model_regressor) < target]
-        at_cap = min(stability_of(neighborhood, label, num_features, feature_selection, model_regressor,
+        at_cap = max(stability_of(neighborhood, label, num_features, feature_selection, model_regressor,
                                   max_samples / total, _PLANNING_RESAMPLES) for label in below)
         if at_cap < target:
             design = neighborhood.design()
@@ -253,7 +254,8 @@ class AutoStop:
     stability : float
         The estimated stability of the least stable explained label when sampling stopped.
     predicted_at_max_samples : float or None
-        With ``"ties"``: the (optimistic) predicted stability at ``max_samples``.
+        With ``"ties"``: the (optimistic) predicted stability at ``max_samples``
+        (of the label predicted to come closest).
     rounds : int
         Rounds of sampling (model calls, batches aside).
     """
