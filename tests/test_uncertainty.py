@@ -370,8 +370,9 @@ def test_auto_stops_at_ties_and_says_why(wine_model):
 
 def test_auto_several_labels_wait_for_the_least_stable(wine_model):
     data, model = wine_model
-    exp = LimeTabularExplainer(data.data, random_state=1).explain_instance(
-        data.data[170], model.predict_proba, labels=(0, 1, 2), num_features=3, num_samples="auto")
+    with pytest.warns(UserWarning, match=r"\(ties\)"):
+        exp = LimeTabularExplainer(data.data, random_state=1).explain_instance(
+            data.data[170], model.predict_proba, labels=(0, 1, 2), num_features=3, num_samples="auto")
     stop = exp.neighborhood.auto_stop
     stabilities = [exp.stability_of(label) for label in (0, 1, 2)]
     assert stop.stability == pytest.approx(min(stabilities))
