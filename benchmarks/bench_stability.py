@@ -3,7 +3,8 @@
 For each case, 10 explanations of the same instance with seeds 0..9: the mean pairwise
 Jaccard similarity of their top-5 feature sets ("measured stability"), and the model rows
 each used. lime 0.2.0.1 uses its default 5000 samples; ours uses ``num_samples="auto"``
-(stability_target=0.9, max_samples=20000). Also: our own estimate (``exp.stability``,
+(stability_target=0.9, max_samples=20000), with how often it stopped on each reason
+(``exp.neighborhood.auto_stop.reason``: target, ties, max_samples). Also: our own estimate (``exp.stability``,
 mean over the 10 seeds), the measured stability of ours with a fixed 1667 rows (a third
 of lime's; same surrogate, so it shows what a third of the rows can buy), and the cost of ``exp.uncertainty()`` on 5000 samples x 30
 features (breast_cancer, memo cleared, median of 7).
@@ -12,15 +13,17 @@ Cases: wine RF-100, breast_cancer RF-100 (quartile discretization, row 0, its pr
 class), a 300-word document (TF-IDF + LogisticRegression on generated two-topic text)
 and a 224x224 image (astronaut, quickshift, a cheap classifier, top label).
 
-Run: ``PYTHONPATH=. .venv/bin/python benchmarks/bench_stability.py [--seeds 10]``
+Run: ``PYTHONPATH=. .venv/bin/python benchmarks/bench_stability.py [--seeds 10] [--first-seed 0]``
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import statistics
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import lime.lime_image
@@ -146,22 +149,24 @@ def uncertainty_cost(repeats: int = 7) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds first-seed .. first-seed + seeds - 1")
     parser.add_argument("--cost-only", action="store_true", help="only time exp.uncertainty()")
     args = parser.parse_args()
     if args.cost_only:
         return print_cost()
-    seeds = range(args.seeds)
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
     cases = [("wine RF-100", lambda: tabular_case(load_wine)),
              ("breast_cancer RF-100", lambda: tabular_case(load_breast_cancer)),
              ("text 300 words, TF-IDF+LR", text_case),
              ("image 224x224", image_case)]
     print("| case | lime@5000 stability | ours 'auto' stability | ours estimated | ours@1667 stability | lime rows "
-          "| ours rows (median, min-max) | ours / lime rows | lime s | ours s |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "| ours rows (median, min-max) | ours / lime rows | 'auto' stopped on | lime s | ours s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     ratios = []
     for name, make in cases:
         predict, run_lime, run_ours = make()
         lime_sets, ours_sets, ours_rows, estimates, third_sets = [], [], [], [], []
+        reasons = collections.Counter()
         lime_time = ours_time = 0.0
         for seed in seeds:
             counter = Rows(predict)
@@ -171,7 +176,10 @@ def main() -> None:
             lime_rows = counter.rows
             counter = Rows(predict)
             start = time.perf_counter()
-            chosen, exp = run_ours(seed, counter)
+            with warnings.catch_warnings():  # the stop reason is tallied instead
+                warnings.simplefilter("ignore", UserWarning)
+                chosen, exp = run_ours(seed, counter)
+            reasons[exp.neighborhood.auto_stop.reason] += 1
             ours_time += time.perf_counter() - start
             assert counter.rows == exp.num_samples
             ours_sets.append(chosen)
@@ -184,6 +192,7 @@ def main() -> None:
               f"{mean_pairwise_jaccard(np.array(ours_sets)):.3f} | {np.mean(estimates):.3f} | "
               f"{mean_pairwise_jaccard(np.array(third_sets)):.3f} | {lime_rows} | "
               f"{statistics.median(ours_rows):.0f} ({min(ours_rows)}-{max(ours_rows)}) | {ratio:.2f} | "
+              f"{', '.join(f'{k} {v}' for k, v in reasons.most_common())} | "
               f"{lime_time / len(seeds):.2f} | {ours_time / len(seeds):.2f} |", flush=True)
     print(f"\nmedian case: ours / lime model rows = {statistics.median(ratios):.2f}")
     print_cost()

@@ -11,7 +11,14 @@ from sklearn.linear_model import LinearRegression
 
 from lime_widget.core import adaptive
 from lime_widget.core.surrogate import WeightedDesign, fit_label
-from lime_widget.core.uncertainty import bootstrap_counts, mean_pairwise_jaccard, resample_fits
+from lime_widget.core.uncertainty import (
+    bootstrap_counts,
+    doubling_gain,
+    mean_pairwise_jaccard,
+    resample_fits,
+    subsample_counts,
+    subsample_stability,
+)
 from lime_widget.lime_image import LimeImageExplainer
 from lime_widget.lime_tabular import LimeTabularExplainer
 from lime_widget.lime_text import LimeTextExplainer
@@ -117,6 +124,42 @@ def test_mean_pairwise_jaccard():
     # pairs: (0,1) 1/3, (0,2) 1, (1,2) 1/3
     assert mean_pairwise_jaccard(sets) == pytest.approx((1 / 3 + 1 + 1 / 3) / 3)
     assert mean_pairwise_jaccard(np.zeros((3, 4), dtype=bool)) == 1.0
+
+
+def test_subsample_counts_partition_the_rows():
+    counts = subsample_counts(51, 6, 4)
+    assert counts.shape == (51, 24) and set(np.unique(counts)) == {0.0, 1.0}
+    assert np.all(counts[0] == 1)  # the instance is in every part
+    per_partition = counts[1:].reshape(50, 6, 4)
+    assert np.all(per_partition.sum(axis=2) == 1)  # every other row in exactly one part
+    assert set(per_partition.sum(axis=0).ravel()) <= {12.0, 13.0}  # equal sizes +-1
+    assert not np.array_equal(per_partition[:, 0], per_partition[:, 1])  # partitions differ
+
+
+def grouped_jaccard_by_hand(top, parts):
+    return np.mean([mean_pairwise_jaccard(top[g:g + parts]) for g in range(0, len(top), parts)])
+
+
+@pytest.mark.parametrize("method", ["forward_selection", "highest_weights"])
+def test_subsample_estimates_are_fits_on_disjoint_parts(wine_model, method):
+    """The halves and quarters are refitted exactly as lime's surrogate on those rows alone."""
+    data, model = wine_model
+    exp = LimeTabularExplainer(data.data, random_state=0).explain_instance(
+        data.data[60], model.predict_proba, labels=(1,), num_features=4, num_samples=401)
+    design, y = exp.neighborhood.design(), exp.neighborhood.outputs[:, 1]
+    quarters = subsample_counts(401, 5, 4)
+    grouped = quarters.reshape(401, 5, 4)
+    halves = np.minimum(grouped[:, :, 0::2] + grouped[:, :, 1::2], 1).reshape(401, -1)
+    _, top_halves = replicate_by_hand(design, y, halves, 4, method)
+    _, top_quarters = replicate_by_hand(design, y, quarters, 4, method)
+    half = grouped_jaccard_by_hand(top_halves, 2)
+    gain, got_half = doubling_gain(design, y, 4, method, n_partitions=5)
+    assert got_half == pytest.approx(half)
+    assert gain == pytest.approx(half - grouped_jaccard_by_hand(top_quarters, 4))
+    _, top = replicate_by_hand(design, y, subsample_counts(401, 5, 2), 4, method)
+    assert subsample_stability(design, y, 4, method, n_partitions=5) == pytest.approx(grouped_jaccard_by_hand(top, 2))
+    with pytest.raises(ValueError, match="quarters"):
+        doubling_gain(WeightedDesign(design.data[:4], design.sample_weight[:4]), y[:4], 2)
 
 
 # -- exp.uncertainty() ----------------------------------------------------------------------------------
@@ -280,7 +323,9 @@ def test_auto_tabular_reuses_rows_and_counts_them(wine_model):
     exp = explainer.explain_instance(data.data[130], counter, labels=(2,), num_features=5, num_samples="auto")
     assert exp.num_samples == counter.rows == exp.settings["num_samples"]  # every row scored once
     assert counter.calls >= 2 and exp.num_samples > adaptive.FIRST_ROUND
-    assert exp.stability >= 0.9 or exp.num_samples == adaptive.DEFAULT_MAX_SAMPLES
+    stop = exp.neighborhood.auto_stop
+    assert stop.stability == pytest.approx(exp.stability)
+    assert (stop.reason == "target" and exp.stability >= 0.9) or stop.reason in ("ties", "max_samples")
     # the first round's rows start the neighbourhood: the instance, then lime's draw order
     first = explainer.explain_instance(data.data[130], model.predict_proba, labels=(2,), num_features=5,
                                        num_samples=adaptive.FIRST_ROUND)
@@ -297,11 +342,43 @@ def test_auto_stops_when_stable_and_respects_max_samples(wine_model):
     easy = explainer.explain_instance(data.data[130], model.predict_proba, labels=(2,), num_features=5,
                                       num_samples="auto", stability_target=0.5)
     assert easy.num_samples == adaptive.FIRST_ROUND and easy.stability >= 0.5
+    assert easy.neighborhood.auto_stop == adaptive.AutoStop("target", easy.stability, None, 1)
     with pytest.warns(UserWarning, match=r"stopped at max_samples=900 with an estimated stability of 0\.\d\d, "
                                          r"below stability_target=1"):
         capped = explainer.explain_instance(data.data[130], model.predict_proba, labels=(2,), num_features=5,
                                             num_samples="auto", stability_target=1.0, max_samples=900)
     assert capped.num_samples == 900 and capped.stability < 1.0
+    assert capped.neighborhood.auto_stop.reason == "max_samples"
+
+
+def test_auto_stops_at_ties_and_says_why(wine_model):
+    """Below the target, more rows no longer helping, and the budget predicted not to reach it: stop early."""
+    data, model = wine_model
+    counter = CountingModel(model.predict_proba)
+    with pytest.warns(UserWarning, match=r"stopped at \d+ rows with an estimated stability of 0\.\d\d, below "
+                                         r"stability_target=0\.9: doubling the rows last raised it by 0\.\d\d only, "
+                                         r"and even max_samples=20000 rows are predicted to reach 0\.\d\d.*\(ties\)"):
+        exp = LimeTabularExplainer(data.data, random_state=0).explain_instance(
+            data.data[0], counter, labels=(0,), num_features=5, num_samples="auto")
+    stop = exp.neighborhood.auto_stop
+    assert stop.reason == "ties" and exp.num_samples == counter.rows < adaptive.DEFAULT_MAX_SAMPLES
+    assert stop.stability == pytest.approx(exp.stability) and exp.stability < 0.9
+    assert stop.predicted_at_max_samples < 0.9
+    gain, _ = doubling_gain(exp.neighborhood.design(), exp.neighborhood.outputs[:, 0], 5, "auto")
+    assert gain < adaptive.GAIN_TOLERANCE
+
+
+def test_auto_several_labels_wait_for_the_least_stable(wine_model):
+    data, model = wine_model
+    with pytest.warns(UserWarning, match=r"\(ties\)"):
+        exp = LimeTabularExplainer(data.data, random_state=1).explain_instance(
+            data.data[170], model.predict_proba, labels=(0, 1, 2), num_features=3, num_samples="auto")
+    stop = exp.neighborhood.auto_stop
+    stabilities = [exp.stability_of(label) for label in (0, 1, 2)]
+    assert stop.stability == pytest.approx(min(stabilities))
+    # labels 0 and 2 reach the target; label 1 ties, and the tie stop judged it alone
+    assert stop.reason == "ties" and stabilities[1] < 0.9 <= min(stabilities[0], stabilities[2])
+    assert stop.predicted_at_max_samples < 0.9
 
 
 def test_auto_text_and_image():
@@ -393,7 +470,7 @@ def test_constant_model_is_stable_at_once(explain_auto):
         exp = explain(counter)
     assert exp.num_samples == counter.rows == adaptive.FIRST_ROUND
     assert all(abs(w) < 1e-12 for _, w in exp.local_exp[1])
-    assert exp.stability == 1.0
+    assert exp.stability == 1.0 and exp.neighborhood.auto_stop.reason == "constant"
 
 
 def test_failure_in_a_later_round_keeps_the_rows(explain_auto):

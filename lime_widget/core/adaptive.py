@@ -3,11 +3,27 @@
 Every round draws new rows from the explainer's generator, asks the model about
 those rows only, and appends them to the rows already scored; after each round the
 bootstrap of :mod:`.uncertainty` estimates the stability of every explained
-label's top ``num_features`` (zero model calls). Sampling stops when the lowest of
-them reaches ``stability_target``, or at ``max_samples``. The size of the next
-round is predicted with the same bootstrap drawing more rows than it has ("m out
-of n", which mimics a larger neighbourhood): the smallest growth, among 1.5x, 2x,
-3x and 4x, whose predicted stability reaches the target (4x when none does).
+label's top ``num_features`` (zero model calls). Sampling stops at the first of:
+
+* **target**: the lowest of them reaches ``stability_target``;
+* **ties**: the target is out of reach and more rows have stopped helping. Near-tied
+  features keep swapping places however many rows are drawn, so the stability
+  levels off below the target. Two tests, both on the rows already scored, must
+  agree: (1) the bootstrap that draws ``max_samples`` rows from this sample
+  ("m out of n", m > n) predicts a stability below the target even for the whole
+  budget; (2) the last doubling of the rows raised the stability by less than
+  ``GAIN_TOLERANCE`` (0.03), measured on disjoint quarters and halves of the rows,
+  which are independent neighbourhoods of n/4 and n/2 rows (unlike the bootstrap,
+  not inflated by ties). Each alone is fooled in one direction: (1) takes a
+  sample's chance near-tie for a real one, (2) is noisy on one sample. A warning
+  says so, in the spirit of S-LIME (Zhou, Hooker & Wang, KDD 2021), which
+  samples until a test decides the order of the features or the budget ends;
+* **max_samples**: the budget is spent (a warning says so).
+
+``exp.neighborhood.auto_stop`` (:class:`AutoStop`) tells which, with the estimates.
+The size of the next round is predicted with the same m-out-of-n bootstrap: the
+smallest growth, among 1.5x, 2x, 3x and 4x, whose predicted stability reaches
+the target (4x when none does).
 An integer ``num_samples`` never comes here: it keeps lime's exact draws.
 """
 
@@ -15,13 +31,14 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
 from .neighborhood import Neighborhood
 from .predict import PredictFnError, ProgressCallback, resolve_labels
-from .uncertainty import resampled_fit
+from .uncertainty import doubling_gain, resampled_fit
 
 AUTO = "auto"
 #: rows (instance included) of the first round
@@ -29,8 +46,12 @@ FIRST_ROUND = 500
 DEFAULT_MAX_SAMPLES = 20000
 DEFAULT_STABILITY_TARGET = 0.9
 _GROWTH = (1.5, 2.0, 3.0, 4.0)
+# when no growth of _GROWTH is predicted to reach the target: double (overshoots by at most 2x)
+_FALLBACK_GROWTH = 4.0
 # replicates for predicting the next round's size (the stop decision uses the full default)
 _PLANNING_RESAMPLES = 100
+#: "more rows have stopped helping": the last doubling raised the stability by less than this
+GAIN_TOLERANCE = 0.03
 
 #: ``sample_round(n_rows, first, progress) -> (interpretable rows, model outputs, distances)``;
 #: the first round's first row is the instance; outputs are already checked.
@@ -139,7 +160,8 @@ def sample_until_stable(
         All rows scored, in the order drawn; ``num_samples`` tells how many.
         With a model whose outputs do not vary on the first round every weight is
         0 and the explanation is stable at once: a warning says so and no more
-        rows are drawn. Reaching ``max_samples`` below the target also warns.
+        rows are drawn. Stopping below the target (at ties, or at ``max_samples``)
+        also warns. ``neighborhood.auto_stop`` (:class:`AutoStop`) tells why it stopped.
 
     Raises
     ------
@@ -180,28 +202,88 @@ def sample_until_stable(
                 "num_samples='auto': the model's outputs are constant on the first round's "
                 f"{total} rows, so every weight is 0 and the explanation is trivially stable; "
                 "no more rows were drawn.", UserWarning, stacklevel=3)
-            return neighborhood
+            return _stopped(neighborhood, "constant", 1.0, None, round_number)
 
         settings = (neighborhood, fit_labels, num_features, feature_selection, model_regressor)
         reached = lowest_stability(*settings)
         if reached >= target:
-            return neighborhood
+            return _stopped(neighborhood, "target", reached, None, round_number)
         if total >= max_samples:
             warnings.warn(
                 f"num_samples='auto' stopped at max_samples={max_samples} with an estimated stability of "
                 f"{reached:.2f}, below stability_target={target:g}: some of the top {num_features} features have "
                 "nearly equal effects, so their order keeps changing. Read their place in the list with care "
                 "(exp.uncertainty() shows which), or explain fewer features.", UserWarning, stacklevel=3)
-            return neighborhood
+            return _stopped(neighborhood, "max_samples", reached, None, round_number)
+        # stop early only when, for every label still below the target, the target is out of
+        # reach AND more rows have stopped helping (near-tied features): both tests, because
+        # each alone is fooled in one direction
+        below = [label for label in fit_labels
+                 if stability_of(neighborhood, label, num_features, feature_selection, model_regressor) < target]
+        at_cap = max(stability_of(neighborhood, label, num_features, feature_selection, model_regressor,
+                                  max_samples / total, _PLANNING_RESAMPLES) for label in below)
+        if at_cap < target:
+            design = neighborhood.design()
+            gain = max(doubling_gain(design, outputs[:, label], num_features, feature_selection,
+                                     model_regressor)[0] for label in below)
+            if gain < GAIN_TOLERANCE:
+                warnings.warn(
+                    f"num_samples='auto' stopped at {total} rows with an estimated stability of {reached:.2f}, "
+                    f"below stability_target={target:g}: doubling the rows last raised it by {max(gain, 0.0):.2f} "
+                    f"only, and even max_samples={max_samples} rows are predicted to reach {at_cap:.2f}, because "
+                    f"some of the top {num_features} features have nearly equal effects (ties) whose order more "
+                    "rows barely settle. Read their place in the list with care (exp.uncertainty() shows which), "
+                    "or explain fewer features.", UserWarning, stacklevel=3)
+                return _stopped(neighborhood, "ties", reached, at_cap, round_number)
         growth = next((g for g in _GROWTH if lowest_stability(*settings, g, _PLANNING_RESAMPLES) >= target),
-                      _GROWTH[-1])
+                      _FALLBACK_GROWTH)
         planned = min(max_samples, max(total + 1, math.ceil(growth * total)))
+
+
+@dataclass(frozen=True)
+class AutoStop:
+    """Why ``num_samples="auto"`` stopped (``exp.neighborhood.auto_stop``).
+
+    Attributes
+    ----------
+    reason : str
+        ``"target"`` (the estimated stability reached ``stability_target``),
+        ``"ties"`` (even ``max_samples`` rows are predicted to stay below it: near-tied
+        features), ``"max_samples"`` (the budget ran out below it) or ``"constant"``
+        (the model's outputs do not vary: trivially stable).
+    stability : float
+        The estimated stability of the least stable explained label when sampling stopped.
+    predicted_at_max_samples : float or None
+        With ``"ties"``: the (optimistic) predicted stability at ``max_samples``
+        (of the label predicted to come closest).
+    rounds : int
+        Rounds of sampling (model calls, batches aside).
+    """
+
+    reason: str
+    stability: float
+    predicted_at_max_samples: Optional[float]
+    rounds: int
+
+
+def _stopped(neighborhood: Neighborhood, reason: str, stability: float, at_cap: Optional[float],
+             rounds: int) -> Neighborhood:
+    neighborhood.auto_stop = AutoStop(reason, float(stability), None if at_cap is None else float(at_cap), rounds)
+    return neighborhood
+
+
+def stability_of(neighborhood: Neighborhood, label: int, num_features: int, feature_selection: str,
+                 model_regressor: Optional[object] = None, scale: float = 1.0,
+                 n_resamples: Optional[int] = None) -> float:
+    """One label's estimated stability (with ``scale``: predicted for a ``scale`` times larger sample)."""
+    extra = {} if n_resamples is None else {"n_resamples": n_resamples}
+    return resampled_fit(neighborhood, label, num_features, feature_selection, None, model_regressor,
+                         scale=scale, **extra).stability
 
 
 def lowest_stability(neighborhood: Neighborhood, labels: Sequence[int], num_features: int, feature_selection: str,
                      model_regressor: Optional[object] = None, scale: float = 1.0,
                      n_resamples: Optional[int] = None) -> float:
     """The least stable label's estimated stability (with ``scale``: of a ``scale`` times larger sample)."""
-    extra = {} if n_resamples is None else {"n_resamples": n_resamples}
-    return min(resampled_fit(neighborhood, label, num_features, feature_selection, None, model_regressor,
-                             scale=scale, **extra).stability for label in labels)
+    return min(stability_of(neighborhood, label, num_features, feature_selection, model_regressor, scale,
+                            n_resamples) for label in labels)

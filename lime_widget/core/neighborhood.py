@@ -55,6 +55,7 @@ class Neighborhood:
     _designs: "OrderedDict[float, WeightedDesign]" = field(default_factory=OrderedDict, repr=False)
     _fits: dict = field(default_factory=dict, repr=False)
     _resampled: dict = field(default_factory=dict, repr=False)  # see uncertainty.resampled_fit
+    auto_stop: Optional[object] = field(default=None, repr=False)  # num_samples="auto": adaptive.AutoStop
 
     @classmethod
     def from_design(cls, design: WeightedDesign, outputs: np.ndarray, distances: np.ndarray,
