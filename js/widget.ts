@@ -9,6 +9,7 @@ import { intOr, isExplanation, requestedLabel, resolveFit, type ResolvedFit } fr
 import { CSS } from "./style";
 import { TabularView } from "./tabular_view";
 import { TextView } from "./text_view";
+import { trustFor } from "./trust";
 import type { ExplanationDict, WidgetModel } from "./types";
 import type { View, ViewContext } from "./view";
 
@@ -18,6 +19,7 @@ export type { WidgetModel } from "./types";
 export const TRAITS = [
   "explanation", "status", "progress", "error", "num_features", "num_features_max", "label",
   "kernel_width", "feature_selection", "num_samples", "focused_feature", "image", "segments", "offline",
+  "uncertainty",
 ] as const;
 
 function numOrNull(v: unknown): number | null {
@@ -72,6 +74,8 @@ function render({ model, el }: RenderProps): () => void {
     setNumSamples: (n) => save("num_samples", n),
     setKernelWidth: (w) => save("kernel_width", w),
     setFeatureSelection: (s) => save("feature_selection", s),
+    // a request counter: every increase asks Python for one num_samples="auto" run
+    sampleUntilStable: () => save("sample_until_stable", intOr(model.get("sample_until_stable"), 0) + 1),
   };
   const controls = new Controls(actions);
 
@@ -127,6 +131,13 @@ function render({ model, el }: RenderProps): () => void {
       status = modelStatus === "error" ? "error" : "idle";
       note = "(not in this export)";
     }
+    const shownFit = resolved ?? last?.resolved ?? null;
+    const rawTrust = model.get("uncertainty");
+    const trust = shownFit ? trustFor(shownFit.fit, shownFit.label, shownFit.fit.uncertainty, rawTrust) : null;
+    const trustError =
+      rawTrust && typeof rawTrust === "object" && (rawTrust as { label?: unknown }).label === shownFit?.label
+        ? String((rawTrust as { error?: unknown }).error ?? "")
+        : "";
     controls.update({
       exp,
       label,
@@ -141,6 +152,8 @@ function render({ model, el }: RenderProps): () => void {
       progress,
       note,
       offline,
+      trust,
+      trustError,
     });
 
     if (resolved) {
@@ -150,7 +163,7 @@ function render({ model, el }: RenderProps): () => void {
         viewModality = exp.modality;
         host.replaceChildren(view.element);
       }
-      const ctx: ViewContext = { exp, resolved, focused, setFocus, model };
+      const ctx: ViewContext = { exp, resolved, focused, setFocus, model, trust: resolved === shownFit ? trust : null };
       view.update(ctx);
       last = { exp, resolved };
       root.dataset.modality = exp.modality;
