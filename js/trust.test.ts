@@ -193,4 +193,13 @@ describe("stability badge and sample until stable", () => {
     expect(q('[data-testid="lw-whisker"]').length).toBe(2);
     expect(q('[data-testid="lw-stability"]')[0].textContent).toBe("Stability 0.93");
   });
+
+  it("finds an export's intervals in the offline fit of the same label and size", async () => {
+    const exp = tabularExplanation();
+    exp.offline = { "0": { "2": { ...exp.fits["0"], uncertainty: tabularTrust() } } };
+    const { q } = mount(exp, { offline: true });
+    await tick();
+    expect(q('[data-testid="lw-whisker"]').length).toBe(2);
+    expect(q(".lw-uncertain").map((b) => b.dataset.fid)).toEqual(["3"]);
+  });
 });

@@ -5,7 +5,7 @@
 import { Controls, type ControlActions } from "./controls";
 import { coalesce, h, setAttr, setText } from "./dom";
 import { ImageView } from "./image_view";
-import { intOr, isExplanation, requestedLabel, resolveFit, type ResolvedFit } from "./resolve";
+import { intOr, isExplanation, offlineFit, requestedLabel, resolveFit, type ResolvedFit } from "./resolve";
 import { CSS } from "./style";
 import { TabularView } from "./tabular_view";
 import { TextView } from "./text_view";
@@ -133,7 +133,11 @@ function render({ model, el }: RenderProps): () => void {
     }
     const shownFit = resolved ?? last?.resolved ?? null;
     const rawTrust = model.get("uncertainty");
-    const trust = shownFit ? trustFor(shownFit.fit, shownFit.label, shownFit.fit.uncertainty, rawTrust) : null;
+    // an export embeds them in its offline fits (the fit of the same label and size has the same weights)
+    const trust = shownFit
+      ? trustFor(shownFit.fit, shownFit.label, shownFit.fit.uncertainty,
+        offlineFit(exp, shownFit.label, shownFit.fit.weights.length)?.uncertainty, rawTrust)
+      : null;
     const trustError =
       rawTrust && typeof rawTrust === "object" && (rawTrust as { label?: unknown }).label === shownFit?.label
         ? String((rawTrust as { error?: unknown }).error ?? "")
