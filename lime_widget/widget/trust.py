@@ -3,7 +3,7 @@
 The numbers come from the core (``exp.uncertainty`` and ``exp.stability_of``: a
 bootstrap of the cached neighbourhood, zero model calls, memoised per label and
 settings); this module only turns them into plain values for the front end and runs
-them in a background thread, because they cost tens to a hundred milliseconds where a
+them in a background thread, because they cost tens to hundreds of milliseconds where a
 refit costs well under one (see the README, "How far to trust an explanation").
 """
 
