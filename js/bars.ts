@@ -1,9 +1,10 @@
 // Horizontal diverging bars of a fit's top features (orange right = supports the class,
 // blue left = against it), each a focusable toggle; plus the focused-feature summary.
 
-import { formatWeight, maxAbsWeight, signCss } from "./color";
+import { formatWeight, signCss } from "./color";
 import { h, isActivation, setAttr, setText } from "./dom";
 import { className, rankOf, weightOf } from "./resolve";
+import { crossesZero, intervalSentence, maxAbsWithIntervals } from "./trust";
 import type { ViewContext } from "./view";
 
 export class BarChart {
@@ -59,7 +60,9 @@ export class BarChart {
     setText(this.title, `${this.heading} \u2014 ${cls}`);
     setText(this.legendPos, ctx.exp.mode === "regression" ? "raises it" : `supports ${cls}`);
     setText(this.legendNeg, ctx.exp.mode === "regression" ? "lowers it" : `against ${cls}`);
-    const maxAbs = maxAbsWeight(fit.weights);
+    // one scale for bars and whiskers, so every interval fits in the track
+    const maxAbs = maxAbsWithIntervals(fit, ctx.trust);
+    const pos = (v: number): number => (maxAbs > 0 ? 50 + (v / maxAbs) * 50 : 50);
     const active = document.activeElement as HTMLElement | null;
     const refocus = active && this.list.contains(active) ? active.dataset.fid : undefined;
     const rows = fit.weights.map(([fid, w], i) => {
@@ -68,23 +71,41 @@ export class BarChart {
       const frac = maxAbs > 0 ? (Math.abs(w) / maxAbs) * 50 : 0;
       fill.style.width = `${frac.toFixed(2)}%`;
       fill.style.left = w < 0 ? `${(50 - frac).toFixed(2)}%` : "50%";
-      fill.style.background = signCss(w);
+      fill.style.backgroundColor = signCss(w);
+      const iv = ctx.trust?.intervals.get(fid);
+      const uncertain = iv !== undefined && crossesZero(iv);
+      const track = h("span", { class: "lw-track", "aria-hidden": "true" }, fill);
+      let described = `${name}: weight ${formatWeight(w)}, rank ${i + 1}`;
+      let title = name;
+      if (iv) {
+        const whisker = h("span", { class: "lw-whisker", "data-testid": "lw-whisker" });
+        const lo = Math.max(0, Math.min(100, pos(iv.low)));
+        const hi = Math.max(0, Math.min(100, pos(iv.high)));
+        whisker.style.left = `${lo.toFixed(2)}%`;
+        whisker.style.width = `${Math.max(0, hi - lo).toFixed(2)}%`;
+        track.appendChild(whisker);
+        const sentence = intervalSentence(iv, ctx.trust!.level);
+        described += `, ${sentence}`;
+        title = `${name}\nweight ${formatWeight(w)}, ${sentence}`;
+      }
       return h(
         "div",
         {
-          class: "lw-bar",
+          class: uncertain ? "lw-bar lw-uncertain" : "lw-bar",
           role: "button",
           tabindex: 0,
           "data-testid": "lw-bar",
           "data-feature": name,
           "data-fid": fid,
           "data-weight": w,
+          "data-low": iv ? iv.low : null,
+          "data-high": iv ? iv.high : null,
           "aria-pressed": fid === ctx.focused ? "true" : "false",
-          "aria-label": `${name}: weight ${formatWeight(w)}, rank ${i + 1}`,
-          title: name,
+          "aria-label": described,
+          title,
         },
         h("span", { class: "lw-bar-name" }, name),
-        h("span", { class: "lw-track", "aria-hidden": "true" }, fill),
+        track,
         h("span", { class: "lw-bar-value" }, formatWeight(w)),
       );
     });
@@ -109,7 +130,9 @@ export function focusSummary(ctx: ViewContext, name: string): string {
   const cls = ctx.exp.mode === "regression" ? "the prediction" : className(ctx.exp, label);
   const w = weightOf(fit, ctx.focused);
   if (w === undefined) return `\u201c${name}\u201d is not among the ${fit.weights.length} features explained for ${cls}.`;
-  return `\u201c${name}\u201d: weight ${formatWeight(w)} for ${cls}, rank ${rankOf(fit, ctx.focused)} of ${fit.weights.length}.`;
+  const iv = ctx.trust?.intervals.get(ctx.focused);
+  const more = iv ? `; ${intervalSentence(iv, ctx.trust!.level)}` : "";
+  return `\u201c${name}\u201d: weight ${formatWeight(w)} for ${cls}, rank ${rankOf(fit, ctx.focused)} of ${fit.weights.length}${more}.`;
 }
 
 /** The focus summary element, updated from the context. */

@@ -5,6 +5,7 @@
 import { formatNumber } from "./color";
 import { h, setAttr, setText } from "./dom";
 import { argmax, className, offlineLabels, offlineRange, type ResolvedFit } from "./resolve";
+import { stabilityText, type Trust } from "./trust";
 import type { ExplanationDict } from "./types";
 
 export const FEATURE_SELECTIONS = ["auto", "forward_selection", "highest_weights", "lasso_path", "none"] as const;
@@ -19,6 +20,8 @@ export interface ControlActions {
   setNumSamples(n: number): void;
   setKernelWidth(w: number): void;
   setFeatureSelection(s: string): void;
+  /** Re-sample with num_samples="auto" (until the top features are stable). */
+  sampleUntilStable(): void;
 }
 
 export interface ControlState {
@@ -40,6 +43,10 @@ export interface ControlState {
   note: string;
   /** No kernel (standalone export): Python-only controls are disabled. */
   offline: boolean;
+  /** Intervals and stability of the fit shown (null until known). */
+  trust: Trust | null;
+  /** Python could not estimate them (message), else "". */
+  trustError?: string;
 }
 
 /**
@@ -88,6 +95,9 @@ export class Controls {
   private readonly selection: HTMLSelectElement;
   private readonly advanced: HTMLDetailsElement;
   private readonly quality: HTMLElement;
+  private readonly qualityText: HTMLElement;
+  private readonly stability: HTMLElement;
+  private readonly autoButton: HTMLButtonElement;
   private readonly status: HTMLElement;
   private readonly statusNote: HTMLElement;
   private readonly progress: HTMLProgressElement;
@@ -159,7 +169,22 @@ export class Controls {
       h("label", { class: "lw-row" }, "Feature selection ", this.selection),
     );
 
-    this.quality = h("div", { class: "lw-quality", title: "How faithful the local linear surrogate is" });
+    this.qualityText = h("span", { title: "How faithful the local linear surrogate is" });
+    this.stability = h("span", { class: "lw-stability", "data-testid": "lw-stability", hidden: true });
+    this.quality = h("div", { class: "lw-quality" }, this.qualityText, this.stability);
+    this.autoButton = h(
+      "button",
+      {
+        type: "button",
+        class: "lw-auto",
+        "data-testid": "lw-sample-until-stable",
+        title: "Sample new rows in rounds (calling the model) until the top features are stable; Samples then shows how many were used",
+      },
+      "Sample until stable",
+    );
+    this.autoButton.addEventListener("click", () => {
+      if (!this.autoButton.disabled) this.actions.sampleUntilStable();
+    });
     this.status = h("span", { class: "lw-status", "data-testid": "lw-status", role: "status", "aria-live": "polite" });
     this.statusNote = h("span", { class: "lw-note" });
     this.progress = h("progress", { class: "lw-progress", "data-testid": "lw-progress", max: 1, "aria-label": "Progress", hidden: true });
@@ -170,7 +195,7 @@ export class Controls {
       { class: "lw-group" },
       h("div", { class: "lw-group-title" }, "Surrogate"),
       h("div", { class: "lw-row" }, h("label", { class: "lw-row" }, "Features ", this.range), this.numField),
-      h("label", { class: "lw-row" }, "Samples ", this.samples),
+      h("div", { class: "lw-row" }, h("label", { class: "lw-row" }, "Samples ", this.samples), this.autoButton),
       this.advanced,
       this.quality,
       this.offlineNote,
@@ -220,6 +245,8 @@ export class Controls {
       el.disabled = offline;
       setAttr(el, "title", offline ? "Needs a running Python kernel (this is an exported view)" : null);
     }
+    this.autoButton.hidden = offline;
+    this.autoButton.disabled = s.modelStatus === "computing";
     this.offlineNote.hidden = !offline;
     setText(this.offlineNote, offline ? "Exported view: the classes and feature counts computed at export time." : "");
 
@@ -228,13 +255,31 @@ export class Controls {
     if (fit) {
       const model = exp.mode === "regression" ? exp.predicted_value : exp.predict_proba?.[s.resolved!.label];
       setText(
-        this.quality,
+        this.qualityText,
         `R\u00b2 ${formatNumber(fit.score)} \u00b7 local prediction ${formatNumber(fit.local_pred)}` +
           (model !== undefined && model !== null ? ` (model ${formatNumber(model)})` : "") +
           ` \u00b7 intercept ${formatNumber(fit.intercept)}`,
       );
     } else {
-      setText(this.quality, "");
+      setText(this.qualityText, "");
+    }
+    const stability = fit ? s.trust?.stability : null;
+    if (typeof stability === "number") {
+      const { text, title } = stabilityText(stability, fit!.weights.length);
+      setText(this.stability, text);
+      setAttr(this.stability, "title", title);
+      setAttr(this.stability, "aria-label", title);
+      setAttr(this.stability, "data-stability", String(stability));
+      this.stability.classList.toggle("lw-unstable", stability < 0.7);
+      this.stability.hidden = false;
+    } else if (fit && s.trustError) {
+      setText(this.stability, "Stability unknown");
+      setAttr(this.stability, "title", `Could not estimate the stability: ${s.trustError}`);
+      setAttr(this.stability, "aria-label", `Could not estimate the stability: ${s.trustError}`);
+      setAttr(this.stability, "data-stability", null);
+      this.stability.hidden = false;
+    } else {
+      this.stability.hidden = true;
     }
 
     this.updateStatus(s.status, s.modelStatus, s.progress, s.note);

@@ -122,6 +122,28 @@ export const CSS = `
 .lw-track { position: relative; height: 14px; }
 .lw-track::before { content: ""; position: absolute; left: 50%; top: -2px; bottom: -2px; border-left: 1px solid var(--lw-muted); opacity: 0.6; }
 .lw-fill { position: absolute; top: 1px; bottom: 1px; border-radius: 2px; }
+/* the interval: a thin line with end caps across the bar (foreground colour, so it shows on both signs) */
+.lw-whisker {
+  position: absolute; top: 50%; height: 0; border-top: 1.5px solid var(--lw-fg);
+  pointer-events: none;
+}
+.lw-whisker::before, .lw-whisker::after {
+  content: ""; position: absolute; top: -5px; height: 8px; border-left: 1.5px solid var(--lw-fg);
+}
+.lw-whisker::before { left: 0; }
+.lw-whisker::after { right: 0; }
+/* the interval crosses zero: the bar is hatched and faded (its text keeps full contrast) */
+.lw-uncertain .lw-fill {
+  opacity: 0.55;
+  background-image: repeating-linear-gradient(135deg, transparent 0 3px, var(--lw-bg) 3px 5px);
+}
+.lw-quality { display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: center; }
+.lw-stability {
+  color: var(--lw-fg); border: 1px solid var(--lw-border); border-radius: 9px; padding: 0 7px;
+  font-variant-numeric: tabular-nums; white-space: nowrap; cursor: help;
+}
+.lw-stability.lw-unstable { border-color: var(--lw-error); border-style: dashed; }
+.lw-auto { padding: 1px 8px; cursor: pointer; }
 .lw-focus-info { min-height: 1.5em; margin-top: 8px; font-variant-numeric: tabular-nums; }
 /* tabular: the bars are the explanation, the instance's values come second */
 .lw-tabular-view > .lw-side { flex: 3 1 420px; }

@@ -6,6 +6,21 @@ export interface Fit {
   intercept: number;
   score: number;
   local_pred: number;
+  /** Export only: this fit's intervals and stability (same shape as the `uncertainty` trait). */
+  uncertainty?: Uncertainty;
+}
+
+/**
+ * Intervals and stability of one fit (the `uncertainty` trait, docs/PROTOCOL.md).
+ * intervals: [feature_id, weight, low, high, selection_frequency] in the fit's order.
+ */
+export interface Uncertainty {
+  label: number;
+  level: number;
+  stability: number | null;
+  num_samples?: number;
+  intervals: Array<[number, number, number | null, number | null, number | null]>;
+  error?: string;
 }
 
 export interface TextDomain {

@@ -1,6 +1,7 @@
 // What a modality view receives on each update.
 
 import type { ResolvedFit } from "./resolve";
+import type { Trust } from "./trust";
 import type { ExplanationDict, WidgetModel } from "./types";
 
 export interface ViewContext {
@@ -11,6 +12,8 @@ export interface ViewContext {
   /** Focus a feature (toggles off when it is focused already); -1 clears. */
   setFocus(fid: number): void;
   model: WidgetModel;
+  /** Intervals and stability that belong to the fit shown (null until Python sends them). */
+  trust: Trust | null;
 }
 
 export interface View {

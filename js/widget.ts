@@ -5,10 +5,11 @@
 import { Controls, type ControlActions } from "./controls";
 import { coalesce, h, setAttr, setText } from "./dom";
 import { ImageView } from "./image_view";
-import { intOr, isExplanation, requestedLabel, resolveFit, type ResolvedFit } from "./resolve";
+import { intOr, isExplanation, offlineFit, requestedLabel, resolveFit, type ResolvedFit } from "./resolve";
 import { CSS } from "./style";
 import { TabularView } from "./tabular_view";
 import { TextView } from "./text_view";
+import { trustFor } from "./trust";
 import type { ExplanationDict, WidgetModel } from "./types";
 import type { View, ViewContext } from "./view";
 import { WARNINGS_CSS, WarningsBox } from "./warnings";
@@ -19,6 +20,7 @@ export type { WidgetModel } from "./types";
 export const TRAITS = [
   "explanation", "status", "progress", "error", "num_features", "num_features_max", "label",
   "kernel_width", "feature_selection", "num_samples", "focused_feature", "image", "segments", "offline",
+  "uncertainty",
 ] as const;
 
 function numOrNull(v: unknown): number | null {
@@ -74,6 +76,8 @@ function render({ model, el }: RenderProps): () => void {
     setNumSamples: (n) => save("num_samples", n),
     setKernelWidth: (w) => save("kernel_width", w),
     setFeatureSelection: (s) => save("feature_selection", s),
+    // a request counter: every increase asks Python for one num_samples="auto" run
+    sampleUntilStable: () => save("sample_until_stable", intOr(model.get("sample_until_stable"), 0) + 1),
   };
   const controls = new Controls(actions);
 
@@ -130,6 +134,17 @@ function render({ model, el }: RenderProps): () => void {
       status = modelStatus === "error" ? "error" : "idle";
       note = "(not in this export)";
     }
+    const shownFit = resolved ?? last?.resolved ?? null;
+    const rawTrust = model.get("uncertainty");
+    // an export embeds them in its offline fits (the fit of the same label and size has the same weights)
+    const trust = shownFit
+      ? trustFor(shownFit.fit, shownFit.label, shownFit.fit.uncertainty,
+        offlineFit(exp, shownFit.label, shownFit.fit.weights.length)?.uncertainty, rawTrust)
+      : null;
+    const trustError =
+      rawTrust && typeof rawTrust === "object" && (rawTrust as { label?: unknown }).label === shownFit?.label
+        ? String((rawTrust as { error?: unknown }).error ?? "")
+        : "";
     controls.update({
       exp,
       label,
@@ -144,6 +159,8 @@ function render({ model, el }: RenderProps): () => void {
       progress,
       note,
       offline,
+      trust,
+      trustError,
     });
 
     if (resolved) {
@@ -153,7 +170,7 @@ function render({ model, el }: RenderProps): () => void {
         viewModality = exp.modality;
         host.replaceChildren(view.element);
       }
-      const ctx: ViewContext = { exp, resolved, focused, setFocus, model };
+      const ctx: ViewContext = { exp, resolved, focused, setFocus, model, trust: resolved === shownFit ? trust : null };
       view.update(ctx);
       last = { exp, resolved };
       root.dataset.modality = exp.modality;

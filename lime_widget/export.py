@@ -19,11 +19,13 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from .core.validation import is_integer
-from .widget import state
+from .widget import state, trust
 from .widget.bundle import bundle_css, bundle_js
 
 #: Largest ``num_features`` precomputed for the offline view (fits grow as cap² x labels).
 NUM_FEATURES_CAP = 30
+#: Which offline fits carry intervals and stability (see :func:`offline_state`).
+INTERVALS = ("shown", "all", "none")
 
 _BOOTSTRAP = Path(__file__).with_name("export_bootstrap.js")
 # ipywidgets' own DOMWidget traits: layout, tabbing, tooltip... not part of the view's state
@@ -63,7 +65,8 @@ body { margin: 16px; background: var(--jp-layout-color0); color: var(--jp-ui-fon
 
 
 def explanation_html(exp: Any, labels: Optional[Sequence[int]] = None,
-                     num_features_cap: int = NUM_FEATURES_CAP, title: Optional[str] = None) -> str:
+                     num_features_cap: int = NUM_FEATURES_CAP, title: Optional[str] = None,
+                     intervals: str = "shown") -> str:
     """One self-contained HTML page with the interactive view of ``exp``.
 
     Parameters
@@ -78,6 +81,11 @@ def explanation_html(exp: Any, labels: Optional[Sequence[int]] = None,
         the explanation's own ``num_features``, if larger).
     title : str, optional
         The page title.
+    intervals : {'shown', 'all', 'none'}, default 'shown'
+        Which precomputed fits carry their 95% intervals and stability (whiskers
+        and the stability badge offline; zero model calls): those of the shown
+        ``num_features`` (every exported label), every fit, or none. See
+        :func:`offline_state` for the cost.
 
     Returns
     -------
@@ -89,7 +97,7 @@ def explanation_html(exp: Any, labels: Optional[Sequence[int]] = None,
     BundleMissingError
         When the front-end bundle was not built (``npm run build``).
     """
-    payload = offline_state(exp, labels=labels, num_features_cap=num_features_cap)
+    payload = offline_state(exp, labels=labels, num_features_cap=num_features_cap, intervals=intervals)
     return page_html(payload, title or _default_title(exp))
 
 
@@ -156,8 +164,17 @@ def widget_state_html(model_state: dict, buffers: Sequence[dict] = (), title: st
 
 
 def offline_state(exp: Any, labels: Optional[Sequence[int]] = None,
-                  num_features_cap: int = NUM_FEATURES_CAP) -> dict:
+                  num_features_cap: int = NUM_FEATURES_CAP, intervals: str = "shown") -> dict:
     """The data the offline page replays: the initial traits, with every fit precomputed.
+
+    ``intervals`` picks the offline fits that carry ``"uncertainty"`` (the payload
+    of the live widget's ``uncertainty`` trait: ``exp.uncertainty()`` and the
+    stability of that label and ``num_features``): ``'shown'`` those of the shown
+    ``num_features``, ``'all'`` every one, ``'none'`` none; the ``uncertainty``
+    trait holds the shown fit's. They come from the cached neighbourhood (zero
+    model calls) but each costs a bootstrap: 30 to 250 ms for 5000 samples x 30
+    features, so ``'all'`` takes about 15 s for two labels there (and much longer
+    with ``lasso_path``), against 0.1 s for ``'shown'``.
 
     Returns
     -------
@@ -165,6 +182,8 @@ def offline_state(exp: Any, labels: Optional[Sequence[int]] = None,
         ``{"traits": {...}}``; ``traits["explanation"]`` is ``exp.to_dict()`` plus
         ``"offline": {"<label>": {"<num_features>": fit}}`` (docs/PROTOCOL.md).
     """
+    if not isinstance(intervals, str) or intervals not in INTERVALS:
+        raise ValueError(f"intervals must be one of {INTERVALS}, got {intervals!r}.")
     if isinstance(num_features_cap, bool) or not isinstance(num_features_cap, int) or num_features_cap < 1:
         raise ValueError(f"num_features_cap must be a positive integer, got {num_features_cap!r}.")
     if exp.neighborhood is None:
@@ -185,10 +204,15 @@ def offline_state(exp: Any, labels: Optional[Sequence[int]] = None,
     explained = sorted(exp.local_exp) if exp.mode == "classification" else None
     offline: dict = {}
     for k in range(1, n_max + 1):
-        for label, fit in exp.refit(num_features=k, labels=explained).to_dict()["fits"].items():
+        fitted = exp.refit(num_features=k, labels=explained)
+        for label, fit in fitted.to_dict()["fits"].items():
+            if (intervals == "all" or (intervals == "shown" and k == n_shown)) and _shows_label(exp, int(label)):
+                fit["uncertainty"] = _compact(trust.uncertainty_payload(fitted, int(label)))
             offline.setdefault(label, {})[str(k)] = fit
     shown = exp.refit(num_features=n_shown, labels=explained).to_dict()
     shown["offline"] = offline
+    view_label = trust.shown_label(exp, controls["label"])
+    shown_trust = offline.get(str(view_label), {}).get(str(n_shown), {}).get("uncertainty", {})
     image, segments = state.image_buffers(exp)
     traits = {
         **controls,
@@ -202,8 +226,23 @@ def offline_state(exp: Any, labels: Optional[Sequence[int]] = None,
         "num_features_max": n_max,
         "offline": True,
         "focused_feature": -1,
+        "uncertainty": shown_trust,
     }
     return {"traits": traits}
+
+
+def _shows_label(exp: Any, label: int) -> bool:
+    # a regression view shows label 1 (the prediction); label 0 is its mirror
+    return exp.mode == "classification" or label == state.REGRESSION_LABEL
+
+
+def _compact(payload: dict) -> dict:
+    """Interval ends and frequencies to 4 significant digits (the view shows 3); weights stay exact."""
+    def short(value: Any) -> Any:
+        return None if value is None else float(f"{value:.4g}")
+
+    rows = [[fid, w, short(lo), short(hi), short(freq)] for fid, w, lo, hi, freq in payload["intervals"]]
+    return {**payload, "stability": short(payload["stability"]), "intervals": rows}
 
 
 def _encode_buffer(buffer: dict) -> dict:

@@ -81,6 +81,7 @@ def test_num_samples_beyond_the_memory_bound_is_a_clear_error(wine):
     exp = LimeTabularExplainer(X, random_state=0).explain_instance(X[0], model.predict_proba, num_samples=500)
     w = ExplanationWidget(exp)
     good = w.explanation
+    assert w.wait(WAIT)  # the intervals of the shown fit are computed in the background first
     with memory_budget(32 << 20):
         tracemalloc.start()
         try:

@@ -52,6 +52,22 @@ const press = (target: Element, key: string) =>
   target.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
 
 describe("error review", () => {
+  it("shows the row's whiskers, stability badge and 'Sample until stable' as the widget does", async () => {
+    const uncertainty = {
+      label: 0, level: 0.95, stability: 0.62,
+      intervals: [[2, -0.5, -0.8, -0.2, 1], [3, 0.35, -0.1, 0.8, 0.55]],
+    };
+    const { model, one, all } = mount({ uncertainty });
+    await tick();
+    expect(all("lw-whisker").length).toBe(2);
+    expect(all("lw-bar")[1].classList.contains("lw-uncertain")).toBe(true);
+    expect(all("lw-bar")[1].getAttribute("aria-label")).toContain("crosses zero: uncertain");
+    expect(one("lw-stability").textContent).toBe("Stability 0.62");
+    one("lw-sample-until-stable").click();
+    await tick();
+    expect(model.saved.at(-1)).toEqual({ sample_until_stable: 1 });
+  });
+
   it("shows the counter, the row, and the explanation with the regular views", () => {
     const { one, all, root } = mount({ position: 6 });
     expect(one("lw-review-counter").textContent).toBe("7 of 9");

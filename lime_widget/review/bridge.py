@@ -17,9 +17,10 @@ import traitlets
 from ..widget import ExplanationWidget
 
 #: ExplanationWidget traits the front end reads (row -> review).
-OUTPUTS = ("explanation", "image", "segments", "status", "progress", "error", "num_features_max")
+OUTPUTS = ("explanation", "image", "segments", "status", "progress", "error", "num_features_max", "uncertainty")
 #: ExplanationWidget traits the front end sets (review -> row; row -> review when it corrects them).
-CONTROLS = ("num_features", "label", "kernel_width", "feature_selection", "num_samples", "focused_feature")
+CONTROLS = ("num_features", "label", "kernel_width", "feature_selection", "num_samples", "focused_feature",
+            "sample_until_stable")
 #: Controls a new row inherits from the previous one (label is per row: the predicted class).
 CARRIED = ("num_features", "kernel_width", "feature_selection")
 

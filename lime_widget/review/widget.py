@@ -461,7 +461,7 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
             self._bridge = None
 
     def _clear_view(self) -> None:
-        self.explanation, self.image, self.segments = {}, {}, {}
+        self.explanation, self.image, self.segments, self.uncertainty = {}, {}, {}, {}
         self.status, self.progress, self.error = "idle", 1.0, ""
 
     def _upcoming(self, position: int) -> list:

@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional
 import anywidget
 import traitlets
 
-from . import state
+from . import state, trust
 from .bundle import BUNDLE_CSS, BUNDLE_JS, MISSING_BUNDLE_ESM, BundleMissingError, missing_bundle_message
 from .traits import ExplanationViewTraits
 
@@ -75,6 +75,8 @@ class ExplanationWidget(ExplanationViewTraits, anywidget.AnyWidget):
         self._reverting: Optional[int] = None  # the thread putting num_samples back, if any
         self._generation = 0
         self._workers: list[threading.Thread] = []
+        self._trust = trust.TrustWorker(self._deliver_uncertainty)
+        self._trust_token = 0
         self.current_explanation = explanation
         self.last_exception: Optional[BaseException] = None
         image, segments = state.image_buffers(explanation)
@@ -94,19 +96,23 @@ class ExplanationWidget(ExplanationViewTraits, anywidget.AnyWidget):
             self._refresh_from_controls(f"apply {', '.join(f'{k}={v!r}' for k, v in controls.items())}")
             if self.status == "error":
                 raise ValueError(self.error) from self.last_exception
+        else:
+            self._request_uncertainty(explanation)
         self._ready = True
 
     # -- public helpers -----------------------------------------------------------------
     def wait(self, timeout: Optional[float] = None) -> bool:
         """Block until pending re-sampling runs finish; ``True`` if none is left running.
 
-        Handy in scripts and tests: ``w.num_samples = 2000; w.wait()``.
+        Handy in scripts and tests: ``w.num_samples = 2000; w.wait()``. Also waits
+        for the ``uncertainty`` of the shown fit (computed in the background).
         """
         with self._lock:
             workers = list(self._workers)
         for worker in workers:
             worker.join(timeout)
-        return not any(w.is_alive() for w in workers)
+        idle = self._trust.wait(timeout)
+        return idle and not any(w.is_alive() for w in workers)
 
     def __repr__(self) -> str:
         return f"<ExplanationWidget: {state.summary(self.current_explanation, self.label)}>"
@@ -154,6 +160,22 @@ class ExplanationWidget(ExplanationViewTraits, anywidget.AnyWidget):
                 self._fail(f"re-sample with num_samples={change['new']!r}", exc)
                 self._revert_num_samples()
             return
+        self._start_resample(resample, num_samples)
+
+    @traitlets.observe("sample_until_stable")
+    def _on_sample_until_stable(self, change: dict) -> None:
+        # a request counter: every increase asks for num_samples="auto" once
+        if not self._ready or change["new"] <= change["old"]:
+            return
+        resample = getattr(self.current_explanation, "resample", None)
+        if not callable(resample):
+            self._fail("sample until stable", RuntimeError(
+                "This explanation cannot be re-sampled: it was not made by a lime-widget explainer (it has "
+                "no `resample` hook)."))
+            return
+        self._start_resample(resample, "auto")
+
+    def _start_resample(self, resample: Callable[..., Any], num_samples: Any) -> None:
         with self._lock:
             self._generation += 1
             generation = self._generation
@@ -193,27 +215,33 @@ class ExplanationWidget(ExplanationViewTraits, anywidget.AnyWidget):
                 return
             self._show(new)
 
-    def _resample(self, generation: int, resample: Callable[..., Any], num_samples: int) -> None:
+    def _resample(self, generation: int, resample: Callable[..., Any], num_samples: Any) -> None:
         def progress(fraction: float) -> None:
             with self._lock:  # check and write together, so a stale run never moves the bar
                 if generation != self._generation:
                     raise _Superseded()
                 self.progress = float(min(max(fraction, 0.0), 1.0))
 
+        auto = num_samples == "auto"
         try:
-            fresh = resample(num_samples=num_samples, progress=progress)
+            # "auto" samples until the shown number of features is stable
+            extra = {"num_features": self.num_features} if auto else {}
+            fresh = resample(num_samples=num_samples, progress=progress, **extra)
             _check_explanation(fresh)
             with self._lock:
                 if generation != self._generation:
                     return  # a later request superseded this one
                 shown = self._refit_to_controls(fresh)
                 self._show(shown, image=True)
+                if auto:
+                    self._revert_num_samples()  # the control tells the rows used; no new run
         except _Superseded:
             return
         except Exception as exc:
             with self._lock:
                 if generation == self._generation:
-                    self._fail(f"re-sample with num_samples={num_samples}", exc)
+                    action = "sample until stable" if auto else f"re-sample with num_samples={num_samples}"
+                    self._fail(action, exc)
                     self._revert_num_samples()
 
     def _revert_num_samples(self) -> None:
@@ -221,7 +249,7 @@ class ExplanationWidget(ExplanationViewTraits, anywidget.AnyWidget):
 
         The controls always describe what is shown: after a rejected or failed
         re-sample the error stays on screen and the field shows the samples the
-        explanation on screen was fitted on.
+        explanation on screen was fitted on; after ``"auto"`` it shows the rows used.
         """
         shown = state.shown_num_samples(self.current_explanation)
         if shown is None or shown == self.num_samples:
@@ -248,6 +276,27 @@ class ExplanationWidget(ExplanationViewTraits, anywidget.AnyWidget):
                 self.status = "computing"
             else:
                 self.status, self.progress = "idle", 1.0
+        self._request_uncertainty(exp)
+
+    def _request_uncertainty(self, exp: Any) -> None:
+        """Compute the shown fit's intervals and stability in the background (zero model calls)."""
+        with self._lock:
+            self._trust_token += 1
+            if getattr(exp, "neighborhood", None) is None or not callable(getattr(exp, "uncertainty", None)):
+                self._trust.cancel()
+                self.uncertainty = {}
+                return
+            self._trust.request(self._trust_token, exp, trust.shown_label(exp, self.label))
+
+    def _deliver_uncertainty(self, token: int, payload: Optional[dict], error: Optional[BaseException]) -> None:
+        with self._lock:
+            if token != self._trust_token:
+                return  # the view moved on; a newer request is on its way
+            if error is not None:
+                self.uncertainty = {"label": trust.shown_label(self.current_explanation, self.label),
+                                    "error": str(error) or type(error).__name__}
+            else:
+                self.uncertainty = payload or {}
 
     def _generation_running(self) -> bool:
         current = f"lime-widget-resample-{self._generation}"

@@ -21,6 +21,8 @@ class ExplanationViewTraits(traitlets.HasTraits):
     error = traitlets.Unicode("").tag(sync=True)
     num_features_max = traitlets.Int(1).tag(sync=True)
     offline = traitlets.Bool(False).tag(sync=True)
+    #: intervals and stability of the shown fit, sent when ready (docs/PROTOCOL.md)
+    uncertainty = traitlets.Dict().tag(sync=True)
 
     # JS -> Python (controls)
     num_features = traitlets.Int(1).tag(sync=True)
@@ -29,3 +31,5 @@ class ExplanationViewTraits(traitlets.HasTraits):
     feature_selection = traitlets.Unicode("auto").tag(sync=True)
     num_samples = traitlets.Int(0).tag(sync=True)
     focused_feature = traitlets.Int(-1).tag(sync=True)
+    #: a request counter: each increase re-samples with num_samples="auto"
+    sample_until_stable = traitlets.Int(0).tag(sync=True)

@@ -75,6 +75,8 @@ def test_lab_light_and_dark(page: Page, lab: dict):
     for root in roots.values():
         expect(root).to_have_attribute("data-status", "idle", timeout=30_000)
         root.locator("summary", has_text="Advanced").click()  # its controls are measured too
+        # the stability badge and the whiskers arrive from the kernel's background: measured too
+        expect(root.locator('[data-testid="lw-stability"]')).to_be_visible(timeout=30_000)
     check_long_names(roots["tabular"], min_track_px=150)
     show_dark_class(roots["image"])
     try:
@@ -120,6 +122,7 @@ def test_export_contrast(browser: Browser, tmp_path, looks_explanations, scheme:
         root.locator("summary", has_text="Advanced").click()
         if view == "image":
             show_dark_class(root)
+        expect(root.locator('[data-testid="lw-stability"]')).to_be_visible()  # the export carries it
         if view == "tabular":
             check_long_names(root, min_track_px=150)
         roots[view] = root
