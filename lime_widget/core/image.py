@@ -20,24 +20,25 @@ from . import adaptive
 from .exceptions import LabelNotExplainedError
 from .explanation import DomainMapper, Explanation, build_explanation
 from .memory import IMAGE_BYTES, check_sample_memory
-from .neighborhood import Neighborhood, validate_num_features
+from .neighborhood import Neighborhood
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, random_state_for_call
 from .segmentation import Superpixels, default_segmentation, hidden_image, index_segments, warn_large_image
-from .surrogate import exponential_kernel, validate_feature_selection
+from .settings import FitSettings, cap_num_features
+from .surrogate import validate_feature_selection
 from .validation import (
     check_callable,
     check_class_names,
     check_distance_metric,
     check_flag,
     check_integer,
-    check_kernel,
     check_kernel_width,
     check_labels,
     check_model_regressor,
     check_num_samples,
     check_predict_fn,
     check_random_state,
+    checked_kernel,
 )
 
 ProgressBar = Union[bool, None, ProgressCallback]
@@ -335,11 +336,6 @@ def _round_sampler(rng: np.random.RandomState, n_features: int, perturb: "ImageP
     return sample_round
 
 
-def _call_kernel(kernel: Callable, distances: np.ndarray, kernel_width: float) -> np.ndarray:
-    # lime passes the width by keyword (functools.partial(kernel, kernel_width=...))
-    return kernel(distances, kernel_width=kernel_width)
-
-
 def _progress_callback(progress_bar: ProgressBar, total: int) -> tuple[Optional[ProgressCallback], Callable[[], None]]:
     """A ``progress(fraction)`` callback for ``progress_bar`` and a function closing it."""
     if callable(progress_bar):
@@ -480,20 +476,18 @@ class LimeImageExplainer:
         # attributes may have been changed since construction: check them again
         validate_feature_selection(self.feature_selection)
         kernel_width = check_kernel_width(self.kernel_width)
-        check_callable("kernel", self.kernel, "a function kernel(distances, kernel_width)", optional=True)
-        kernel = exponential_kernel if self.kernel is None else partial(_call_kernel, self.kernel)
-        check_kernel(kernel, kernel_width)
+        kernel = checked_kernel(self.kernel, kernel_width)
         class_names = check_class_names(self.class_names)
         check_predict_fn("classifier_fn", classifier_fn)
         auto = adaptive.check_num_samples(num_samples, stability_target, max_samples)
         num_samples = num_samples if auto else check_num_samples(num_samples)
         batch_size = check_integer("batch_size", batch_size)
-        validate_num_features(num_features, 1)
+        check_integer("num_features", num_features)  # capped once the superpixels are known
         labels, top_labels = check_labels(labels, top_labels, class_names)
         check_callable("segmentation_fn", segmentation_fn, "a function image -> (H, W) segment labels",
                        optional=True)
         check_distance_metric(distance_metric)
-        check_model_regressor(model_regressor)
+        check_model_regressor(model_regressor)  # before the (slow) segmentation
         if random_seed is not None:
             random_seed = check_integer("random_seed", random_seed, minimum=0)
         if not (progress_bar is None or isinstance(progress_bar, (bool, np.bool_)) or callable(progress_bar)):
@@ -534,7 +528,7 @@ class LimeImageExplainer:
                 neighborhood = adaptive.sample_until_stable(
                     _round_sampler(rng, n_features, perturb, classifier_fn, distance_metric, batch_size, class_names,
                                    self), kernel,
-                    kernel_width, "classification", labels, top_labels, min(num_features, n_features),
+                    kernel_width, "classification", labels, top_labels, cap_num_features(num_features, n_features),
                     self.feature_selection, model_regressor, stability_target, max_samples, progress=progress)
             finally:
                 close()
@@ -553,18 +547,10 @@ class LimeImageExplainer:
             distances = sklearn.metrics.pairwise_distances(masks, masks[:1], metric=distance_metric).ravel()
             neighborhood = Neighborhood(masks, outputs, distances, kernel, kernel_width, notes=notes)
         explained, top = resolve_labels(outputs, "classification", labels, top_labels)
-        settings = {
-            # capping changes nothing lime computes: every feature is used either way
-            "num_features": int(min(num_features, n_features)),
-            "feature_selection": self.feature_selection,
-            "kernel_width": kernel_width,
-            "num_samples": num_samples,
-            "distance_metric": distance_metric,
-            "batch_size": batch_size,
-            "model_regressor": model_regressor,
-        }
+        settings = FitSettings(num_features, n_features, kernel_width, self.feature_selection, model_regressor,
+                               num_samples, distance_metric, batch_size)
         exp = build_explanation(self.explanation_class, ImageDomainMapper(image, superpixels), neighborhood,
-                                "classification", class_names, explained, top, settings)
+                                "classification", class_names, explained, top, settings, self.verbose)
         # the widget's hook for a new neighbourhood: same arguments, and the segmentation
         # is reused rather than recomputed (it is the slow part and does not depend on
         # num_samples)
@@ -572,11 +558,6 @@ class LimeImageExplainer:
                                hide_color=hide_color, top_labels=top_labels, num_features=num_features,
                                batch_size=batch_size, distance_metric=distance_metric,
                                model_regressor=model_regressor)
-        if self.verbose:
-            for label in explained:
-                print("Intercept", exp.intercept[label])
-                print("Prediction_local", exp.local_preds[label])
-                print("Right:", outputs[0, label])
         return exp
 
     def data_labels(self, image: np.ndarray, fudged_image: np.ndarray, segments: np.ndarray,

@@ -12,10 +12,11 @@ from . import adaptive
 from .explanation import DomainMapper, build_explanation
 from .explanation import Explanation as CoreExplanation
 from .memory import TEXT_BYTES, check_sample_memory
-from .neighborhood import Neighborhood, validate_num_features, weighted_design
+from .neighborhood import Neighborhood, weighted_design
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, is_seed, random_state_for_call, reuse_draws
-from .surrogate import Kernel, exponential_kernel, validate_feature_selection
+from .settings import FitSettings
+from .surrogate import Kernel, validate_feature_selection
 from .text_index import IndexedCharacters, IndexedString, IndexedText, SplitExpression
 from .text_sampling import DistanceMetric, document_bytes, documents_per_batch, neighborhood_distances, sample_active
 from .threads import beside
@@ -25,13 +26,12 @@ from .validation import (
     check_class_names,
     check_distance_metric,
     check_flag,
-    check_kernel,
     check_kernel_width,
     check_labels,
-    check_model_regressor,
     check_num_samples,
     check_predict_fn,
     check_random_state,
+    checked_kernel,
 )
 
 
@@ -256,15 +256,12 @@ class LimeTextExplainer:
         batch_size = check_batch_size(batch_size)
         # attributes may have been changed since construction: check them again
         kernel_width = check_kernel_width(self.kernel_width)
-        kernel = check_callable("kernel", self.kernel, "a function kernel(distances, kernel_width)", optional=True)
-        kernel = exponential_kernel if kernel is None else kernel
-        check_kernel(kernel, kernel_width)
+        kernel = checked_kernel(self.kernel, kernel_width)
         class_names = check_class_names(self.class_names)
-        validate_num_features(num_features, indexed.num_words())
-        validate_feature_selection(self.feature_selection)
+        settings = FitSettings(num_features, indexed.num_words(), kernel_width, self.feature_selection)
         labels, top_labels = check_labels(labels, top_labels, class_names)
-        check_distance_metric(distance_metric)
-        check_model_regressor(model_regressor)
+        settings = settings.replace(distance_metric=check_distance_metric(distance_metric),
+                                    model_regressor=model_regressor)
         check_callable("progress", progress, "a function progress(fraction)", optional=True)
         most_rows = max_samples if auto else num_samples
         model_batch = documents_per_batch(text_instance, most_rows, batch_size)
@@ -274,7 +271,7 @@ class LimeTextExplainer:
         if auto:
             neighborhood = adaptive.sample_until_stable(
                 self._round_sampler(indexed, classifier_fn, distance_metric, model_batch, class_names), kernel,
-                kernel_width, "classification", labels, top_labels, min(num_features, indexed.num_words()),
+                kernel_width, "classification", labels, top_labels, settings.num_features,
                 self.feature_selection, model_regressor, stability_target, max_samples, progress=progress)
             distances, design, raw = neighborhood.distances, neighborhood.design(), neighborhood.outputs
             num_samples = neighborhood.num_samples
@@ -296,25 +293,12 @@ class LimeTextExplainer:
 
         if not auto:
             neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, kernel_width)
-        settings = {
-            "num_features": num_features,
-            "feature_selection": self.feature_selection,
-            "kernel_width": kernel_width,
-            "num_samples": num_samples,
-            "distance_metric": distance_metric if isinstance(distance_metric, str) else repr(distance_metric),
-            "model_regressor": model_regressor,
-        }
-        exp = build_explanation(self.explanation_class, TextDomainMapper(indexed), neighborhood,
-                                "classification", class_names, fit_labels, top, settings)
+        exp = build_explanation(self.explanation_class, TextDomainMapper(indexed), neighborhood, "classification",
+                                class_names, fit_labels, top, settings.replace(num_samples=num_samples), self.verbose)
         # the widget's hook for a new neighbourhood with the same arguments
         exp.resample = partial(self._resample, text_instance, classifier_fn, labels=labels, top_labels=top_labels,
                                num_features=num_features, distance_metric=distance_metric,
                                model_regressor=model_regressor, batch_size=batch_size)
-        if self.verbose:
-            for label in fit_labels:
-                print("Intercept", exp.intercept[label])
-                print("Prediction_local", exp.local_preds[label])
-                print("Right:", outputs[0, label])
         return exp
 
     def _active(self, n_words: int, num_samples: int) -> np.ndarray:

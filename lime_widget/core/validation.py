@@ -8,9 +8,11 @@ one-element array or an empty list means what it says.
 
 from __future__ import annotations
 
+import inspect
 import numbers
 import warnings
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
@@ -112,6 +114,46 @@ def check_predict_fn(name: str, predict_fn: Any) -> Any:
     """The user's model function (``predict_fn`` or ``classifier_fn``)."""
     return check_callable(name, predict_fn, "a function taking a batch of instances and returning the model's "
                                             "outputs (e.g. model.predict_proba)")
+
+
+def checked_kernel(kernel: Optional[Callable[..., Any]], kernel_width: float) -> Callable[[np.ndarray, float], Any]:
+    """The explainer's kernel as all three explainers call it, tried before the model is called.
+
+    ``None`` is lime's exponential kernel. A user's kernel gets the width by
+    keyword, ``kernel(distances, kernel_width=width)``, as lime passes it, when it
+    takes a ``kernel_width`` (or ``**kwargs``) parameter, and as the second
+    positional argument otherwise. It must return one finite weight per distance
+    (tried on a few distances).
+
+    Raises
+    ------
+    TypeError
+        ``kernel`` is not callable.
+    ValueError
+        The kernel raises, or does not return one finite weight per distance.
+    """
+    from .surrogate import exponential_kernel
+
+    check_callable("kernel", kernel, "a function kernel(distances, kernel_width)", optional=True)
+    if kernel is None or kernel is exponential_kernel:
+        wrapped = exponential_kernel
+    else:
+        wrapped = partial(_width_by_keyword, kernel) if _takes_width_keyword(kernel) else kernel
+    check_kernel(wrapped, kernel_width)
+    return wrapped
+
+
+def _takes_width_keyword(kernel: Callable[..., Any]) -> bool:
+    try:
+        parameters = inspect.signature(kernel).parameters.values()
+    except (TypeError, ValueError):  # no readable signature: lime's convention
+        return True
+    return any(p.kind is p.VAR_KEYWORD or (p.name == "kernel_width" and p.kind is not p.POSITIONAL_ONLY)
+               for p in parameters)
+
+
+def _width_by_keyword(kernel: Callable[..., Any], distances: np.ndarray, kernel_width: float) -> Any:
+    return kernel(distances, kernel_width=kernel_width)
 
 
 def check_kernel(kernel: Callable[[np.ndarray, float], Any], kernel_width: float) -> None:
