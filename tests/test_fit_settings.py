@@ -118,3 +118,40 @@ def test_verbose_prints_every_fitted_label_as_lime_does(wine_model, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in lines] == ["Intercept", "Prediction_local", "Right:"] * 2
     assert lines[0] == f"Intercept {exp.intercept[0]}" and lines[3] == f"Intercept {exp.intercept[2]}"
+
+
+# -- one set of validation helpers (scikit-learn's check_scalar / check_random_state underneath) --
+
+def test_seeds_numpy_refuses_are_refused_with_a_message(wine_model):
+    data, _ = wine_model
+    for seed in (2**40, -1):
+        with pytest.raises(ValueError, match=rf"random_state must be None, an int or a numpy.random.RandomState, "
+                                             rf"got {seed}\."):
+            LimeTabularExplainer(data.data, random_state=seed)
+        with pytest.raises(ValueError, match="random_state must be None"):
+            LimeTextExplainer(random_state=seed)
+
+
+def test_options_given_as_arrays_get_the_message_not_numpy_s(wine_model):
+    from lime_widget.core.validation import check_integer, check_option
+
+    data, model = wine_model
+    with pytest.raises(ValueError, match=r"sampling_method=array\(\['lhs'\].* is not known; expected 'gaussian' "
+                                         "or 'lhs'"):
+        LimeTabularExplainer(data.data, random_state=0).explain_instance(
+            data.data[0], model.predict_proba, num_samples=50, sampling_method=np.array(["lhs"]))
+    with pytest.raises(ValueError, match="feature_selection='best' is not known; expected one of 'auto', "):
+        check_option("feature_selection", "best", ("auto", "none", "lasso_path"))
+    assert check_integer("n", np.int32(3)) == 3
+    with pytest.raises(ValueError, match=r"n must be a positive integer, got True\."):
+        check_integer("n", True, expected="a positive integer")
+
+
+def test_submodular_pick_names_an_unknown_method(wine_model):
+    from lime_widget.submodular_pick import SubmodularPick
+
+    data, model = wine_model
+    counter = CountingModel(model.predict_proba)
+    with pytest.raises(ValueError, match="method='all' is not known; expected 'sample' or 'full'"):
+        SubmodularPick(LimeTabularExplainer(data.data, random_state=0), data.data, counter, method="all")
+    assert counter.calls == 0

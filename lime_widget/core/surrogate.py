@@ -19,6 +19,8 @@ import scipy.linalg
 from sklearn.base import clone
 from sklearn.linear_model import lars_path
 
+from .validation import check_option
+
 FEATURE_SELECTION_METHODS = ("auto", "forward_selection", "highest_weights", "lasso_path", "none")
 
 Kernel = Callable[[np.ndarray, float], np.ndarray]
@@ -62,12 +64,7 @@ class LabelFit:
 
 
 def validate_feature_selection(method: str) -> str:
-    if method not in FEATURE_SELECTION_METHODS:
-        raise ValueError(
-            f"feature_selection={method!r} is not known; expected one of "
-            f"{', '.join(FEATURE_SELECTION_METHODS)}."
-        )
-    return method
+    return check_option("feature_selection", method, FEATURE_SELECTION_METHODS)
 
 
 class WeightedDesign:
