@@ -155,3 +155,29 @@ def test_submodular_pick_names_an_unknown_method(wine_model):
     with pytest.raises(ValueError, match="method='all' is not known; expected 'sample' or 'full'"):
         SubmodularPick(LimeTabularExplainer(data.data, random_state=0), data.data, counter, method="all")
     assert counter.calls == 0
+
+
+def test_one_resample_hook_for_every_explainer(wine_model, text_model):
+    data, model = wine_model
+    segmented = []
+
+    def segments(image):
+        segmented.append(1)
+        return grid_segments(image)
+
+    tab = LimeTabularExplainer(data.data, random_state=0).explain_instance(data.data[0], model.predict_proba,
+                                                                           num_features=3, num_samples=100)
+    txt = LimeTextExplainer(random_state=0).explain_instance(DOC, text_model.predict_proba, num_features=3,
+                                                             num_samples=100)
+    img = LimeImageExplainer(random_state=0).explain_instance(tiny_image(), redness, num_features=3, num_samples=40,
+                                                              segmentation_fn=segments, progress_bar=False)
+    for exp in (tab, txt, img):
+        seen = []
+        fresh = exp.resample(num_samples=60, progress=seen.append)
+        assert type(fresh) is type(exp) and fresh.num_samples == 60 and seen[-1] == 1.0
+        assert fresh.settings.replace(num_samples=exp.num_samples) == exp.settings
+    assert len(segmented) == 1  # the image's segments are reused
+    # the same explanation as a fresh call with those arguments
+    again = LimeTextExplainer(random_state=0).explain_instance(DOC, text_model.predict_proba, num_features=3,
+                                                               num_samples=60)
+    assert txt.resample(num_samples=60).as_list() == again.as_list()

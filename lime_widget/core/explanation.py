@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
@@ -387,6 +387,23 @@ def build_explanation(
             print("Prediction_local", exp.local_preds[label])
             print("Right:", outputs[0, label])
     return exp
+
+
+class Resample:
+    """``exp.resample(num_samples, progress=None)``: the same explanation from a new neighbourhood.
+
+    The widget's hook: calls the explainer's ``explain_instance`` (``func``) again
+    with the arguments it was first given (``args``, ``keywords``, named as in
+    :func:`functools.partial`), another ``num_samples`` and a progress callback
+    (passed as ``progress_name``).
+    """
+
+    def __init__(self, explain: Callable[..., Explanation], *args: Any, progress_name: str = "progress",
+                 **keywords: Any):
+        self.func, self.args, self.keywords, self.progress_name = explain, args, keywords, progress_name
+
+    def __call__(self, num_samples: Any, progress: Optional[Callable[[float], None]] = None) -> Explanation:
+        return self.func(*self.args, num_samples=num_samples, **{self.progress_name: progress}, **self.keywords)
 
 
 def fit_settings(neighborhood: Neighborhood, labels: Sequence[int], settings: FitSettings) -> dict[int, LabelFit]:

@@ -18,7 +18,7 @@ import sklearn.metrics
 
 from . import adaptive
 from .exceptions import LabelNotExplainedError
-from .explanation import DomainMapper, Explanation, build_explanation
+from .explanation import DomainMapper, Explanation, Resample, build_explanation
 from .memory import IMAGE_BYTES, check_sample_memory
 from .neighborhood import Neighborhood
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
@@ -554,10 +554,11 @@ class LimeImageExplainer:
         # the widget's hook for a new neighbourhood: same arguments, and the segmentation
         # is reused rather than recomputed (it is the slow part and does not depend on
         # num_samples)
-        exp.resample = partial(self._resample, image, classifier_fn, superpixels.segments, labels=labels,
-                               hide_color=hide_color, top_labels=top_labels, num_features=num_features,
-                               batch_size=batch_size, distance_metric=distance_metric,
-                               model_regressor=model_regressor)
+        exp.resample = Resample(self.explain_instance, image, classifier_fn, progress_name="progress_bar",
+                                segmentation_fn=partial(_same_segments, superpixels.segments), labels=labels,
+                                hide_color=hide_color, top_labels=top_labels, num_features=num_features,
+                                batch_size=batch_size, distance_metric=distance_metric,
+                                model_regressor=model_regressor)
         return exp
 
     def data_labels(self, image: np.ndarray, fudged_image: np.ndarray, segments: np.ndarray,
@@ -617,7 +618,7 @@ class LimeImageExplainer:
             close()
         return data, labels
 
-    def _resample(self, image: np.ndarray, classifier_fn: Callable, segments: np.ndarray, num_samples: int,
-                  progress: Optional[ProgressCallback] = None, **kwargs: Any) -> ImageExplanation:
-        return self.explain_instance(image, classifier_fn, num_samples=num_samples, progress_bar=progress,
-                                     segmentation_fn=lambda _: segments, **kwargs)
+
+def _same_segments(segments: np.ndarray, _image: np.ndarray) -> np.ndarray:
+    """A segmentation that returns the segments already computed (re-sampling reuses them)."""
+    return segments

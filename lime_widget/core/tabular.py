@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
 from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
@@ -13,7 +12,7 @@ from sklearn.preprocessing import StandardScaler
 
 from . import adaptive
 from .discretize import DISCRETIZERS, STATS_KEYS, BaseDiscretizer, StatsDiscretizer, check_training_data_stats
-from .explanation import DomainMapper, Explanation, build_explanation
+from .explanation import DomainMapper, Explanation, Resample, build_explanation
 from .frames import FrameCodec, as_frame_codec
 from .memory import TABULAR_BYTES, check_sample_memory
 from .neighborhood import Neighborhood, weighted_design
@@ -472,9 +471,11 @@ class TabularExplainer:
         settings = settings.replace(num_samples=neighborhood.num_samples)
         exp = build_explanation(self.explanation_class, domain_mapper or self._domain_mapper(row), neighborhood,
                                 self.mode, class_names, fit_labels, top, settings, self.verbose)
-        exp.resample = partial(self._resample, data_row, predict_fn, labels=fit_labels, top_labels=top_labels,
-                               distance_metric=settings.distance_metric, model_regressor=settings.model_regressor,
-                               sampling_method=sampling_method, batch_size=batch_size)
+        exp.resample = Resample(self.explain_instance, data_row, predict_fn, labels=fit_labels,
+                                top_labels=top_labels, num_features=settings.num_features,
+                                distance_metric=settings.distance_metric,
+                                model_regressor=settings.model_regressor, sampling_method=sampling_method,
+                                batch_size=batch_size)
         return exp
 
     def _round_sampler(self, row: np.ndarray, predict_fn: Callable, centre: np.ndarray, sampling_method: str,
@@ -495,9 +496,6 @@ class TabularExplainer:
             return scaled[skip:], check_outputs(outputs, self.mode, self.class_names, owner=self), distances
 
         return sample_round
-
-    def _resample(self, data_row, predict_fn, num_samples: int, progress=None, **kwargs) -> Explanation:
-        return self.explain_instance(data_row, predict_fn, num_samples=num_samples, progress=progress, **kwargs)
 
     def _domain_mapper(self, row: np.ndarray) -> TableDomainMapper:
         names = list(self.feature_names)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from functools import partial
 from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
 
 from . import adaptive
-from .explanation import DomainMapper, build_explanation
+from .explanation import DomainMapper, Resample, build_explanation
 from .explanation import Explanation as CoreExplanation
 from .memory import TEXT_BYTES, check_sample_memory
 from .neighborhood import Neighborhood, weighted_design
@@ -296,9 +295,9 @@ class LimeTextExplainer:
         exp = build_explanation(self.explanation_class, TextDomainMapper(indexed), neighborhood, "classification",
                                 class_names, fit_labels, top, settings.replace(num_samples=num_samples), self.verbose)
         # the widget's hook for a new neighbourhood with the same arguments
-        exp.resample = partial(self._resample, text_instance, classifier_fn, labels=labels, top_labels=top_labels,
-                               num_features=num_features, distance_metric=distance_metric,
-                               model_regressor=model_regressor, batch_size=batch_size)
+        exp.resample = Resample(self.explain_instance, text_instance, classifier_fn, labels=labels,
+                                top_labels=top_labels, num_features=num_features, distance_metric=distance_metric,
+                                model_regressor=model_regressor, batch_size=batch_size)
         return exp
 
     def _active(self, n_words: int, num_samples: int) -> np.ndarray:
@@ -330,9 +329,4 @@ class LimeTextExplainer:
             return active, check_outputs(raw, "classification", class_names, owner=self), distances
 
         return sample_round
-
-    def _resample(self, text_instance: str, classifier_fn: Callable, num_samples: int,
-                  progress: Optional[ProgressCallback] = None, **kwargs: Any):
-        return self.explain_instance(text_instance, classifier_fn, num_samples=num_samples, progress=progress,
-                                     **kwargs)
 
