@@ -36,10 +36,22 @@ def test_text_caps_num_features_at_the_words_everywhere(text_model):
     exp = LimeTextExplainer(random_state=0).explain_instance(DOC, text_model.predict_proba, num_features=100,
                                                              num_samples=300)
     assert set(_seen_everywhere(exp).values()) == {4}
-    # lime lists as many words as there are, whatever the request
+    # lime lists every word, whatever the request, with the same weights
     theirs = LimeOracle(random_state=0).explain_instance(DOC, text_model.predict_proba, num_features=100,
                                                          num_samples=300)
-    assert len(theirs.as_list()) == len(exp.as_list()) == 4
+    assert [name for name, _ in exp.as_list()] == [name for name, _ in theirs.as_list()]
+    assert np.allclose([w for _, w in exp.as_list()], [w for _, w in theirs.as_list()], rtol=0, atol=1e-8)
+    assert exp.score == pytest.approx(theirs.score, abs=1e-8)
+
+
+def test_auto_selection_is_decided_on_the_request_before_the_cap():
+    # lime: forward selection for at most 6 requested features, else highest weights
+    assert FitSettings(num_features=10, n_features=4, kernel_width=1.0).selection_method == "highest_weights"
+    assert FitSettings(num_features=5, n_features=4, kernel_width=1.0).selection_method == "forward_selection"
+    capped = FitSettings(num_features=10, n_features=4, kernel_width=1.0)
+    assert capped.replace(num_features=3).selection_method == "forward_selection"
+    assert capped.replace(kernel_width=2.0).selection_method == "highest_weights"  # the request is kept
+    assert capped.replace(feature_selection="none").selection_method == "none"
 
 
 def test_tabular_and_image_cap_num_features_the_same_way(wine_model):

@@ -248,7 +248,7 @@ class Explanation:
         from .uncertainty import resampled_fit
 
         s = self.settings
-        return resampled_fit(self.neighborhood, column, s.num_features, s.feature_selection, s.kernel_width,
+        return resampled_fit(self.neighborhood, column, s.num_features, s.selection_method, s.kernel_width,
                              s.model_regressor)
 
     def uncertainty(self, label: Optional[int] = None, level: float = 0.95):
@@ -408,5 +408,5 @@ class Resample:
 
 def fit_settings(neighborhood: Neighborhood, labels: Sequence[int], settings: FitSettings) -> dict[int, LabelFit]:
     """Each label's surrogate on ``neighborhood``, fitted as ``settings`` say (no model call)."""
-    return neighborhood.fit(labels, settings.num_features, settings.feature_selection, settings.kernel_width,
+    return neighborhood.fit(labels, settings.num_features, settings.selection_method, settings.kernel_width,
                             settings.model_regressor)

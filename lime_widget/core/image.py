@@ -24,7 +24,7 @@ from .neighborhood import Neighborhood
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, random_state_for_call
 from .segmentation import Superpixels, default_segmentation, hidden_image, index_segments, warn_large_image
-from .settings import FitSettings, cap_num_features
+from .settings import FitSettings
 from .surrogate import validate_feature_selection
 from .validation import (
     check_callable,
@@ -520,6 +520,8 @@ class LimeImageExplainer:
         superpixels = index_segments(segments, image.shape[:2])
         n_features = superpixels.n_features
         check_sample_memory(most_rows, n_features, IMAGE_BYTES, f"masks of {n_features} superpixels", batch_bytes)
+        settings = FitSettings(num_features, n_features, kernel_width, self.feature_selection, model_regressor,
+                               distance_metric=distance_metric, batch_size=batch_size)
 
         perturb = ImagePerturber(image, hidden_image(image, superpixels, hide_color), superpixels.feature_map)
         progress, close = _progress_callback(progress_bar, max_samples if auto else num_samples)
@@ -528,8 +530,8 @@ class LimeImageExplainer:
                 neighborhood = adaptive.sample_until_stable(
                     _round_sampler(rng, n_features, perturb, classifier_fn, distance_metric, batch_size, class_names,
                                    self), kernel,
-                    kernel_width, "classification", labels, top_labels, cap_num_features(num_features, n_features),
-                    self.feature_selection, model_regressor, stability_target, max_samples, progress=progress)
+                    kernel_width, "classification", labels, top_labels, settings.num_features,
+                    settings.selection_method, model_regressor, stability_target, max_samples, progress=progress)
             finally:
                 close()
             outputs, num_samples = neighborhood.outputs, neighborhood.num_samples
@@ -547,10 +549,9 @@ class LimeImageExplainer:
             distances = sklearn.metrics.pairwise_distances(masks, masks[:1], metric=distance_metric).ravel()
             neighborhood = Neighborhood(masks, outputs, distances, kernel, kernel_width, notes=notes)
         explained, top = resolve_labels(outputs, "classification", labels, top_labels)
-        settings = FitSettings(num_features, n_features, kernel_width, self.feature_selection, model_regressor,
-                               num_samples, distance_metric, batch_size)
         exp = build_explanation(self.explanation_class, ImageDomainMapper(image, superpixels), neighborhood,
-                                "classification", class_names, explained, top, settings, self.verbose)
+                                "classification", class_names, explained, top,
+                                settings.replace(num_samples=num_samples), self.verbose)
         # the widget's hook for a new neighbourhood: same arguments, and the segmentation
         # is reused rather than recomputed (it is the slow part and does not depend on
         # num_samples)

@@ -55,6 +55,9 @@ class FitSettings(Mapping):
         How the neighbourhood's distances were measured (informational).
     batch_size : int, optional
         Images per model call (image explanations only; informational).
+    requested_num_features : int, optional
+        The ``num_features`` asked for, before the cap (set from ``num_features``
+        when omitted); lime's ``'auto'`` feature selection decides on it.
 
     Notes
     -----
@@ -70,10 +73,13 @@ class FitSettings(Mapping):
     num_samples: Optional[int] = None
     distance_metric: Any = None
     batch_size: Optional[int] = None
+    requested_num_features: Optional[int] = dataclasses.field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "n_features", check_integer("n_features", self.n_features))
-        object.__setattr__(self, "num_features", self.cap(self.num_features))
+        requested = self.num_features if self.requested_num_features is None else self.requested_num_features
+        object.__setattr__(self, "requested_num_features", check_integer("num_features", requested))
+        object.__setattr__(self, "num_features", self.cap(requested))
         object.__setattr__(self, "kernel_width", check_kernel_width(self.kernel_width))
         validate_feature_selection(self.feature_selection)
         check_model_regressor(self.model_regressor)
@@ -82,9 +88,23 @@ class FitSettings(Mapping):
         """``num_features`` as a fit on this neighbourhood uses it (see :func:`cap_num_features`)."""
         return cap_num_features(num_features, self.n_features)
 
+    @property
+    def selection_method(self) -> str:
+        """The feature selection the fit runs: ``'auto'`` resolved as lime resolves it.
+
+        lime picks forward selection for at most 6 requested features, else highest
+        weights, on the request before the cap (both then select every feature;
+        the method still decides the order of equal weights).
+        """
+        if self.feature_selection != "auto":
+            return self.feature_selection
+        return "forward_selection" if self.requested_num_features <= 6 else "highest_weights"
+
     def replace(self, **changes: Any) -> "FitSettings":
         """A copy with ``changes`` (``None`` values keep the current setting), checked again."""
         changes = {name: value for name, value in changes.items() if value is not None}
+        if "num_features" in changes:
+            changes["requested_num_features"] = None
         return dataclasses.replace(self, **changes) if changes else self
 
     def as_dict(self) -> dict:

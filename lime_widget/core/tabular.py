@@ -414,7 +414,7 @@ class TabularExplainer:
             neighborhood = adaptive.sample_until_stable(
                 self._round_sampler(row, predict_fn, centre, sampling_method, distance_metric, batch_size),
                 kernel, self.kernel_width, self.mode, labels, top_labels, settings.num_features,
-                self.feature_selection, settings.model_regressor, stability_target, max_samples, progress=progress)
+                settings.selection_method, settings.model_regressor, stability_target, max_samples, progress=progress)
             return self._finish(neighborhood, row, data_row, predict_fn, labels, top_labels, settings,
                                 sampling_method, batch_size)
         # lime's __data_inverse, split: the model's rows first, the interpretable side beside the model call

@@ -271,7 +271,7 @@ class LimeTextExplainer:
             neighborhood = adaptive.sample_until_stable(
                 self._round_sampler(indexed, classifier_fn, distance_metric, model_batch, class_names), kernel,
                 kernel_width, "classification", labels, top_labels, settings.num_features,
-                self.feature_selection, model_regressor, stability_target, max_samples, progress=progress)
+                settings.selection_method, model_regressor, stability_target, max_samples, progress=progress)
             distances, design, raw = neighborhood.distances, neighborhood.design(), neighborhood.outputs
             num_samples = neighborhood.num_samples
         else:
