@@ -8,7 +8,7 @@ import numpy as np
 
 from .core.neighborhood import validate_label
 from .core.settings import cap_num_features
-from .core.surrogate import WeightedDesign, fit_label, select_features, validate_feature_selection
+from .core.surrogate import WeightedDesign, fit_label, print_fit, select_features, validate_feature_selection
 from .core.validation import check_callable, check_model_regressor
 
 
@@ -58,7 +58,5 @@ class LimeBase:
                         np.asarray(neighborhood_labels)[:, label], label, num_features, feature_selection,
                         model_regressor)
         if self.verbose:
-            print("Intercept", fit.intercept)
-            print("Prediction_local", [fit.local_pred])
-            print("Right:", neighborhood_labels[0, label])
+            print_fit(fit, neighborhood_labels[0, label])
         return fit.intercept, fit.weights, fit.score, np.array([fit.local_pred])

@@ -11,7 +11,7 @@ from .exceptions import LabelNotExplainedError
 from .neighborhood import Neighborhood, validate_label
 from .predict import validate_mode
 from .settings import FitSettings
-from .surrogate import LabelFit
+from .surrogate import LabelFit, print_fit
 
 
 class DomainMapper:
@@ -382,10 +382,8 @@ def build_explanation(
         exp.min_value = float(outputs[:, 0].min())
         exp.max_value = float(outputs[:, 0].max())
     if verbose:
-        for label in fits:
-            print("Intercept", exp.intercept[label])
-            print("Prediction_local", exp.local_preds[label])
-            print("Right:", outputs[0, label])
+        for label, fit in fits.items():
+            print_fit(fit, outputs[0, label])
     return exp
 
 

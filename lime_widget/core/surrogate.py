@@ -63,6 +63,13 @@ class LabelFit:
     constant_target: bool = False
 
 
+def print_fit(fit: LabelFit, right: float) -> None:
+    """lime's ``verbose`` report of one fit: intercept, local prediction, the model's value on the instance."""
+    print("Intercept", fit.intercept)
+    print("Prediction_local", np.array([fit.local_pred]))
+    print("Right:", right)
+
+
 def validate_feature_selection(method: str) -> str:
     return check_option("feature_selection", method, FEATURE_SELECTION_METHODS)
 
