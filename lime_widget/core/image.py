@@ -18,6 +18,7 @@ import sklearn.metrics
 
 from . import adaptive
 from .exceptions import LabelNotExplainedError
+from .explainer import SurrogateArguments
 from .explanation import DomainMapper, Explanation, Resample, build_explanation
 from .memory import IMAGE_BYTES, check_sample_memory
 from .neighborhood import Neighborhood
@@ -25,20 +26,14 @@ from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, random_state_for_call
 from .segmentation import Superpixels, default_segmentation, hidden_image, index_segments, warn_large_image
 from .settings import FitSettings
-from .surrogate import validate_feature_selection
 from .validation import (
     check_callable,
-    check_class_names,
     check_distance_metric,
-    check_flag,
     check_integer,
-    check_kernel_width,
     check_labels,
     check_model_regressor,
     check_num_samples,
     check_predict_fn,
-    check_random_state,
-    checked_kernel,
 )
 
 ProgressBar = Union[bool, None, ProgressCallback]
@@ -354,7 +349,7 @@ def _progress_callback(progress_bar: ProgressBar, total: int) -> tuple[Optional[
     return update, bar.close
 
 
-class LimeImageExplainer:
+class LimeImageExplainer(SurrogateArguments):
     """Explains an image classifier's prediction with superpixels (lime-compatible).
 
     Parameters
@@ -390,12 +385,7 @@ class LimeImageExplainer:
         random_state: RandomStateLike = None,
         class_names: Optional[Sequence[str]] = None,
     ):
-        self.kernel_width = check_kernel_width(kernel_width)
-        self.kernel = check_callable("kernel", kernel, "a function kernel(distances, kernel_width)", optional=True)
-        self.verbose = check_flag("verbose", verbose)
-        self.feature_selection = validate_feature_selection(feature_selection)
-        self.random_state = check_random_state(random_state)
-        self.class_names = check_class_names(class_names)
+        self._keep_surrogate_arguments(kernel_width, kernel, verbose, feature_selection, random_state, class_names)
 
     def explain_instance(
         self,
@@ -473,11 +463,7 @@ class LimeImageExplainer:
         -------
         ImageExplanation
         """
-        # attributes may have been changed since construction: check them again
-        validate_feature_selection(self.feature_selection)
-        kernel_width = check_kernel_width(self.kernel_width)
-        kernel = checked_kernel(self.kernel, kernel_width)
-        class_names = check_class_names(self.class_names)
+        kernel_width, kernel, class_names = self._surrogate_arguments()
         check_predict_fn("classifier_fn", classifier_fn)
         auto = adaptive.check_num_samples(num_samples, stability_target, max_samples)
         num_samples = num_samples if auto else check_num_samples(num_samples)

@@ -8,6 +8,7 @@ from typing import Any, Callable, Optional, Sequence, Union
 import numpy as np
 
 from . import adaptive
+from .explainer import SurrogateArguments
 from .explanation import DomainMapper, Resample, build_explanation
 from .explanation import Explanation as CoreExplanation
 from .memory import TEXT_BYTES, check_sample_memory
@@ -15,22 +16,18 @@ from .neighborhood import Neighborhood, weighted_design
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, is_seed, random_state_for_call, reuse_draws
 from .settings import FitSettings
-from .surrogate import Kernel, validate_feature_selection
+from .surrogate import Kernel
 from .text_index import IndexedCharacters, IndexedString, IndexedText, SplitExpression
 from .text_sampling import DistanceMetric, document_bytes, documents_per_batch, neighborhood_distances, sample_active
 from .threads import beside
 from .validation import (
     check_batch_size,
     check_callable,
-    check_class_names,
     check_distance_metric,
     check_flag,
-    check_kernel_width,
     check_labels,
     check_num_samples,
     check_predict_fn,
-    check_random_state,
-    checked_kernel,
 )
 
 
@@ -100,7 +97,7 @@ class TextDomainMapper(DomainMapper):
         }
 
 
-class LimeTextExplainer:
+class LimeTextExplainer(SurrogateArguments):
     """Explains text classifiers, with lime 0.2.0.1's semantics.
 
     Perturbed documents remove random subsets of the words (every occurrence
@@ -152,11 +149,7 @@ class LimeTextExplainer:
         random_state: RandomStateLike = None,
         char_level: bool = False,
     ):
-        self.kernel_width = check_kernel_width(kernel_width)
-        self.kernel = check_callable("kernel", kernel, "a function kernel(distances, kernel_width)", optional=True)
-        self.verbose = check_flag("verbose", verbose)
-        self.class_names = check_class_names(class_names)
-        self.feature_selection = validate_feature_selection(feature_selection)
+        self._keep_surrogate_arguments(kernel_width, kernel, verbose, feature_selection, random_state, class_names)
         if not (isinstance(split_expression, (str, re.Pattern)) or callable(split_expression)):
             raise ValueError(
                 f"split_expression must be a regular expression (str or compiled) or a callable returning the "
@@ -167,7 +160,6 @@ class LimeTextExplainer:
         if mask_string is not None and not isinstance(mask_string, str):
             raise ValueError(f"mask_string must be a str or None, got {mask_string!r}.")
         self.mask_string = mask_string
-        self.random_state = check_random_state(random_state)
         self.char_level = check_flag("char_level", char_level)
 
     def index_text(self, text_instance: str) -> IndexedText:
@@ -253,10 +245,7 @@ class LimeTextExplainer:
         auto = adaptive.check_num_samples(num_samples, stability_target, max_samples)
         num_samples = num_samples if auto else check_num_samples(num_samples)
         batch_size = check_batch_size(batch_size)
-        # attributes may have been changed since construction: check them again
-        kernel_width = check_kernel_width(self.kernel_width)
-        kernel = checked_kernel(self.kernel, kernel_width)
-        class_names = check_class_names(self.class_names)
+        kernel_width, kernel, class_names = self._surrogate_arguments()
         settings = FitSettings(num_features, indexed.num_words(), kernel_width, self.feature_selection)
         labels, top_labels = check_labels(labels, top_labels, class_names)
         settings = settings.replace(distance_metric=check_distance_metric(distance_metric),
