@@ -11,7 +11,7 @@ import numpy as np
 
 from .settings import cap_num_features
 from .surrogate import Kernel, LabelFit, WeightedDesign, exponential_kernel, fit_label, validate_feature_selection
-from .validation import check_kernel_width
+from .validation import check_kernel_width, is_integer
 
 _DESIGN_CACHE_SIZE = 4
 
@@ -216,7 +216,7 @@ def _one_blas_thread():
 
 
 def validate_label(label: int, n_outputs: int) -> int:
-    if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label < n_outputs:
+    if not is_integer(label) or not 0 <= label < n_outputs:
         raise ValueError(
             f"label {label!r} is not a class of this model; expected an integer in 0..{n_outputs - 1}."
         )

@@ -204,7 +204,7 @@ class TabularExplainer:
             self.categorical_features = list(range(n_features))
             if training_data_stats is None:
                 discretized = self.discretizer.discretize(data)
-        self._init_state = rng.get_state() if isinstance(random_state, (int, np.integer)) else None
+        self._init_state = rng.get_state() if is_seed(random_state) else None
 
         # lime's scaler: StandardScaler(with_mean=False) statistics, identity on categories
         scaler = StandardScaler(with_mean=False).fit(data)
