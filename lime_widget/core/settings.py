@@ -78,8 +78,9 @@ class FitSettings(Mapping):
     def __post_init__(self) -> None:
         object.__setattr__(self, "n_features", check_integer("n_features", self.n_features))
         requested = self.num_features if self.requested_num_features is None else self.requested_num_features
-        object.__setattr__(self, "requested_num_features", check_integer("num_features", requested))
-        object.__setattr__(self, "num_features", self.cap(requested))
+        requested = check_integer("num_features", requested)
+        object.__setattr__(self, "requested_num_features", requested)
+        object.__setattr__(self, "num_features", min(requested, self.n_features))  # cap_num_features, checked
         object.__setattr__(self, "kernel_width", check_kernel_width(self.kernel_width))
         validate_feature_selection(self.feature_selection)
         check_model_regressor(self.model_regressor)
