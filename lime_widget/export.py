@@ -18,7 +18,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from .core.validation import is_integer
+from .core.validation import check_integer, is_integer
 from .widget import state, trust
 from .widget.bundle import bundle_css, bundle_js
 
@@ -184,8 +184,7 @@ def offline_state(exp: Any, labels: Optional[Sequence[int]] = None,
     """
     if not isinstance(intervals, str) or intervals not in INTERVALS:
         raise ValueError(f"intervals must be one of {INTERVALS}, got {intervals!r}.")
-    if isinstance(num_features_cap, bool) or not isinstance(num_features_cap, int) or num_features_cap < 1:
-        raise ValueError(f"num_features_cap must be a positive integer, got {num_features_cap!r}.")
+    num_features_cap = check_integer("num_features_cap", num_features_cap, expected="a positive integer")
     if exp.neighborhood is None:
         raise ValueError("This explanation has no cached neighbourhood, so its view cannot be precomputed.")
     controls = state.controls(exp)
@@ -199,8 +198,8 @@ def offline_state(exp: Any, labels: Optional[Sequence[int]] = None,
         if exp.mode == "classification":
             exp = exp.refit(labels=labels)  # validates them; fits new ones without the model
             controls["label"] = controls["label"] if controls["label"] in labels else labels[0]
-    n_max = min(state.num_features_max(exp), max(num_features_cap, controls["num_features"]))
-    n_shown = min(controls["num_features"], n_max)
+    n_shown = controls["num_features"]  # exp.settings capped it
+    n_max = min(state.num_features_max(exp), max(num_features_cap, n_shown))
     explained = sorted(exp.local_exp) if exp.mode == "classification" else None
     offline: dict = {}
     for k in range(1, n_max + 1):

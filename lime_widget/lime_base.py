@@ -6,8 +6,9 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .core.neighborhood import validate_label, validate_num_features
-from .core.surrogate import WeightedDesign, fit_label, select_features, validate_feature_selection
+from .core.neighborhood import validate_label
+from .core.settings import cap_num_features
+from .core.surrogate import WeightedDesign, fit_label, print_fit, select_features, validate_feature_selection
 from .core.validation import check_callable, check_model_regressor
 
 
@@ -49,7 +50,7 @@ class LimeBase:
             raise ValueError(f"neighborhood_labels must be 2-D (n_samples, n_labels), got shape "
                              f"{neighborhood_labels.shape}.")
         validate_label(label, neighborhood_labels.shape[1])
-        validate_num_features(num_features, np.shape(neighborhood_data)[1])
+        cap_num_features(num_features, np.shape(neighborhood_data)[1])
         weights = np.asarray(self.kernel_fn(distances), dtype=float)
         if weights.shape != np.shape(distances) or not np.all(np.isfinite(weights)):
             raise ValueError("kernel_fn must return one finite weight per distance.")
@@ -57,7 +58,5 @@ class LimeBase:
                         np.asarray(neighborhood_labels)[:, label], label, num_features, feature_selection,
                         model_regressor)
         if self.verbose:
-            print("Intercept", fit.intercept)
-            print("Prediction_local", [fit.local_pred])
-            print("Right:", neighborhood_labels[0, label])
+            print_fit(fit, neighborhood_labels[0, label])
         return fit.intercept, fit.weights, fit.score, np.array([fit.local_pred])

@@ -10,7 +10,7 @@ import numpy as np
 from .core.many import explain_many
 from .core.pick import explanation_matrix, global_importance, greedy_pick
 from .core.random import random_state_for_call
-from .core.validation import check_integer
+from .core.validation import check_integer, check_option
 
 PICK_METHODS = ("sample", "full")
 
@@ -92,9 +92,9 @@ class SubmodularPick:
             raise ValueError("data is empty: submodular pick needs at least one instance to explain.")
         # checked before any explanation is computed (lime checks after)
         num_exps_desired = check_integer("num_exps_desired", num_exps_desired)
+        check_option("method", method, PICK_METHODS)
         if method == "sample":
-            if isinstance(sample_size, bool) or not isinstance(sample_size, (int, np.integer)) or sample_size < 1:
-                raise ValueError(f"sample_size must be a positive integer, got {sample_size!r}.")
+            sample_size = check_integer("sample_size", sample_size, expected="a positive integer")
             if sample_size > n_rows:
                 warnings.warn(
                     f"Requested sample size {sample_size} is larger than the data ({n_rows} rows); using all data.",
@@ -105,10 +105,8 @@ class SubmodularPick:
             indices = np.arange(n_rows)
             random_state_for_call(getattr(explainer, "random_state", None)).shuffle(indices)
             self.sample_indices = indices[:sample_size]
-        elif method == "full":
-            self.sample_indices = np.arange(n_rows)
         else:
-            raise ValueError(f"method={method!r} is not known; expected 'sample' or 'full'.")
+            self.sample_indices = np.arange(n_rows)
 
         self.explanations = explain_many(explainer, [_row(data, int(i)) for i in self.sample_indices], predict_fn,
                                          n_jobs=n_jobs, errors="raise", num_features=num_features,

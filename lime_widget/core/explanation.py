@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
 from .exceptions import LabelNotExplainedError
-from .neighborhood import Neighborhood, validate_label, validate_num_features
+from .neighborhood import Neighborhood, validate_label
 from .predict import validate_mode
-from .surrogate import LabelFit, validate_feature_selection
-from .validation import check_kernel_width, check_model_regressor
+from .settings import FitSettings
+from .surrogate import LabelFit, print_fit
 
 
 class DomainMapper:
@@ -51,12 +51,13 @@ class Explanation:
         mode: str = "classification",
         class_names: Optional[Sequence[str]] = None,
         neighborhood: Optional[Neighborhood] = None,
-        settings: Optional[dict] = None,
+        settings: Optional[FitSettings] = None,
     ):
         self.domain_mapper = domain_mapper
         self.mode = validate_mode(mode)
         self.neighborhood = neighborhood
-        self.settings = dict(settings or {})
+        #: How the surrogate was fitted (``None`` for an explanation built by hand).
+        self.settings = settings
         self.local_exp: dict[int, list] = {}
         self.intercept: dict[int, float] = {}
         self.scores: dict[int, float] = {}
@@ -83,7 +84,7 @@ class Explanation:
         if nb is None:
             self.warnings = []
             return
-        weights = nb.weight_warnings(self.settings.get("kernel_width"))
+        weights = nb.weight_warnings(self.settings.kernel_width if self.settings is not None else None)
         found = list(nb.notes) + weights
         for label, fit in fits.items():
             if weights or not fit.constant_target:  # degenerate weights explain the constant already
@@ -159,7 +160,7 @@ class Explanation:
 
     def __repr__(self) -> str:
         labels = sorted(self.local_exp) if self.mode == "classification" else [self.dummy_label]
-        return f"<{type(self).__name__} mode={self.mode} labels={labels} num_features={self.settings.get('num_features')}>"
+        return f"<{type(self).__name__} mode={self.mode} labels={labels} num_features={getattr(self.settings, 'num_features', None)}>"
 
     # -- beyond lime --------------------------------------------------------------------
     @property
@@ -196,16 +197,8 @@ class Explanation:
         if self.neighborhood is None:
             raise ValueError("This explanation has no cached neighbourhood to refit on.")
         nb = self.neighborhood
-        settings = dict(self.settings)
-        if num_features is not None:
-            validate_num_features(num_features, nb.num_features)
-            settings["num_features"] = int(num_features)
-        if kernel_width is not None:
-            settings["kernel_width"] = check_kernel_width(kernel_width)
-        if feature_selection is not None:
-            settings["feature_selection"] = validate_feature_selection(feature_selection)
-        if model_regressor is not None:
-            settings["model_regressor"] = check_model_regressor(model_regressor)
+        settings = self.settings.replace(num_features=num_features, kernel_width=kernel_width,
+                                         feature_selection=feature_selection, model_regressor=model_regressor)
         if labels is None:
             labels = self.explained_labels
         elif isinstance(labels, (str, bytes)) or np.ndim(labels) != 1 or len(labels) == 0:
@@ -216,8 +209,7 @@ class Explanation:
             labels = [x for x in labels if x != label] + [label]
         if self.mode == "regression":
             labels = [0]
-        fits = nb.fit(labels, settings["num_features"], settings["feature_selection"],
-                      settings["kernel_width"], settings.get("model_regressor"))
+        fits = fit_settings(nb, labels, settings)
         new = copy.copy(self)
         new.settings = settings
         new.local_exp, new.intercept, new.scores, new.local_preds = {}, {}, {}, {}
@@ -256,8 +248,8 @@ class Explanation:
         from .uncertainty import resampled_fit
 
         s = self.settings
-        return resampled_fit(self.neighborhood, column, s["num_features"], s["feature_selection"],
-                             s["kernel_width"], s.get("model_regressor"))
+        return resampled_fit(self.neighborhood, column, s.num_features, s.selection_method, s.kernel_width,
+                             s.model_regressor)
 
     def uncertainty(self, label: Optional[int] = None, level: float = 0.95):
         """How sure each weight is, from the cached neighbourhood (zero model calls).
@@ -348,7 +340,7 @@ class Explanation:
                 }
                 for label in labels
             },
-            "settings": {k: v for k, v in self.settings.items() if k != "model_regressor"},
+            "settings": self.settings.as_dict() if self.settings is not None else {},
             "warnings": [str(w) for w in self.warnings],
             "domain": self.domain_mapper.to_dict(),
         }
@@ -369,12 +361,16 @@ def build_explanation(
     class_names: Optional[Sequence[str]],
     labels: Sequence[int],
     top_labels: Optional[list[int]],
-    settings: dict,
+    settings: FitSettings,
+    verbose: bool = False,
 ) -> Explanation:
-    """Fit the requested labels and assemble an explanation of class ``cls``."""
+    """Fit the requested labels and assemble an explanation of class ``cls``.
+
+    With ``verbose``, prints each fitted label's intercept, local prediction and
+    the model's output on the instance, as lime's ``LimeBase`` does.
+    """
     exp = cls(domain_mapper, mode=mode, class_names=class_names, neighborhood=neighborhood, settings=settings)
-    fits = neighborhood.fit(labels, settings["num_features"], settings["feature_selection"],
-                            settings["kernel_width"], settings.get("model_regressor"))
+    fits = fit_settings(neighborhood, labels, settings)
     exp._set_fits(fits)
     exp._set_warnings(fits)
     outputs = neighborhood.outputs
@@ -385,4 +381,33 @@ def build_explanation(
         exp.predicted_value = float(outputs[0, 0])
         exp.min_value = float(outputs[:, 0].min())
         exp.max_value = float(outputs[:, 0].max())
+    if verbose:
+        for label, fit in fits.items():
+            print_fit(fit, outputs[0, label])
     return exp
+
+
+class Resample:
+    """``exp.resample(num_samples, progress=None)``: the same explanation from a new neighbourhood.
+
+    The widget's hook: calls the explainer's ``explain_instance`` (``func``) again
+    with the arguments it was first given (``args``, ``keywords``, named as in
+    :func:`functools.partial`), another ``num_samples`` and a progress callback
+    (passed as ``progress_name``).
+    """
+
+    def __init__(self, explain: Callable[..., Explanation], *args: Any, progress_name: str = "progress",
+                 **keywords: Any):
+        self.func, self.args, self.keywords, self.progress_name = explain, args, keywords, progress_name
+
+    def __call__(self, num_samples: Any, progress: Optional[Callable[[float], None]] = None,
+                 **overrides: Any) -> Explanation:
+        """Explain again with ``num_samples``; ``overrides`` replace first-call arguments (e.g. ``num_features``)."""
+        keywords = {**self.keywords, **overrides}
+        return self.func(*self.args, num_samples=num_samples, **{self.progress_name: progress}, **keywords)
+
+
+def fit_settings(neighborhood: Neighborhood, labels: Sequence[int], settings: FitSettings) -> dict[int, LabelFit]:
+    """Each label's surrogate on ``neighborhood``, fitted as ``settings`` say (no model call)."""
+    return neighborhood.fit(labels, settings.num_features, settings.selection_method, settings.kernel_width,
+                            settings.model_regressor)

@@ -15,7 +15,7 @@ from typing import Any, Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from .validation import check_column_indices
+from .validation import check_column_indices, is_integer
 
 
 def _time_kind(column: pd.Series) -> Optional[str]:
@@ -159,11 +159,11 @@ def as_frame_codec(training_data: Any, categorical_features: Optional[Sequence] 
     n_columns = len(columns)
     bad = []
     for c in () if categorical_features is None else list(categorical_features):
-        if isinstance(c, (int, np.integer)) and not isinstance(c, bool) and 0 <= c < n_columns:
+        if is_integer(c) and 0 <= c < n_columns:
             positions.append(int(c))
         elif c in columns:  # a column's label (integer labels too, when not a position)
             positions.append(columns.index(c))
-        elif isinstance(c, (int, np.integer)) and not isinstance(c, bool):
+        elif is_integer(c):
             bad.append(int(c))
         else:
             raise ValueError(f"categorical_features names {c!r}, which is not a column of training_data.")

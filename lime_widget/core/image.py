@@ -18,26 +18,22 @@ import sklearn.metrics
 
 from . import adaptive
 from .exceptions import LabelNotExplainedError
-from .explanation import DomainMapper, Explanation, build_explanation
+from .explainer import SurrogateArguments
+from .explanation import DomainMapper, Explanation, Resample, build_explanation
 from .memory import IMAGE_BYTES, check_sample_memory
-from .neighborhood import Neighborhood, validate_num_features
+from .neighborhood import Neighborhood
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, random_state_for_call
 from .segmentation import Superpixels, default_segmentation, hidden_image, index_segments, warn_large_image
-from .surrogate import exponential_kernel, validate_feature_selection
+from .settings import FitSettings
 from .validation import (
     check_callable,
-    check_class_names,
     check_distance_metric,
-    check_flag,
     check_integer,
-    check_kernel,
-    check_kernel_width,
     check_labels,
     check_model_regressor,
     check_num_samples,
     check_predict_fn,
-    check_random_state,
 )
 
 ProgressBar = Union[bool, None, ProgressCallback]
@@ -335,11 +331,6 @@ def _round_sampler(rng: np.random.RandomState, n_features: int, perturb: "ImageP
     return sample_round
 
 
-def _call_kernel(kernel: Callable, distances: np.ndarray, kernel_width: float) -> np.ndarray:
-    # lime passes the width by keyword (functools.partial(kernel, kernel_width=...))
-    return kernel(distances, kernel_width=kernel_width)
-
-
 def _progress_callback(progress_bar: ProgressBar, total: int) -> tuple[Optional[ProgressCallback], Callable[[], None]]:
     """A ``progress(fraction)`` callback for ``progress_bar`` and a function closing it."""
     if callable(progress_bar):
@@ -358,7 +349,7 @@ def _progress_callback(progress_bar: ProgressBar, total: int) -> tuple[Optional[
     return update, bar.close
 
 
-class LimeImageExplainer:
+class LimeImageExplainer(SurrogateArguments):
     """Explains an image classifier's prediction with superpixels (lime-compatible).
 
     Parameters
@@ -394,12 +385,7 @@ class LimeImageExplainer:
         random_state: RandomStateLike = None,
         class_names: Optional[Sequence[str]] = None,
     ):
-        self.kernel_width = check_kernel_width(kernel_width)
-        self.kernel = check_callable("kernel", kernel, "a function kernel(distances, kernel_width)", optional=True)
-        self.verbose = check_flag("verbose", verbose)
-        self.feature_selection = validate_feature_selection(feature_selection)
-        self.random_state = check_random_state(random_state)
-        self.class_names = check_class_names(class_names)
+        self._keep_surrogate_arguments(kernel_width, kernel, verbose, feature_selection, random_state, class_names)
 
     def explain_instance(
         self,
@@ -477,23 +463,17 @@ class LimeImageExplainer:
         -------
         ImageExplanation
         """
-        # attributes may have been changed since construction: check them again
-        validate_feature_selection(self.feature_selection)
-        kernel_width = check_kernel_width(self.kernel_width)
-        check_callable("kernel", self.kernel, "a function kernel(distances, kernel_width)", optional=True)
-        kernel = exponential_kernel if self.kernel is None else partial(_call_kernel, self.kernel)
-        check_kernel(kernel, kernel_width)
-        class_names = check_class_names(self.class_names)
+        kernel_width, kernel, class_names = self._surrogate_arguments()
         check_predict_fn("classifier_fn", classifier_fn)
         auto = adaptive.check_num_samples(num_samples, stability_target, max_samples)
         num_samples = num_samples if auto else check_num_samples(num_samples)
         batch_size = check_integer("batch_size", batch_size)
-        validate_num_features(num_features, 1)
+        check_integer("num_features", num_features)  # capped once the superpixels are known
         labels, top_labels = check_labels(labels, top_labels, class_names)
         check_callable("segmentation_fn", segmentation_fn, "a function image -> (H, W) segment labels",
                        optional=True)
         check_distance_metric(distance_metric)
-        check_model_regressor(model_regressor)
+        check_model_regressor(model_regressor)  # before the (slow) segmentation
         if random_seed is not None:
             random_seed = check_integer("random_seed", random_seed, minimum=0)
         if not (progress_bar is None or isinstance(progress_bar, (bool, np.bool_)) or callable(progress_bar)):
@@ -526,6 +506,8 @@ class LimeImageExplainer:
         superpixels = index_segments(segments, image.shape[:2])
         n_features = superpixels.n_features
         check_sample_memory(most_rows, n_features, IMAGE_BYTES, f"masks of {n_features} superpixels", batch_bytes)
+        settings = FitSettings(num_features, n_features, kernel_width, self.feature_selection, model_regressor,
+                               distance_metric=distance_metric, batch_size=batch_size)
 
         perturb = ImagePerturber(image, hidden_image(image, superpixels, hide_color), superpixels.feature_map)
         progress, close = _progress_callback(progress_bar, max_samples if auto else num_samples)
@@ -534,8 +516,8 @@ class LimeImageExplainer:
                 neighborhood = adaptive.sample_until_stable(
                     _round_sampler(rng, n_features, perturb, classifier_fn, distance_metric, batch_size, class_names,
                                    self), kernel,
-                    kernel_width, "classification", labels, top_labels, min(num_features, n_features),
-                    self.feature_selection, model_regressor, stability_target, max_samples, progress=progress)
+                    kernel_width, "classification", labels, top_labels, settings.num_features,
+                    settings.selection_method, model_regressor, stability_target, max_samples, progress=progress)
             finally:
                 close()
             outputs, num_samples = neighborhood.outputs, neighborhood.num_samples
@@ -553,30 +535,17 @@ class LimeImageExplainer:
             distances = sklearn.metrics.pairwise_distances(masks, masks[:1], metric=distance_metric).ravel()
             neighborhood = Neighborhood(masks, outputs, distances, kernel, kernel_width, notes=notes)
         explained, top = resolve_labels(outputs, "classification", labels, top_labels)
-        settings = {
-            # capping changes nothing lime computes: every feature is used either way
-            "num_features": int(min(num_features, n_features)),
-            "feature_selection": self.feature_selection,
-            "kernel_width": kernel_width,
-            "num_samples": num_samples,
-            "distance_metric": distance_metric,
-            "batch_size": batch_size,
-            "model_regressor": model_regressor,
-        }
         exp = build_explanation(self.explanation_class, ImageDomainMapper(image, superpixels), neighborhood,
-                                "classification", class_names, explained, top, settings)
+                                "classification", class_names, explained, top,
+                                settings.replace(num_samples=num_samples), self.verbose)
         # the widget's hook for a new neighbourhood: same arguments, and the segmentation
         # is reused rather than recomputed (it is the slow part and does not depend on
         # num_samples)
-        exp.resample = partial(self._resample, image, classifier_fn, superpixels.segments, labels=labels,
-                               hide_color=hide_color, top_labels=top_labels, num_features=num_features,
-                               batch_size=batch_size, distance_metric=distance_metric,
-                               model_regressor=model_regressor)
-        if self.verbose:
-            for label in explained:
-                print("Intercept", exp.intercept[label])
-                print("Prediction_local", exp.local_preds[label])
-                print("Right:", outputs[0, label])
+        exp.resample = Resample(self.explain_instance, image, classifier_fn, progress_name="progress_bar",
+                                segmentation_fn=partial(_same_segments, superpixels.segments), labels=labels,
+                                hide_color=hide_color, top_labels=top_labels, num_features=num_features,
+                                batch_size=batch_size, distance_metric=distance_metric,
+                                model_regressor=model_regressor)
         return exp
 
     def data_labels(self, image: np.ndarray, fudged_image: np.ndarray, segments: np.ndarray,
@@ -636,7 +605,7 @@ class LimeImageExplainer:
             close()
         return data, labels
 
-    def _resample(self, image: np.ndarray, classifier_fn: Callable, segments: np.ndarray, num_samples: int,
-                  progress: Optional[ProgressCallback] = None, **kwargs: Any) -> ImageExplanation:
-        return self.explain_instance(image, classifier_fn, num_samples=num_samples, progress_bar=progress,
-                                     segmentation_fn=lambda _: segments, **kwargs)
+
+def _same_segments(segments: np.ndarray, _image: np.ndarray) -> np.ndarray:
+    """A segmentation that returns the segments already computed (re-sampling reuses them)."""
+    return segments

@@ -32,7 +32,6 @@ import uuid
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import count
 from typing import Any, Callable, Iterator, Optional, Union
 
@@ -40,6 +39,7 @@ import cloudpickle
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 
+from .explanation import Resample
 from .many_rows import Rows, as_rows, is_known_explainer
 from .stacking import StackedModel
 from .validation import check_predict_fn, is_integer
@@ -160,6 +160,7 @@ class _ResampleHook:
     method: str
     args: tuple
     keywords: dict
+    progress_name: str
 
 
 class _ModelSlot:
@@ -176,7 +177,7 @@ def _detach(exp: Any, explainer: Any, model_fns: tuple) -> None:
     if nb is not None and hasattr(nb, "release_designs"):
         nb.release_designs()
     hook = getattr(exp, "resample", None)
-    if not isinstance(hook, partial):
+    if not isinstance(hook, Resample):
         return
     if getattr(hook.func, "__self__", None) is not explainer:
         del exp.resample
@@ -185,14 +186,15 @@ def _detach(exp: Any, explainer: Any, model_fns: tuple) -> None:
     if any(callable(a) and not isinstance(a, _ModelSlot) for a in args):
         del exp.resample  # bound to a function we cannot rebind: no hook rather than a stale one
         return
-    exp.resample = _ResampleHook(hook.func.__name__, args, dict(hook.keywords))
+    exp.resample = _ResampleHook(hook.func.__name__, args, dict(hook.keywords), hook.progress_name)
 
 
 def _attach(exp: Any, explainer: Any, predict_fn: Callable) -> None:
     hook = getattr(exp, "resample", None)
     if isinstance(hook, _ResampleHook):
         args = [predict_fn if isinstance(a, _ModelSlot) else a for a in hook.args]
-        exp.resample = partial(getattr(explainer, hook.method), *args, **hook.keywords)
+        exp.resample = Resample(getattr(explainer, hook.method), *args, progress_name=hook.progress_name,
+                                **hook.keywords)
 
 
 # -- one chunk -----------------------------------------------------------------------

@@ -18,6 +18,8 @@ import contextlib
 import os
 from typing import Iterator, Optional
 
+from .validation import check_integer
+
 #: share of the available memory one explanation may use
 BUDGET_FRACTION = 0.5
 _GIB = float(1 << 30)
@@ -42,9 +44,7 @@ def set_memory_budget(nbytes: Optional[int]) -> None:
     The default is half of the memory available at the start of each call.
     """
     global _budget
-    if nbytes is not None and (isinstance(nbytes, bool) or not isinstance(nbytes, int) or nbytes < 1):
-        raise ValueError(f"The memory budget must be a positive number of bytes or None, got {nbytes!r}.")
-    _budget = nbytes
+    _budget = None if nbytes is None else check_integer("nbytes", nbytes, expected="a positive number of bytes or None")
 
 
 @contextlib.contextmanager

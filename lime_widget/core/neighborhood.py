@@ -9,8 +9,9 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from .settings import cap_num_features
 from .surrogate import Kernel, LabelFit, WeightedDesign, exponential_kernel, fit_label, validate_feature_selection
-from .validation import check_kernel_width
+from .validation import check_kernel_width, is_integer
 
 _DESIGN_CACHE_SIZE = 4
 
@@ -67,7 +68,7 @@ class Neighborhood:
         distances and kernel), typically computed while the model ran.
         """
         neighborhood = cls(design.data, outputs, distances, kernel, kernel_width, columns, width)
-        neighborhood._designs[validate_kernel_width(kernel_width)] = design
+        neighborhood._designs[check_kernel_width(kernel_width)] = design
         return neighborhood
 
     @property
@@ -88,7 +89,7 @@ class Neighborhood:
 
     def design(self, kernel_width: Optional[float] = None) -> WeightedDesign:
         """The weighted, centred design for a kernel width (a small LRU cache)."""
-        width = validate_kernel_width(self.kernel_width if kernel_width is None else kernel_width)
+        width = check_kernel_width(self.kernel_width if kernel_width is None else kernel_width)
         if width in self._designs:
             self._designs.move_to_end(width)
             return self._designs[width]
@@ -105,7 +106,7 @@ class Neighborhood:
         differs from the instance, or no interpretable feature varies among the
         weighted samples. Either way every feature weight is 0 and so is R².
         """
-        width = validate_kernel_width(self.kernel_width if kernel_width is None else kernel_width)
+        width = check_kernel_width(self.kernel_width if kernel_width is None else kernel_width)
         design = self.design(width)
         found = []
         moved = self.distances > 0
@@ -138,8 +139,8 @@ class Neighborhood:
         setting in an interactive view costs nothing.
         """
         validate_feature_selection(feature_selection)
-        validate_num_features(num_features, self.num_features)
-        width = validate_kernel_width(self.kernel_width if kernel_width is None else kernel_width)
+        cap_num_features(num_features, self.num_features)
+        width = check_kernel_width(self.kernel_width if kernel_width is None else kernel_width)
         with _small_blas(self.data.shape):
             fits = self._fit_labels(labels, num_features, feature_selection, width, model_regressor)
         if self.columns is None:
@@ -223,20 +224,8 @@ def _one_blas_thread():
             lib.set_num_threads(threads)
 
 
-def validate_num_features(num_features: int, n_features: int) -> int:
-    if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)) or num_features < 1:
-        raise ValueError(f"num_features must be an integer >= 1, got {num_features!r}.")
-    # lime silently caps num_features at the number of features; so do we (its defaults,
-    # num_features=10 or 100000 for images, rely on it).
-    return int(min(num_features, n_features))
-
-
-def validate_kernel_width(kernel_width: float) -> float:
-    return check_kernel_width(kernel_width)
-
-
 def validate_label(label: int, n_outputs: int) -> int:
-    if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label < n_outputs:
+    if not is_integer(label) or not 0 <= label < n_outputs:
         raise ValueError(
             f"label {label!r} is not a class of this model; expected an integer in 0..{n_outputs - 1}."
         )

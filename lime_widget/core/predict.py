@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterator, Optional, Sequence
 import numpy as np
 
 from .exceptions import InvalidModeError
+from .validation import check_batch_size, check_option
 
 ProgressCallback = Callable[[float], None]
 
@@ -20,17 +21,14 @@ class PredictFnError(RuntimeError):
 
 
 def validate_mode(mode: str) -> str:
-    if mode not in MODES:
-        raise InvalidModeError(f"mode={mode!r} is not known; expected 'classification' or 'regression'.")
-    return mode
+    return check_option("mode", mode, MODES, InvalidModeError)
 
 
 def batches(n_rows: int, batch_size: Optional[int]) -> list[slice]:
     """Slices covering ``range(n_rows)`` in chunks of at most ``batch_size``."""
     if batch_size is None or batch_size >= n_rows:
         return [slice(0, n_rows)]
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size}.")
+    check_batch_size(batch_size)
     return [slice(start, min(start + batch_size, n_rows)) for start in range(0, n_rows, batch_size)]
 
 

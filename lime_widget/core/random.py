@@ -6,6 +6,8 @@ from typing import Callable, Hashable, Optional, TypeVar, Union
 
 import numpy as np
 
+from .validation import as_generator, is_integer
+
 RandomStateLike = Optional[Union[int, np.integer, np.random.RandomState]]
 T = TypeVar("T")
 
@@ -23,21 +25,15 @@ def random_state_for_call(random_state: RandomStateLike, state: Optional[dict] =
     ``None`` uses numpy's global generator and a ``RandomState`` instance is used
     as is, like scikit-learn's ``check_random_state``.
     """
-    if random_state is None:
-        return np.random.mtrand._rand
-    if isinstance(random_state, np.random.RandomState):
-        return random_state
-    if is_seed(random_state):
-        rng = np.random.RandomState(int(random_state))
-        if state is not None:
-            rng.set_state(state)
-        return rng
-    raise ValueError(f"random_state must be None, an int or a numpy RandomState, got {random_state!r}.")
+    rng = as_generator(random_state)
+    if state is not None and is_seed(random_state):
+        rng.set_state(state)
+    return rng
 
 
 def is_seed(random_state: RandomStateLike) -> bool:
     """Whether ``random_state`` is an integer seed (every call then draws the same)."""
-    return isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool)
+    return is_integer(random_state)
 
 
 def reuse_draws(owner: object, key: Hashable, draw: Callable[[], T], reusable: bool) -> T:

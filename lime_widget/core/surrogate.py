@@ -19,6 +19,8 @@ import scipy.linalg
 from sklearn.base import clone
 from sklearn.linear_model import lars_path
 
+from .validation import check_option
+
 FEATURE_SELECTION_METHODS = ("auto", "forward_selection", "highest_weights", "lasso_path", "none")
 
 Kernel = Callable[[np.ndarray, float], np.ndarray]
@@ -61,13 +63,15 @@ class LabelFit:
     constant_target: bool = False
 
 
+def print_fit(fit: LabelFit, right: float) -> None:
+    """lime's ``verbose`` report of one fit: intercept, local prediction, the model's value on the instance."""
+    print("Intercept", fit.intercept)
+    print("Prediction_local", np.array([fit.local_pred]))
+    print("Right:", right)
+
+
 def validate_feature_selection(method: str) -> str:
-    if method not in FEATURE_SELECTION_METHODS:
-        raise ValueError(
-            f"feature_selection={method!r} is not known; expected one of "
-            f"{', '.join(FEATURE_SELECTION_METHODS)}."
-        )
-    return method
+    return check_option("feature_selection", method, FEATURE_SELECTION_METHODS)
 
 
 class WeightedDesign:

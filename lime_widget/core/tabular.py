@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
 from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
@@ -13,12 +12,13 @@ from sklearn.preprocessing import StandardScaler
 
 from . import adaptive
 from .discretize import DISCRETIZERS, STATS_KEYS, BaseDiscretizer, StatsDiscretizer, check_training_data_stats
-from .explanation import DomainMapper, Explanation, build_explanation
+from .explanation import DomainMapper, Explanation, Resample, build_explanation
 from .frames import FrameCodec, as_frame_codec
 from .memory import TABULAR_BYTES, check_sample_memory
-from .neighborhood import Neighborhood, validate_kernel_width, validate_num_features, weighted_design
+from .neighborhood import Neighborhood, weighted_design
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels, validate_mode
 from .random import RandomStateLike, is_seed, random_state_for_call, reuse_draws
+from .settings import FitSettings
 from .surrogate import WeightedDesign, exponential_kernel, validate_feature_selection
 from .tabular_sampling import Draws, TabularSampler, validate_sampling_method
 from .tabular_sparse import SparseSample, check_sparse_row, check_sparse_training_data, is_sparse
@@ -32,12 +32,12 @@ from .validation import (
     check_column_indices,
     check_distance_metric,
     check_flag,
-    check_kernel,
+    check_kernel_width,
     check_labels,
-    check_model_regressor,
     check_num_samples,
     check_predict_fn,
     check_random_state,
+    checked_kernel,
     is_integer,
 )
 
@@ -172,7 +172,7 @@ class TabularExplainer:
                 list(range(n_features)) if discretize_continuous else self.categorical_features)
         self.training_data_stats = training_data_stats
 
-        self.kernel_width = validate_kernel_width(
+        self.kernel_width = check_kernel_width(
             np.sqrt(n_features) * 0.75 if kernel_width is None else kernel_width
         )
         # lime draws from one generator across construction (entropy trees) and its
@@ -204,7 +204,7 @@ class TabularExplainer:
             self.categorical_features = list(range(n_features))
             if training_data_stats is None:
                 discretized = self.discretizer.discretize(data)
-        self._init_state = rng.get_state() if isinstance(random_state, (int, np.integer)) else None
+        self._init_state = rng.get_state() if is_seed(random_state) else None
 
         # lime's scaler: StandardScaler(with_mean=False) statistics, identity on categories
         scaler = StandardScaler(with_mean=False).fit(data)
@@ -395,31 +395,28 @@ class TabularExplainer:
         n_features = row.shape[0]
         check_predict_fn("predict_fn", predict_fn)
         # attributes may have been changed since construction: check them again
-        validate_feature_selection(self.feature_selection)
-        validate_kernel_width(self.kernel_width)
-        validate_num_features(num_features, n_features)
+        settings = FitSettings(num_features, n_features, self.kernel_width, self.feature_selection)
         auto = adaptive.check_num_samples(num_samples, stability_target, max_samples)
         num_samples = num_samples if auto else check_num_samples(num_samples)
         validate_sampling_method(sampling_method)
         if self.mode == "classification":
             labels, top_labels = check_labels(labels, top_labels, self.class_names)
-        check_distance_metric(distance_metric)
-        check_model_regressor(model_regressor)
+        settings = settings.replace(distance_metric=check_distance_metric(distance_metric),
+                                    model_regressor=model_regressor)
         batch_size = check_batch_size(batch_size)
         check_callable("progress", progress, "a function progress(fraction)", optional=True)
         check_sample_memory(max_samples if auto else num_samples, n_features, TABULAR_BYTES, f"rows of {n_features} features")
-        kernel = partial(_call_kernel, self.kernel_fn)
-        check_kernel(kernel, self.kernel_width)
+        kernel = checked_kernel(self.kernel_fn, self.kernel_width)
         centre = row if self.sample_around_instance else self.scaler_mean
         if auto:
             if sparse_row is not None:
                 raise ValueError("num_samples='auto' does not take sparse rows yet; pass an integer num_samples.")
             neighborhood = adaptive.sample_until_stable(
                 self._round_sampler(row, predict_fn, centre, sampling_method, distance_metric, batch_size),
-                kernel, self.kernel_width, self.mode, labels, top_labels, int(min(num_features, n_features)),
-                self.feature_selection, model_regressor, stability_target, max_samples, progress=progress)
-            return self._finish(neighborhood, row, data_row, predict_fn, labels, top_labels, num_features,
-                                distance_metric, model_regressor, sampling_method, batch_size)
+                kernel, self.kernel_width, self.mode, labels, top_labels, settings.num_features,
+                settings.selection_method, settings.model_regressor, stability_target, max_samples, progress=progress)
+            return self._finish(neighborhood, row, data_row, predict_fn, labels, top_labels, settings,
+                                sampling_method, batch_size)
         # lime's __data_inverse, split: the model's rows first, the interpretable side beside the model call
         if sparse_row is not None:
             sample = SparseSample.draw(sparse_row, int(num_samples),
@@ -457,12 +454,12 @@ class TabularExplainer:
         outputs = check_outputs(outputs, self.mode, self.class_names, owner=self)
         neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, self.kernel_width,
                                                 *((sample.columns, n_features) if sparse_row is not None else ()))
-        return self._finish(neighborhood, row, data_row, predict_fn, labels, top_labels, num_features,
-                            distance_metric, model_regressor, sampling_method, batch_size, domain_mapper)
+        return self._finish(neighborhood, row, data_row, predict_fn, labels, top_labels, settings,
+                            sampling_method, batch_size, domain_mapper)
 
     def _finish(self, neighborhood: Neighborhood, row: np.ndarray, data_row: Any, predict_fn: Callable,
-                labels: Sequence[int], top_labels: Optional[int], num_features: int, distance_metric: str,
-                model_regressor: Optional[Any], sampling_method: str, batch_size: Optional[int],
+                labels: Sequence[int], top_labels: Optional[int], settings: FitSettings,
+                sampling_method: str, batch_size: Optional[int],
                 domain_mapper: Optional[TableDomainMapper] = None) -> Explanation:
         """The explanation of a scored neighbourhood (fixed-size or adaptive)."""
         outputs = neighborhood.outputs
@@ -471,25 +468,14 @@ class TabularExplainer:
             class_names = [str(i) for i in range(outputs.shape[1])]
         fit_labels, top = resolve_labels(outputs, self.mode, labels, top_labels)
         neighborhood.notes = list(self._sampling_notes)
-        settings = {
-            "num_features": int(min(num_features, row.shape[0])),
-            "feature_selection": self.feature_selection,
-            "kernel_width": self.kernel_width,
-            "num_samples": neighborhood.num_samples,
-            "distance_metric": distance_metric,
-        }
-        if model_regressor is not None:
-            settings["model_regressor"] = model_regressor
+        settings = settings.replace(num_samples=neighborhood.num_samples)
         exp = build_explanation(self.explanation_class, domain_mapper or self._domain_mapper(row), neighborhood,
-                                self.mode, class_names, fit_labels, top, settings)
-        exp.resample = partial(self._resample, data_row, predict_fn, labels=fit_labels, top_labels=top_labels,
-                               distance_metric=distance_metric, model_regressor=model_regressor,
-                               sampling_method=sampling_method, batch_size=batch_size)
-        if self.verbose:
-            label = fit_labels[-1]
-            print("Intercept", exp.intercept[label])
-            print("Prediction_local", exp.local_preds[label])
-            print("Right:", outputs[0, label])
+                                self.mode, class_names, fit_labels, top, settings, self.verbose)
+        exp.resample = Resample(self.explain_instance, data_row, predict_fn, labels=fit_labels,
+                                top_labels=top_labels, num_features=settings.num_features,
+                                distance_metric=settings.distance_metric,
+                                model_regressor=settings.model_regressor, sampling_method=sampling_method,
+                                batch_size=batch_size)
         return exp
 
     def _round_sampler(self, row: np.ndarray, predict_fn: Callable, centre: np.ndarray, sampling_method: str,
@@ -510,9 +496,6 @@ class TabularExplainer:
             return scaled[skip:], check_outputs(outputs, self.mode, self.class_names, owner=self), distances
 
         return sample_round
-
-    def _resample(self, data_row, predict_fn, num_samples: int, progress=None, **kwargs) -> Explanation:
-        return self.explain_instance(data_row, predict_fn, num_samples=num_samples, progress=progress, **kwargs)
 
     def _domain_mapper(self, row: np.ndarray) -> TableDomainMapper:
         names = list(self.feature_names)
@@ -554,10 +537,6 @@ def _spread_notes(n_rows: int, variances: np.ndarray) -> list[str]:
 def _generator_state(discretizer: Any) -> Optional[tuple]:
     own = getattr(discretizer, "random_state", None)
     return own.get_state() if isinstance(own, np.random.RandomState) else None
-
-
-def _call_kernel(kernel: Callable, distances: np.ndarray, kernel_width: float) -> np.ndarray:
-    return kernel(distances, kernel_width=kernel_width)
 
 
 def _distances_to_first(scaled: np.ndarray, metric: str) -> np.ndarray:

@@ -21,6 +21,7 @@ import scipy.stats
 
 from .discretize import BaseDiscretizer
 from .threads import in_halves
+from .validation import check_option
 
 # values per block of columns drawn at once, and the least worth splitting over two threads
 _BLOCK_VALUES = 1 << 15
@@ -29,9 +30,7 @@ _PARALLEL_VALUES = 1 << 16
 
 def validate_sampling_method(method: str) -> str:
     """How continuous columns are sampled when not discretised: lime's 'gaussian' or 'lhs'."""
-    if method not in ("gaussian", "lhs"):
-        raise ValueError(f"sampling_method={method!r} is not known; expected 'gaussian' or 'lhs'.")
-    return method
+    return check_option("sampling_method", method, ("gaussian", "lhs"))
 
 
 def _blocks(n_columns: int, num_samples: int) -> list[slice]:

@@ -3,35 +3,31 @@
 from __future__ import annotations
 
 import re
-from functools import partial
 from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
 
 from . import adaptive
-from .explanation import DomainMapper, build_explanation
+from .explainer import SurrogateArguments
+from .explanation import DomainMapper, Resample, build_explanation
 from .explanation import Explanation as CoreExplanation
 from .memory import TEXT_BYTES, check_sample_memory
-from .neighborhood import Neighborhood, validate_num_features, weighted_design
+from .neighborhood import Neighborhood, weighted_design
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, is_seed, random_state_for_call, reuse_draws
-from .surrogate import Kernel, exponential_kernel, validate_feature_selection
+from .settings import FitSettings
+from .surrogate import Kernel
 from .text_index import IndexedCharacters, IndexedString, IndexedText, SplitExpression
 from .text_sampling import DistanceMetric, document_bytes, documents_per_batch, neighborhood_distances, sample_active
 from .threads import beside
 from .validation import (
     check_batch_size,
     check_callable,
-    check_class_names,
     check_distance_metric,
     check_flag,
-    check_kernel,
-    check_kernel_width,
     check_labels,
-    check_model_regressor,
     check_num_samples,
     check_predict_fn,
-    check_random_state,
 )
 
 
@@ -101,7 +97,7 @@ class TextDomainMapper(DomainMapper):
         }
 
 
-class LimeTextExplainer:
+class LimeTextExplainer(SurrogateArguments):
     """Explains text classifiers, with lime 0.2.0.1's semantics.
 
     Perturbed documents remove random subsets of the words (every occurrence
@@ -153,11 +149,7 @@ class LimeTextExplainer:
         random_state: RandomStateLike = None,
         char_level: bool = False,
     ):
-        self.kernel_width = check_kernel_width(kernel_width)
-        self.kernel = check_callable("kernel", kernel, "a function kernel(distances, kernel_width)", optional=True)
-        self.verbose = check_flag("verbose", verbose)
-        self.class_names = check_class_names(class_names)
-        self.feature_selection = validate_feature_selection(feature_selection)
+        self._keep_surrogate_arguments(kernel_width, kernel, verbose, feature_selection, random_state, class_names)
         if not (isinstance(split_expression, (str, re.Pattern)) or callable(split_expression)):
             raise ValueError(
                 f"split_expression must be a regular expression (str or compiled) or a callable returning the "
@@ -168,7 +160,6 @@ class LimeTextExplainer:
         if mask_string is not None and not isinstance(mask_string, str):
             raise ValueError(f"mask_string must be a str or None, got {mask_string!r}.")
         self.mask_string = mask_string
-        self.random_state = check_random_state(random_state)
         self.char_level = check_flag("char_level", char_level)
 
     def index_text(self, text_instance: str) -> IndexedText:
@@ -254,17 +245,11 @@ class LimeTextExplainer:
         auto = adaptive.check_num_samples(num_samples, stability_target, max_samples)
         num_samples = num_samples if auto else check_num_samples(num_samples)
         batch_size = check_batch_size(batch_size)
-        # attributes may have been changed since construction: check them again
-        kernel_width = check_kernel_width(self.kernel_width)
-        kernel = check_callable("kernel", self.kernel, "a function kernel(distances, kernel_width)", optional=True)
-        kernel = exponential_kernel if kernel is None else kernel
-        check_kernel(kernel, kernel_width)
-        class_names = check_class_names(self.class_names)
-        validate_num_features(num_features, indexed.num_words())
-        validate_feature_selection(self.feature_selection)
+        kernel_width, kernel, class_names = self._surrogate_arguments()
+        settings = FitSettings(num_features, indexed.num_words(), kernel_width, self.feature_selection)
         labels, top_labels = check_labels(labels, top_labels, class_names)
-        check_distance_metric(distance_metric)
-        check_model_regressor(model_regressor)
+        settings = settings.replace(distance_metric=check_distance_metric(distance_metric),
+                                    model_regressor=model_regressor)
         check_callable("progress", progress, "a function progress(fraction)", optional=True)
         most_rows = max_samples if auto else num_samples
         model_batch = documents_per_batch(text_instance, most_rows, batch_size)
@@ -274,8 +259,8 @@ class LimeTextExplainer:
         if auto:
             neighborhood = adaptive.sample_until_stable(
                 self._round_sampler(indexed, classifier_fn, distance_metric, model_batch, class_names), kernel,
-                kernel_width, "classification", labels, top_labels, min(num_features, indexed.num_words()),
-                self.feature_selection, model_regressor, stability_target, max_samples, progress=progress)
+                kernel_width, "classification", labels, top_labels, settings.num_features,
+                settings.selection_method, model_regressor, stability_target, max_samples, progress=progress)
             distances, design, raw = neighborhood.distances, neighborhood.design(), neighborhood.outputs
             num_samples = neighborhood.num_samples
         else:
@@ -296,25 +281,12 @@ class LimeTextExplainer:
 
         if not auto:
             neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, kernel_width)
-        settings = {
-            "num_features": num_features,
-            "feature_selection": self.feature_selection,
-            "kernel_width": kernel_width,
-            "num_samples": num_samples,
-            "distance_metric": distance_metric if isinstance(distance_metric, str) else repr(distance_metric),
-            "model_regressor": model_regressor,
-        }
-        exp = build_explanation(self.explanation_class, TextDomainMapper(indexed), neighborhood,
-                                "classification", class_names, fit_labels, top, settings)
+        exp = build_explanation(self.explanation_class, TextDomainMapper(indexed), neighborhood, "classification",
+                                class_names, fit_labels, top, settings.replace(num_samples=num_samples), self.verbose)
         # the widget's hook for a new neighbourhood with the same arguments
-        exp.resample = partial(self._resample, text_instance, classifier_fn, labels=labels, top_labels=top_labels,
-                               num_features=num_features, distance_metric=distance_metric,
-                               model_regressor=model_regressor, batch_size=batch_size)
-        if self.verbose:
-            for label in fit_labels:
-                print("Intercept", exp.intercept[label])
-                print("Prediction_local", exp.local_preds[label])
-                print("Right:", outputs[0, label])
+        exp.resample = Resample(self.explain_instance, text_instance, classifier_fn, labels=labels,
+                                top_labels=top_labels, num_features=num_features, distance_metric=distance_metric,
+                                model_regressor=model_regressor, batch_size=batch_size)
         return exp
 
     def _active(self, n_words: int, num_samples: int) -> np.ndarray:
@@ -346,9 +318,4 @@ class LimeTextExplainer:
             return active, check_outputs(raw, "classification", class_names, owner=self), distances
 
         return sample_round
-
-    def _resample(self, text_instance: str, classifier_fn: Callable, num_samples: int,
-                  progress: Optional[ProgressCallback] = None, **kwargs: Any):
-        return self.explain_instance(text_instance, classifier_fn, num_samples=num_samples, progress=progress,
-                                     **kwargs)
 

@@ -591,12 +591,14 @@ def resampled_fit(
     The memo lives on the neighbourhood, so refitted explanations sharing it share
     the replicates too. Zero model calls.
     """
-    from .neighborhood import validate_kernel_width, validate_label, validate_num_features
+    from .neighborhood import validate_label
+    from .settings import cap_num_features
+    from .validation import check_kernel_width
 
     label = validate_label(label, neighborhood.outputs.shape[1])
-    num_features = validate_num_features(num_features, neighborhood.num_features)
+    num_features = cap_num_features(num_features, neighborhood.num_features)
     validate_feature_selection(feature_selection)
-    width = validate_kernel_width(neighborhood.kernel_width if kernel_width is None else kernel_width)
+    width = check_kernel_width(neighborhood.kernel_width if kernel_width is None else kernel_width)
     key = (label, num_features, feature_selection, width, model_regressor, int(n_resamples), float(scale))
     cached = neighborhood._resampled.get(key)
     if cached is None:

@@ -8,13 +8,17 @@ one-element array or an empty list means what it says.
 
 from __future__ import annotations
 
+import inspect
 import numbers
 import warnings
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.utils import check_random_state as sklearn_check_random_state
+from sklearn.utils import check_scalar
 from sklearn.utils.validation import has_fit_parameter
 
 # distances the kernel is tried on before the model is called
@@ -33,17 +37,33 @@ def is_integer(value: Any) -> bool:
     return isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
-def check_integer(name: str, value: Any, minimum: int = 1) -> int:
+def check_integer(name: str, value: Any, minimum: int = 1, expected: Optional[str] = None) -> int:
     """``value`` as an ``int``, which must be an integer of at least ``minimum``.
+
+    Checked with scikit-learn's :func:`~sklearn.utils.check_scalar`; booleans are
+    refused too. ``expected`` replaces "an integer >= minimum" in the message.
 
     Raises
     ------
     ValueError
         For floats (even ``2.0``), booleans, strings and integers below ``minimum``.
     """
-    if not is_integer(value) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {_short(value)}.")
+    try:
+        if isinstance(value, (bool, np.bool_)):
+            raise TypeError
+        check_scalar(value, name, numbers.Integral, min_val=minimum)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be {expected or f'an integer >= {minimum}'}, got {_short(value)}.") from None
     return int(value)
+
+
+def check_option(name: str, value: Any, options: Sequence[str], error: type = ValueError) -> str:
+    """``value`` if it is one of the string ``options``; else ``error`` listing them."""
+    if isinstance(value, str) and value in options:
+        return value
+    quoted = [repr(option) for option in options]
+    listed = f"{quoted[0]} or {quoted[1]}" if len(quoted) == 2 else f"one of {', '.join(quoted)}"
+    raise error(f"{name}={_short(value)} is not known; expected {listed}.")
 
 
 def check_flag(name: str, value: Any) -> bool:
@@ -55,21 +75,15 @@ def check_flag(name: str, value: Any) -> bool:
 
 def check_num_samples(num_samples: Any) -> int:
     """The neighbourhood size: the instance itself and at least one perturbed sample."""
-    if not is_integer(num_samples) or num_samples < 2:
-        raise ValueError(
-            f"num_samples must be an integer >= 2 (the instance and at least one perturbed sample), got "
-            f"{_short(num_samples)}."
-        )
-    return int(num_samples)
+    return check_integer("num_samples", num_samples, 2,
+                         "an integer >= 2 (the instance and at least one perturbed sample)")
 
 
 def check_batch_size(batch_size: Any) -> Optional[int]:
     """``None`` (one model call) or a positive integer."""
     if batch_size is None:
         return None
-    if not is_integer(batch_size) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer or None, got {_short(batch_size)}.")
-    return int(batch_size)
+    return check_integer("batch_size", batch_size, 1, "a positive integer or None")
 
 
 def check_kernel_width(kernel_width: Any) -> float:
@@ -114,6 +128,46 @@ def check_predict_fn(name: str, predict_fn: Any) -> Any:
                                             "outputs (e.g. model.predict_proba)")
 
 
+def checked_kernel(kernel: Optional[Callable[..., Any]], kernel_width: float) -> Callable[[np.ndarray, float], Any]:
+    """The explainer's kernel as all three explainers call it, tried before the model is called.
+
+    ``None`` is lime's exponential kernel. A user's kernel gets the width by
+    keyword, ``kernel(distances, kernel_width=width)``, as lime passes it, when it
+    takes a ``kernel_width`` (or ``**kwargs``) parameter, and as the second
+    positional argument otherwise. It must return one finite weight per distance
+    (tried on a few distances).
+
+    Raises
+    ------
+    TypeError
+        ``kernel`` is not callable.
+    ValueError
+        The kernel raises, or does not return one finite weight per distance.
+    """
+    from .surrogate import exponential_kernel
+
+    check_callable("kernel", kernel, "a function kernel(distances, kernel_width)", optional=True)
+    if kernel is None or kernel is exponential_kernel:
+        wrapped = exponential_kernel
+    else:
+        wrapped = partial(_width_by_keyword, kernel) if _takes_width_keyword(kernel) else kernel
+    check_kernel(wrapped, kernel_width)
+    return wrapped
+
+
+def _takes_width_keyword(kernel: Callable[..., Any]) -> bool:
+    try:
+        parameters = inspect.signature(kernel).parameters.values()
+    except (TypeError, ValueError):  # no readable signature: lime's convention
+        return True
+    return any(p.kind is p.VAR_KEYWORD or (p.name == "kernel_width" and p.kind is not p.POSITIONAL_ONLY)
+               for p in parameters)
+
+
+def _width_by_keyword(kernel: Callable[..., Any], distances: np.ndarray, kernel_width: float) -> Any:
+    return kernel(distances, kernel_width=kernel_width)
+
+
 def check_kernel(kernel: Callable[[np.ndarray, float], Any], kernel_width: float) -> None:
     """Try ``kernel`` on a few distances: it must return one finite weight per distance.
 
@@ -144,9 +198,22 @@ def check_class_names(class_names: Any) -> Optional[list]:
 
 
 def check_random_state(random_state: Any) -> Any:
-    """``None``, an integer seed or a ``numpy.random.RandomState`` (returned unchanged)."""
-    if random_state is None or is_integer(random_state) or isinstance(random_state, np.random.RandomState):
-        return random_state
+    """``None``, an integer seed or a ``numpy.random.RandomState`` (returned unchanged).
+
+    The value is kept (not turned into a generator) because an integer seed means
+    "the same draws on every call" (see :mod:`.random`); :func:`as_generator` checks it.
+    """
+    as_generator(random_state)
+    return random_state
+
+
+def as_generator(random_state: Any) -> np.random.RandomState:
+    """scikit-learn's :func:`~sklearn.utils.check_random_state`, booleans refused, with a message naming the argument."""
+    if not isinstance(random_state, (bool, np.bool_)):
+        try:
+            return sklearn_check_random_state(random_state)
+        except ValueError:
+            pass
     raise ValueError(
         f"random_state must be None, an int or a numpy.random.RandomState, got {_short(random_state)}."
     )

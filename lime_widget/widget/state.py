@@ -38,16 +38,15 @@ def num_features_max(exp: Any) -> int:
 
 
 def shown_num_features(exp: Any) -> int:
-    """The surrogate's number of features, capped as lime caps it (10 of 4 features is 4)."""
-    requested = exp.settings.get("num_features")
-    if requested is None:
-        requested = max((len(w) for w in exp.local_exp.values()), default=1)
-    return int(max(1, min(int(requested), num_features_max(exp))))
+    """The surrogate's number of features, as its settings capped it (10 of 4 features is 4)."""
+    if exp.settings is not None:
+        return exp.settings.num_features
+    return max((len(w) for w in exp.local_exp.values()), default=1)
 
 
 def shown_num_samples(exp: Any) -> Optional[int]:
     """The number of samples the explanation was fitted on, if known."""
-    num_samples = exp.settings.get("num_samples")
+    num_samples = exp.settings.num_samples if exp.settings is not None else None
     if num_samples is None and exp.neighborhood is not None:
         num_samples = exp.neighborhood.num_samples
     return int(num_samples) if num_samples is not None else None
@@ -56,7 +55,7 @@ def shown_num_samples(exp: Any) -> Optional[int]:
 def controls(exp: Any) -> dict:
     """Initial values of the control traits for an explanation."""
     settings = exp.settings
-    width = settings.get("kernel_width")
+    width = settings.kernel_width if settings is not None else None
     if width is None and exp.neighborhood is not None:
         width = exp.neighborhood.kernel_width
     num_samples = shown_num_samples(exp)
@@ -64,7 +63,7 @@ def controls(exp: Any) -> dict:
         "num_features": shown_num_features(exp),
         "label": default_label(exp),
         "kernel_width": float(width) if width is not None else 1.0,
-        "feature_selection": str(settings.get("feature_selection", "auto")),
+        "feature_selection": settings.feature_selection if settings is not None else "auto",
         "num_samples": int(num_samples) if num_samples is not None else 0,
     }
 
