@@ -7,15 +7,27 @@ from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 import pandas as pd
+from sklearn.base import is_classifier
 
 from .core.many import explain_many
 
 
 def infer_mode(model: Any) -> str:
-    """``classification`` for estimators with ``predict_proba``, else ``regression``."""
+    """``classification`` for estimators with ``predict_proba`` and for scikit-learn
+    classifiers (``is_classifier``: LinearSVC, RidgeClassifier, ... which
+    :func:`predict_function` then refuses with advice), else ``regression``."""
     if callable(model) and not hasattr(model, "predict"):
         return "classification"
-    return "classification" if hasattr(model, "predict_proba") else "regression"
+    return "classification" if hasattr(model, "predict_proba") or _is_classifier(model) else "regression"
+
+
+def _is_classifier(model: Any) -> bool:
+    if not hasattr(model, "predict"):
+        return False
+    try:
+        return bool(is_classifier(model))
+    except (AttributeError, TypeError):  # scikit-learn >= 1.6 raises for objects that are not estimators
+        return False
 
 
 def predict_function(model: Any, mode: str) -> Callable[[Any], Any]:
@@ -25,8 +37,9 @@ def predict_function(model: Any, mode: str) -> Callable[[Any], Any]:
     if hasattr(model, "predict"):
         if mode == "classification":
             raise ValueError(
-                f"{type(model).__name__} has no predict_proba; LIME needs class probabilities. Use a "
-                "probabilistic classifier (e.g. SVC(probability=True)) or pass mode='regression'."
+                f"{type(model).__name__} has no predict_proba; LIME needs class probabilities. Wrap it in "
+                "sklearn.calibration.CalibratedClassifierCV(model) (LinearSVC, RidgeClassifier, ...), use "
+                "SVC(probability=True), or pass mode='regression' to explain its output as a number."
             )
         return model.predict
     if callable(model):
