@@ -201,7 +201,7 @@ function render({ model, el }: RenderProps): () => void {
       dots = null;
       focusDot = -1;
     }
-    const width = Math.max(360, Math.min(900, root.clientWidth - 16 || DEFAULT_GEOMETRY.width));
+    const width = root.clientWidth > 0 ? Math.max(360, Math.min(900, root.clientWidth - 16)) : DEFAULT_GEOMETRY.width;
     if (width !== geometry.width) {
       geometry = { ...geometry, width };
       dots = null;
