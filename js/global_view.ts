@@ -200,13 +200,17 @@ function render({ model, el }: RenderProps): () => void {
       labelIndex = newLabel;
       dots = null;
       focusDot = -1;
+      markFocus();
     }
     const width = root.clientWidth > 0 ? Math.max(360, Math.min(900, root.clientWidth - 16)) : DEFAULT_GEOMETRY.width;
     if (width !== geometry.width) {
       geometry = { ...geometry, width };
       dots = null;
     }
-    if (!dots) dots = layoutDots(weights, raw.n_rows, raw.features.length, labelIndex, raw.ranking[labelIndex], geometry);
+    if (!dots) {
+      dots = layoutDots(weights, raw.n_rows, raw.features.length, labelIndex, raw.ranking[labelIndex], geometry);
+      markFocus(); // a new width moves the dots (same order, so the focus stays on its dot)
+    }
     const className = raw.mode === "classification" ? `class ${raw.class_names[labelIndex]}` : "the prediction";
     const failed = raw.n_failed ? ` (${raw.n_failed} failed, left out)` : "";
     setText(title, `${raw.n_rows} rows${failed}: features by mean |weight| for ${className}`);
@@ -250,12 +254,21 @@ function render({ model, el }: RenderProps): () => void {
     }
   }
 
+  // where the keyboard focus is, in CSS pixels of the canvas (browser tests aim the mouse there)
+  function markFocus(): void {
+    const on = !!dots && focusDot >= 0;
+    setAttr(canvas, "data-focus-row", on ? String(dots!.row[focusDot]) : null);
+    setAttr(canvas, "data-focus-x", on ? dots!.x[focusDot].toFixed(1) : null);
+    setAttr(canvas, "data-focus-y", on ? dots!.y[focusDot].toFixed(1) : null);
+  }
+
   const onClick = (e: MouseEvent): void => {
     if (!dots) return;
     const box = canvas.getBoundingClientRect();
     const hit = hitTest(dots, e.clientX - box.left, e.clientY - box.top, geometry.radius, 3);
     if (hit < 0) return;
     focusDot = hit;
+    markFocus();
     openRow(dots.row[hit]);
   };
   const onKey = (e: KeyboardEvent): void => {
@@ -271,7 +284,7 @@ function render({ model, el }: RenderProps): () => void {
     e.preventDefault();
     e.stopPropagation();
     focusDot = moveFocus(dots, focusDot, e.key);
-    setAttr(canvas, "data-focus-row", focusDot >= 0 ? String(dots.row[focusDot]) : null);
+    markFocus();
     updates.schedule();
   };
   const onCloseRow = (): void => {

@@ -63,6 +63,7 @@ describe("global view layout", () => {
     expect(dots.row[moveFocus(dots, at, "Home")]).toBe(2);
     expect(dots.row[moveFocus(dots, at, "End")]).toBe(1);
     expect(moveFocus(dots, moveFocus(dots, at, "Home"), "ArrowLeft")).toBe(moveFocus(dots, at, "Home"));
+    expect(dots.row[moveFocus(dots, -1, "End")]).toBe(0);
     expect(moveFocus(layoutDots(new Float32Array(0), 0, 1, 0, [0]), -1, "ArrowRight")).toBe(-1);
   });
 

@@ -115,7 +115,10 @@ export function moveFocus(dots: Dots, current: number, key: string): number {
   const strips = dots.byStrip;
   const firstStrip = strips.findIndex((s) => s.length > 0);
   if (firstStrip < 0) return -1;
-  if (current < 0 || current >= dots.x.length) return strips[firstStrip][0];
+  if (current < 0 || current >= dots.x.length) {
+    const first = strips[firstStrip];
+    return key === "End" ? first[first.length - 1] : first[0]; // the first key press lands on the top strip
+  }
   const s = dots.strip[current];
   const order = strips[s];
   const at = order.indexOf(current);
