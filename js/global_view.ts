@@ -5,7 +5,7 @@
 
 import { decodeArray } from "./decode";
 import { coalesce, h, setAttr, setText } from "./dom";
-import { ariaSummary, DEFAULT_GEOMETRY, hitTest, layoutDots, moveFocus, valueColor, type Dots, type Geometry } from "./global/layout";
+import { ariaSummary, colorLevel, DEFAULT_GEOMETRY, hitTest, layoutDots, moveFocus, paintDots, type Dots, type Geometry } from "./global/layout";
 import { intOr } from "./resolve";
 import { CSS } from "./style";
 import { onLayout, onThemeChange } from "./theme";
@@ -110,17 +110,13 @@ function render({ model, el }: RenderProps): () => void {
     return `Row ${summary.row_ids[r]}, ${summary.features[f]}: weight ${w >= 0 ? "+" : ""}${w.toPrecision(3)}${value}${picked}`;
   }
 
-  function draw(): void {
-    if (!summary || !dots) return;
-    const ctx = canvas.getContext("2d");
-    if (!ctx) return; // jsdom: the layout functions are what the tests check
-    const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.round(geometry.width * dpr);
-    canvas.height = Math.round(dots.height * dpr);
-    canvas.style.width = `${geometry.width}px`;
-    canvas.style.height = `${dots.height}px`;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, geometry.width, dots.height);
+  // The strips (names, dots, rings) are drawn once into an off-screen canvas; moving the
+  // keyboard focus only copies it back and draws the focus box.
+  let base: HTMLCanvasElement | null = null;
+  let baseKey = "";
+  let themeStamp = 0;
+
+  function drawBase(ctx: CanvasRenderingContext2D, dots: Dots, summary: GlobalSummary): void {
     const fg = cssVar(root, "color", "#1f1f1f");
     const border = cssVar(root, "--lw-border", "#d0d0d0");
     const accent = cssVar(root, "--lw-accent", "#1565c0");
@@ -140,15 +136,15 @@ function render({ model, el }: RenderProps): () => void {
       ctx.strokeStyle = border;
       ctx.lineWidth = 1;
       ctx.beginPath();
-      ctx.moveTo(dots!.plotLeft, y);
-      ctx.lineTo(dots!.plotRight, y);
+      ctx.moveTo(dots.plotLeft, y);
+      ctx.lineTo(dots.plotRight, y);
       ctx.stroke();
       ctx.fillStyle = fg;
       ctx.textAlign = "right";
-      const name = summary!.features[f];
+      const name = summary.features[f];
       ctx.fillText(name.length > 24 ? `${name.slice(0, 23)}\u2026` : name, geometry.labelWidth - 8, y);
       ctx.textAlign = "left";
-      ctx.fillText(importance[f].toPrecision(2), dots!.plotRight + 8, y);
+      ctx.fillText(importance[f].toPrecision(2), dots.plotRight + 8, y);
     });
     ctx.strokeStyle = fg;
     ctx.beginPath();
@@ -157,10 +153,22 @@ function render({ model, el }: RenderProps): () => void {
     ctx.stroke();
     const nF = summary.features.length;
     const r = geometry.radius;
-    for (let i = 0; i < dots.x.length; i++) {
-      const f = ranking[dots.strip[i]];
-      ctx.fillStyle = valueColor(colors[dots.row[i] * nF + f]);
-      ctx.fillRect(dots.x[i] - r, dots.y[i] - r, 2 * r, 2 * r);
+    // the dots: pixels written into their own layer, composited over the strip lines
+    const dpr = window.devicePixelRatio || 1;
+    const layer = document.createElement("canvas");
+    layer.width = Math.round(geometry.width * dpr);
+    layer.height = Math.round(dots.height * dpr);
+    const lctx = layer.getContext("2d");
+    if (lctx) {
+      const image = lctx.createImageData(layer.width, layer.height);
+      const d = dots;
+      paintDots(new Uint32Array(image.data.buffer), layer.width, layer.height, d, r, dpr,
+        (i) => colorLevel(colors[d.row[i] * nF + ranking[d.strip[i]]]));
+      lctx.putImageData(image, 0, 0);
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.drawImage(layer, 0, 0);
+      ctx.restore();
     }
     const selectedRow = summary.positions.indexOf(intOr(model.get("selected"), -1));
     const picked = new Set(summary.picked);
@@ -173,14 +181,47 @@ function render({ model, el }: RenderProps): () => void {
       ctx.arc(dots.x[i], dots.y[i], r + 2.5, 0, 2 * Math.PI);
       ctx.stroke();
     }
+  }
+
+  function draw(): void {
+    if (!summary || !dots) return;
+    const ctx = canvas.getContext("2d");
+    if (!ctx) return; // jsdom: the layout functions are what the tests check
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.round(geometry.width * dpr);
+    const hgt = Math.round(dots.height * dpr);
+    const key = [labelIndex, w, hgt, intOr(model.get("selected"), -1), themeStamp].join("|");
+    if (!base || key !== baseKey) {
+      base = base ?? document.createElement("canvas");
+      base.width = w;
+      base.height = hgt;
+      const bctx = base.getContext("2d");
+      if (!bctx) return;
+      bctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      bctx.clearRect(0, 0, geometry.width, dots.height);
+      drawBase(bctx, dots, summary);
+      baseKey = key;
+    }
+    if (canvas.width !== w || canvas.height !== hgt) {
+      canvas.width = w;
+      canvas.height = hgt;
+      canvas.style.width = `${geometry.width}px`;
+      canvas.style.height = `${dots.height}px`;
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, w, hgt);
+    ctx.drawImage(base, 0, 0);
     if (focusDot >= 0 && focusDot < dots.x.length) {
-      ctx.strokeStyle = accent;
+      const r = geometry.radius;
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.strokeStyle = cssVar(root, "--lw-accent", "#1565c0");
       ctx.lineWidth = 2;
       ctx.strokeRect(dots.x[focusDot] - r - 4, dots.y[focusDot] - r - 4, 2 * r + 8, 2 * r + 8);
     }
   }
 
   function update(): void {
+    const t0 = performance.now();
     const raw = model.get("summary");
     if (!isSummary(raw)) {
       setText(title, "Waiting for the explanations\u2026");
@@ -208,7 +249,9 @@ function render({ model, el }: RenderProps): () => void {
       dots = null;
     }
     if (!dots) {
+      const tLayout = performance.now();
       dots = layoutDots(weights, raw.n_rows, raw.features.length, labelIndex, raw.ranking[labelIndex], geometry);
+      root.dataset.layoutMs = (performance.now() - tLayout).toFixed(2);
       markFocus(); // a new width moves the dots (same order, so the focus stays on its dot)
     }
     const className = raw.mode === "classification" ? `class ${raw.class_names[labelIndex]}` : "the prediction";
@@ -242,6 +285,7 @@ function render({ model, el }: RenderProps): () => void {
     setAttr(root, "data-label", String(raw.labels[labelIndex]));
     setAttr(root, "data-dots", String(dots.x.length));
     draw();
+    root.dataset.renderMs = (performance.now() - t0).toFixed(2);
   }
 
   function safeUpdate(): void {
@@ -295,7 +339,10 @@ function render({ model, el }: RenderProps): () => void {
   canvas.addEventListener("click", onClick);
   canvas.addEventListener("keydown", onKey);
   close.addEventListener("click", onCloseRow);
-  const stopTheme = onThemeChange(() => updates.schedule());
+  const stopTheme = onThemeChange(() => {
+    themeStamp++;
+    updates.schedule();
+  });
   const stopLayout = onLayout(root, () => updates.schedule());
   for (const t of GLOBAL_TRAITS) model.on(`change:${t}`, updates.schedule);
   safeUpdate();

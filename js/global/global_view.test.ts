@@ -4,6 +4,10 @@ import widget from "../global_view";
 import { FakeModel, tick, XSS_IMG } from "../test_support";
 import { DEFAULT_GEOMETRY, layoutDots } from "./layout";
 
+// jsdom has no 2-D canvas (it logs "not implemented"); the view draws nothing then, and
+// the drawing maths is tested in layout.test.ts
+HTMLCanvasElement.prototype.getContext = (() => null) as never;
+
 let cleanup: (() => void) | null = null;
 afterEach(() => {
   cleanup?.();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ariaSummary, DEFAULT_GEOMETRY, hitTest, layoutDots, moveFocus, valueColor } from "./layout";
+import { ariaSummary, COLOR_LEVELS, colorLevel, DEFAULT_GEOMETRY, hitTest, layoutDots, levelColor, levelPixels, moveFocus, packRgb, paintDots, valueColor, valueRgb } from "./layout";
+import { contrastRatio, WHITE } from "../color";
 
 // 1 label x 4 rows x 3 features; NaN: the feature is not in that row's explanation
 const W = Float32Array.from([
@@ -80,12 +81,43 @@ describe("global view layout", () => {
   });
 
   it("colours values from blue to red and unknown values grey, and summarises in words", () => {
-    expect(valueColor(0)).toBe("rgb(33, 102, 172)");
+    expect(valueColor(0)).toBe("rgb(49, 120, 196)");
+    expect(valueColor(0.5)).toBe("rgb(150, 100, 160)");
     expect(valueColor(1)).toBe("rgb(214, 40, 57)");
-    expect(valueColor(NaN)).toBe("rgb(150, 150, 150)");
+    expect(valueColor(NaN)).toBe("rgb(140, 140, 140)");
+    // every dot colour keeps 3:1 (non-text contrast) on white and on JupyterLab's and VS Code's dark backgrounds
+    for (let level = 0; level <= COLOR_LEVELS; level++) {
+      const rgb = valueRgb(level === COLOR_LEVELS ? NaN : level / (COLOR_LEVELS - 1));
+      for (const bg of [WHITE, [17, 17, 17], [30, 30, 30]] as const) expect(contrastRatio(rgb, bg)).toBeGreaterThanOrEqual(3);
+    }
     expect(valueColor(7)).toBe(valueColor(1));
+    expect([colorLevel(0), colorLevel(0.99), colorLevel(1), colorLevel(NaN)]).toEqual([0, COLOR_LEVELS - 1, COLOR_LEVELS - 1, COLOR_LEVELS]);
+    expect(levelColor(COLOR_LEVELS)).toBe(valueColor(NaN));
+    expect(levelColor(0)).toBe(valueColor(0.5 / COLOR_LEVELS));
     expect(ariaSummary(3, "class a", ["x", "y"], [0.1, 0.2], [1, 0])).toBe(
       "Weights of 3 rows for class a, one strip per feature. Most important by mean |weight|: y (0.200), x (0.100). " +
         "Arrow keys move between dots, Enter opens the row.");
+  });
+
+  it("paints each dot where hit-testing finds it, in its level's colour", () => {
+    const dots = layoutDots(W, 4, 3, 0, [0, 1, 2]);
+    for (const scale of [1, 2]) {
+      const w = Math.round(DEFAULT_GEOMETRY.width * scale);
+      const h = Math.round(dots.height * scale);
+      const pixels = new Uint32Array(w * h);
+      const palette = levelPixels();
+      paintDots(pixels, w, h, dots, DEFAULT_GEOMETRY.radius, scale, (i) => i % (COLOR_LEVELS + 1), palette);
+      for (let i = 0; i < dots.x.length; i++) {
+        const px = Math.round(dots.x[i] * scale);
+        const py = Math.round(dots.y[i] * scale);
+        const painted = pixels[py * w + px];
+        expect(palette.indexOf(painted)).toBeGreaterThanOrEqual(0);
+        // every painted pixel of a dot, read back in CSS pixels, hits a dot
+        expect(hitTest(dots, px / scale, py / scale, DEFAULT_GEOMETRY.radius)).toBeGreaterThanOrEqual(0);
+      }
+      expect(pixels[5 * w + 5]).toBe(0); // nothing painted far from the strips
+    }
+    expect(packRgb(1, 2, 3)).toBe(0xff030201);
+    expect(levelPixels()[COLOR_LEVELS]).toBe(packRgb(140, 140, 140));
   });
 });

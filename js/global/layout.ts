@@ -66,29 +66,36 @@ export function layoutDots(
   // dots sharing a column stack outwards from the strip's middle, alternating up and
   // down, and wrap when the band is full (beeswarm-like, deterministic)
   const perColumn = Math.max(1, Math.floor((g.stripHeight - step) / g.radius) + 1);
+  const nColumns = Math.ceil(g.width / step) + 2;
+  const columnOf = new Int32Array(Math.max(nRows, 1));
   let k = 0;
   ranking.forEach((f, s) => {
     const start = k;
     const mid = g.top + s * g.stripHeight + g.stripHeight / 2;
-    const stack = new Map<number, number>();
+    const stack = new Int32Array(nColumns);
     for (let r = 0; r < nRows; r++) {
       const w = weights[base + r * nFeatures + f];
       if (!Number.isFinite(w)) continue;
       const px = centre + (w / maxAbs) * half;
-      const column = Math.round(px / step);
-      const n = stack.get(column) ?? 0;
-      stack.set(column, n + 1);
+      const column = Math.min(nColumns - 1, Math.max(0, Math.round(px / step)));
+      const n = stack[column]++;
       const slot = n % perColumn;
       const offset = (slot % 2 === 0 ? 1 : -1) * Math.ceil(slot / 2) * (g.radius * 0.9);
       x[k] = px;
       y[k] = mid + offset;
       row[k] = r;
       strip[k] = s;
+      columnOf[k - start] = column;
       k++;
     }
-    const order = Array.from({ length: k - start }, (_, i) => start + i);
-    order.sort((a, b) => x[a] - x[b] || row[a] - row[b]);
-    byStrip.push(Int32Array.from(order));
+    // keyboard order: by column (x to the dot's size), then by row; a counting sort, as
+    // the rows were visited in order (10,000 rows x 20 strips in a few ms)
+    const first = new Int32Array(nColumns + 1);
+    for (let i = 0; i < k - start; i++) first[columnOf[i] + 1]++;
+    for (let c = 0; c < nColumns; c++) first[c + 1] += first[c];
+    const order = new Int32Array(k - start);
+    for (let i = 0; i < k - start; i++) order[first[columnOf[i]]++] = start + i;
+    byStrip.push(order);
   });
   return { x, y, row, strip, byStrip, maxAbs, height: g.top + ranking.length * g.stripHeight + 24, plotLeft, plotRight };
 }
@@ -144,15 +151,39 @@ export function moveFocus(dots: Dots, current: number, key: string): number {
   return current;
 }
 
-/** Colour of a dot: a feature value scaled to [0, 1] goes from blue (low) to red (high); NaN is grey. */
+/** Levels of the dots' colour scale (the canvas fills each level's dots in one path). */
+export const COLOR_LEVELS = 16;
+
+/** The colour level of a value in [0, 1]; COLOR_LEVELS for NaN (grey). */
+export function colorLevel(v: number): number {
+  if (!Number.isFinite(v)) return COLOR_LEVELS;
+  return Math.min(COLOR_LEVELS - 1, Math.max(0, Math.floor(v * COLOR_LEVELS)));
+}
+
+/** The CSS colour of a level (its middle value), grey for COLOR_LEVELS. */
+export function levelColor(level: number): string {
+  return level >= COLOR_LEVELS ? valueColor(NaN) : valueColor((level + 0.5) / COLOR_LEVELS);
+}
+
+/** The dots' colour scale: low, middle, high. Every colour on it has a luminance between
+ * 0.14 and 0.30, so a dot keeps 3:1 (WCAG non-text contrast) on white and on dark themes. */
+export const SCALE: ReadonlyArray<readonly [number, number, number]> = [[49, 120, 196], [150, 100, 160], [214, 40, 57]];
+/** Dots whose value is not a number. */
+export const GREY: readonly [number, number, number] = [140, 140, 140];
+
+/** The colour of a value scaled to [0, 1], blue (low) through purple to red (high); NaN is grey. */
+export function valueRgb(v: number): [number, number, number] {
+  if (!Number.isFinite(v)) return [...GREY];
+  const t = Math.min(1, Math.max(0, v)) * (SCALE.length - 1);
+  const i = Math.min(SCALE.length - 2, Math.floor(t));
+  const u = t - i;
+  return [0, 1, 2].map((c) => Math.round(SCALE[i][c] + (SCALE[i + 1][c] - SCALE[i][c]) * u)) as [number, number, number];
+}
+
+/** valueRgb as CSS. */
 export function valueColor(v: number): string {
-  if (!Number.isFinite(v)) return "rgb(150, 150, 150)";
-  const t = Math.min(1, Math.max(0, v));
-  // #2166ac -> #b2182b through a light middle would vanish on white; go through purple
-  const lo = [33, 102, 172];
-  const hi = [214, 40, 57];
-  const c = lo.map((a, i) => Math.round(a + (hi[i] - a) * t));
-  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+  const [r, g, b] = valueRgb(v);
+  return `rgb(${r}, ${g}, ${b})`;
 }
 
 /** The canvas's aria-label: what the strips show, in words. */
@@ -160,4 +191,40 @@ export function ariaSummary(nRows: number, className: string, features: readonly
   const top = ranking.slice(0, 5).map((f) => `${features[f]} (${importance[f].toPrecision(3)})`);
   return `Weights of ${nRows} rows for ${className}, one strip per feature. Most important by mean |weight|: ${top.join(", ")}. ` +
     "Arrow keys move between dots, Enter opens the row.";
+}
+
+/** An opaque colour as one little-endian RGBA pixel of ImageData viewed as Uint32. */
+export function packRgb(r: number, g: number, b: number): number {
+  return ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
+}
+
+/** Pixel colours of the COLOR_LEVELS + 1 levels (the last: NaN, grey). */
+export function levelPixels(): Uint32Array {
+  const out = new Uint32Array(COLOR_LEVELS + 1);
+  for (let level = 0; level <= COLOR_LEVELS; level++) {
+    const [r, g, b] = valueRgb(level >= COLOR_LEVELS ? NaN : (level + 0.5) / COLOR_LEVELS);
+    out[level] = packRgb(r, g, b);
+  }
+  return out;
+}
+
+/**
+ * Paint every dot as a filled square into `pixels` (ImageData's bytes viewed as Uint32,
+ * `widthPx` x `heightPx` device pixels, `scale` device pixels per CSS pixel): writing pixels
+ * directly costs a few ms for 200,000 dots, where 200,000 canvas rectangles cost 100+ ms.
+ * `level(i)` is dot i's colour level.
+ */
+export function paintDots(pixels: Uint32Array, widthPx: number, heightPx: number, dots: Dots, radius: number,
+  scale: number, level: (i: number) => number, palette: Uint32Array = levelPixels()): void {
+  const half = Math.max(1, Math.round(radius * scale));
+  for (let i = 0; i < dots.x.length; i++) {
+    const cx = Math.round(dots.x[i] * scale);
+    const cy = Math.round(dots.y[i] * scale);
+    const colour = palette[level(i)];
+    const x0 = Math.max(0, cx - half);
+    const x1 = Math.min(widthPx, cx + half);
+    const y0 = Math.max(0, cy - half);
+    const y1 = Math.min(heightPx, cy + half);
+    for (let y = y0; y < y1; y++) pixels.fill(colour, y * widthPx + x0, y * widthPx + x1);
+  }
 }

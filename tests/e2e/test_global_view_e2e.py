@@ -11,6 +11,7 @@ import json
 import re
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from playwright.sync_api import Page, expect
 
@@ -102,3 +103,74 @@ def test_click_a_dot_and_the_keyboard_open_rows(page: Page, lab: dict):
 
     state = kernel_state(page, f'"selected": {other}')
     assert state["selected"] == other and state["label"] == 2 and state["shown"] == 3 and state["calls"] == 0
+
+
+def synthetic_view(n_rows: int = 10_000, n_features: int = 20):
+    """What the offline page needs from a GlobalView, for 10,000 rows x 20 features x 2 classes."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from lime_widget.widget.state import _buffer
+
+    rng = np.random.default_rng(0)
+    weights = rng.normal(0, 0.1, (2, n_rows, n_features)).astype(np.float32)
+    weights[:, rng.random((n_rows, n_features)) < 0.3] = np.nan  # not in those rows' explanations
+    colors = rng.random((n_rows, n_features)).astype(np.float32)
+    importance = np.nan_to_num(np.abs(weights)).mean(axis=1)
+    features = [f"feature <b>{j}</b>" for j in range(n_features)]  # markup in a name stays text
+    summary = {"mode": "classification", "modality": "tabular", "n_rows": n_rows, "n_failed": 0, "labels": [0, 1],
+               "class_names": ["no", "yes"], "features": features, "importance": importance.tolist(),
+               "ranking": [list(map(int, np.argsort(-imp))) for imp in importance],
+               "row_ids": [str(i) for i in range(n_rows)], "positions": list(range(n_rows)), "picked": [5, 50],
+               "color_kind": "value"}
+    dots = int(np.isfinite(weights[0]).sum())
+    return SimpleNamespace(summary=summary, weights=_buffer(weights), colors=_buffer(colors), global_label=0), dots
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_offline_page_draws_10000_rows_with_readable_text(browser, tmp_path, scheme: str):
+    from lime_widget.widget.global_export import global_html
+
+    from . import contrast
+    from .conftest import record_metric
+    from .test_export_offline import open_offline
+
+    view, dots = synthetic_view()
+    path = tmp_path / "global.html"
+    path.write_text(global_html(view), encoding="utf8")
+    page, attempted, dialogs, errors = open_offline(browser, path, color_scheme=scheme, viewport=(1300, 1000))
+    root = page.locator('[data-testid="lw-global"]')
+    expect(root).to_have_attribute("data-dots", str(dots))
+    assert root.locator("canvas").count() == 1 and root.locator("b").count() == 0
+    root.locator(".lw-global-classes button", has_text="yes").click()
+    expect(root).to_have_attribute("data-label", "1")
+    # a class switch lays out and draws every dot again (timings are recorded, never asserted)
+    record_metric(f"global view, 10000 rows x 20 features, class switch: layout + draw ms ({scheme})",
+                  float(root.get_attribute("data-render-ms")))
+    canvas = root.locator('[data-testid="lw-global-canvas"]')
+    canvas.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    expect(canvas).to_have_attribute("data-focus-row", re.compile(r"^\d+$"))
+    record_metric(f"global view, 10000 rows x 20 features, arrow key redraw ms ({scheme})",
+                  float(root.get_attribute("data-render-ms")))
+    page.keyboard.press("Enter")
+    expect(root.locator('[data-testid="lw-global-error"]')).to_contain_text("needs a running Python kernel")
+    lowest, worst = contrast.minimum(root, min_items=5)
+    record_metric(f"contrast min, global view export {scheme}", {"ratio": lowest, "lowest": worst[:3]})
+    assert lowest >= 4.5, worst
+    # the canvas draws its names and figures in the root's text colour, on the root's background
+    text_vs_bg = page.evaluate("""el => {
+      const cs = getComputedStyle(el);
+      const c = s => s.match(/[\\d.]+/g).slice(0, 3).map(Number);
+      const lum = v => { const f = x => { x /= 255; return x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; };
+                          return 0.2126 * f(v[0]) + 0.7152 * f(v[1]) + 0.0722 * f(v[2]); };
+      const [a, b] = [lum(c(cs.color)), lum(c(cs.backgroundColor))].sort((p, q) => q - p);
+      return (a + 0.05) / (b + 0.05);
+    }""", root.element_handle())
+    assert text_vs_bg >= 4.5
+    if scheme == "dark":
+        save_screenshot(root, "global-view-export-dark")
+    assert attempted == [] and dialogs == [] and errors == []
+    page.context.close()
