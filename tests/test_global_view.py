@@ -151,6 +151,8 @@ def test_pick_marks_rows_and_bad_input_is_named(wine_many):
                         num_exps_desired=2, num_samples=200)
     marked = GlobalView(sp.explanations, pick=sp)
     assert marked.summary["picked"] == sorted(int(v) for v in sp.V)
+    with pytest.raises(ValueError, match="pick was made on 10 explanations, but the view has 12"):
+        GlobalView(exps, pick=sp)
 
 
 def test_text_colours_are_presence_and_class_toggle_checks():

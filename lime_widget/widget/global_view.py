@@ -39,6 +39,11 @@ def _picked_positions(pick: Any, n_items: int) -> list[int]:
     if pick is None:
         return []
     chosen = getattr(pick, "V", None)
+    made_on = getattr(pick, "explanations", None)
+    if chosen is not None and made_on is not None and len(made_on) != n_items:
+        raise ValueError(f"pick was made on {len(made_on)} explanations, but the view has {n_items}: its rows "
+                         "would be marked at the wrong places. Pass GlobalView(pick.explanations, pick=pick), or "
+                         "pick=[row positions] in these explanations.")
     if chosen is None:
         chosen = pick
     if isinstance(chosen, (str, bytes)) or np.ndim(chosen) != 1:
