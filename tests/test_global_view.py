@@ -118,6 +118,10 @@ def test_opening_a_row_shows_its_explanation_and_refits_without_the_model(wine_m
     view.num_features = 2  # the row's refit control, through the bridge
     assert view.status == "idle" and len(view.current_explanation.local_exp[2]) == 2
     assert view.num_features == 2
+    view.global_label = 0  # the class toggle: the opened row follows
+    assert view.label == 0 and view.current_explanation.row_id == "r3"
+    assert view.explanation == view.current_explanation.to_dict()
+    view.global_label = 2
     view.open_row(7)
     assert view.current_explanation.row_id == "r7"
     view.selected = 3  # the row comes back as the user left it
@@ -192,3 +196,25 @@ def test_explain_many_result_displays_as_the_global_view(wine_many):
     assert "application/vnd.jupyter.widget-view+json" in data_ and data_["text/plain"].startswith("<GlobalView: 3 rows")
     empty = lime_widget.explain_many(explainer, data.data[:0], model.predict_proba)
     assert empty == [] and empty._repr_mimebundle_() is None  # IPython falls back to the list's repr
+
+
+def test_regression_rows_show_one_strip_set():
+    from sklearn.datasets import load_diabetes
+    from sklearn.linear_model import Ridge
+
+    X, y = load_diabetes(return_X_y=True)
+    model = Ridge().fit(X, y)
+    explainer = LimeTabularExplainer(X, mode="regression", random_state=0)
+    predict = Counting(model.predict)
+    exps = explain_many(explainer, X[:6], predict, num_features=4, num_samples=200)
+    calls = predict.calls
+    view = GlobalView(exps)
+    assert view.summary["labels"] == [1] and view.summary["class_names"] == ["prediction"]
+    assert view.global_label == 1 and view.weights["shape"][0] == 1
+    table = lime_widget.to_frame(exps)
+    top = (table.assign(size=table.weight.abs()).groupby("feature")["size"].sum() / 6).idxmax()
+    assert view.summary["features"][view.summary["ranking"][0][0]] == top
+    view.selected = 2
+    assert view.current_explanation is exps[2] and view.label == 1
+    view.num_features = 2
+    assert len(view.current_explanation.local_exp[1]) == 2 and predict.calls == calls

@@ -271,6 +271,15 @@ class GlobalView(ExplanationViewTraits, anywidget.AnyWidget):
             raise traitlets.TraitError(f"global_label must be one of {self.data.labels}, got {value!r}.")
         return value
 
+    @traitlets.observe("global_label")
+    def _on_global_label(self, change: dict) -> None:
+        if not self._ready:
+            return
+        with self._lock:
+            # the opened row follows the class toggle when that class is explained for it
+            if self._bridge is not None and change["new"] in self._bridge.view.current_explanation.local_exp:
+                self.label = change["new"]
+
     @traitlets.observe("selected")
     def _on_selected(self, change: dict) -> None:
         if not self._ready:
