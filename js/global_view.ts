@@ -58,7 +58,8 @@ function render({ model, el }: RenderProps): () => void {
   const title = h("div", { class: "lw-global-title", "data-testid": "lw-global-title" });
   const classes = h("div", { class: "lw-global-classes", role: "group", "aria-label": "Class shown" });
   const head = h("div", { class: "lw-global-head" }, title, classes);
-  const canvas = h("canvas", { class: "lw-global-canvas", "data-testid": "lw-global-canvas", tabindex: 0, role: "img" });
+  // role "application": a screen reader in browse mode hands the arrow keys to the chart
+  const canvas = h("canvas", { class: "lw-global-canvas", "data-testid": "lw-global-canvas", tabindex: 0, role: "application", "aria-roledescription": "strip chart" });
   const legend = h("div", { class: "lw-global-legend" });
   const status = h("div", { class: "lw-global-status", "data-testid": "lw-global-status", role: "status", "aria-live": "polite" });
   const errorBox = h("div", { class: "lw-error", "data-testid": "lw-global-error", role: "alert", hidden: true });
