@@ -269,8 +269,9 @@ function render({ model, el }: RenderProps): () => void {
     }
     Array.from(classes.children).forEach((b, i) => setAttr(b, "aria-pressed", i === labelIndex ? "true" : "false"));
     setAttr(canvas, "aria-label", ariaSummary(raw.n_rows, className, raw.features, raw.importance[labelIndex], raw.ranking[labelIndex]));
-    const kind = raw.color_kind === "value" ? "Colour: the feature's value in the row, blue low to red high (grey: not a number)." : "Colour: the word or superpixel is present in its row.";
-    const pickNote = raw.picked.length ? ` Circled: the ${raw.picked.length} rows a submodular pick chose.` : "";
+    const kind = raw.color_kind === "value" ? "Colour: the feature's value in the row, blue low, purple, red high (grey: not a number)." : "Colour: the word or superpixel is present in its row.";
+    const n = raw.picked.length;
+    const pickNote = n ? ` Circled: the ${n} picked row${n === 1 ? "" : "s"} (e.g. a submodular pick's).` : "";
     setText(legend, `Each dot is one row's weight; x from negative (left) to positive (right). ${kind}${pickNote} Click a dot or press Enter on it to open the row.`);
     setText(status, describeDot(focusDot));
     const selected = intOr(model.get("selected"), -1);

@@ -57,7 +57,7 @@ describe("global view", () => {
     const toggles = Array.from(el.querySelectorAll<HTMLButtonElement>(".lw-global-classes button"));
     expect(toggles.map((b) => [b.textContent, b.getAttribute("aria-pressed")])).toEqual([["no", "true"], ["yes", "false"]]);
     expect(get("lw-global-explanation").hidden).toBe(true);
-    expect(el.textContent).toContain("Circled: the 1 rows a submodular pick chose.");
+    expect(el.textContent).toContain("Circled: the 1 picked row (e.g. a submodular pick's).");
   });
 
   it("opens the row under a click, by its position in the explanations", () => {

@@ -104,6 +104,22 @@ def test_click_a_dot_and_the_keyboard_open_rows(page: Page, lab: dict):
     state = kernel_state(page, f'"selected": {other}')
     assert state["selected"] == other and state["label"] == 2 and state["shown"] == 3 and state["calls"] == 0
 
+    # every text of the view and of the opened row, in JupyterLab Light and Dark
+    from . import contrast
+    from .conftest import record_metric
+    from .test_looks import set_theme
+
+    try:
+        for theme, tag in (("JupyterLab Light", "lab-light"), ("JupyterLab Dark", "lab-dark")):
+            if tag == "lab-dark":
+                set_theme(page, theme)
+            lowest, worst = contrast.minimum(view)
+            record_metric(f"contrast min, global view {tag}", {"ratio": lowest, "lowest": worst[:3]})
+            assert lowest >= 4.5, (tag, worst)
+        save_screenshot(view, "global-view-lab-dark")
+    finally:
+        set_theme(page, "JupyterLab Light")  # the theme is a saved setting of the shared server
+
 
 def synthetic_view(n_rows: int = 10_000, n_features: int = 20):
     """What the offline page needs from a GlobalView, for 10,000 rows x 20 features x 2 classes."""
