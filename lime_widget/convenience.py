@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any, Callable, Optional, Sequence
 
@@ -9,7 +10,9 @@ import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier
 
-from .core.many import explain_many
+from .core.many import ExplanationList as _CoreExplanationList
+from .core.many import explain_many as _explain_many
+from .display import DisplayableList
 
 
 def infer_mode(model: Any) -> str:
@@ -162,4 +165,16 @@ def _check_one_row(instance: Any) -> None:
     )
 
 
-__all__ = ["explain", "explain_many", "infer_mode", "make_explainer", "modality_of", "predict_function"]
+class ExplanationList(DisplayableList, _CoreExplanationList):
+    """What :func:`explain_many` returns (a list), shown in notebooks as a :class:`~lime_widget.GlobalView`."""
+
+
+@functools.wraps(_explain_many)
+def explain_many(*args: Any, **kwargs: Any) -> Any:
+    result = _explain_many(*args, **kwargs)
+    if type(result) is _CoreExplanationList:
+        result.__class__ = ExplanationList  # same list, no copy: it gains the notebook display
+    return result
+
+
+__all__ = ["ExplanationList", "explain", "explain_many", "infer_mode", "make_explainer", "modality_of", "predict_function"]

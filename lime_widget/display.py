@@ -68,3 +68,21 @@ class Displayable:
         if isinstance(bundle, tuple):  # (data, metadata)
             bundle[0].setdefault("text/plain", repr(self))
         return bundle
+
+
+class DisplayableList:
+    """Mixin giving ``explain_many``'s list of explanations a notebook display: the global view."""
+
+    def widget(self, **kwargs: Any):
+        """The live :class:`lime_widget.GlobalView` of these explanations (``pick``, ``max_features``, ``label``)."""
+        from .widget.global_view import GlobalView
+
+        return GlobalView(self, **kwargs)
+
+    def _repr_mimebundle_(self, **kwargs: Any):
+        if not any(hasattr(x, "local_exp") for x in self):
+            return None  # nothing to draw (empty, or every row failed): the list's own repr
+        bundle = self.widget()._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, tuple):  # (data, metadata)
+            bundle[0].setdefault("text/plain", repr(self))
+        return bundle
