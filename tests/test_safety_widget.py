@@ -113,16 +113,13 @@ def test_a_superseded_resample_stops_at_its_next_batch(wine, monkeypatch):
     exp.resample = _with_model(exp.resample, slow)
     w = ExplanationWidget(exp)
     big = 200_000  # 4 s of model time in batches of about 0.05 s
-    begun = time.perf_counter()
     w.num_samples = big
     assert started.wait(WAIT)
     w.num_samples = 600
     assert w.wait(WAIT)
-    elapsed = time.perf_counter() - begun
     assert (w.status, w.num_samples, shown_samples(w)) == ("idle", 600, (600, 600))
     big_rows = sum(rows_by_size.get("big", []))
     assert big_rows < big / 4, f"the superseded run predicted {big_rows} of {big} rows"
-    assert elapsed < 2e-5 * big  # it did not run to its end
 
 
 def _with_model(resample, model):
