@@ -119,3 +119,10 @@ def test_error_review_row_card_matches_its_explanation_view():
         assert expected[0, 0].tolist() == [220, 30, 30]  # the original colours come back
     finally:
         r.close()
+
+
+def test_jsonable_numbers():
+    assert serialization.jsonable(np.float32(0.5)) == 0.5 and type(serialization.jsonable(np.float32(0.5))) is float
+    assert serialization.jsonable(np.nan) is None and serialization.jsonable(float("inf")) is None
+    assert serialization.jsonable(np.int64(3)) == 3 and type(serialization.jsonable(np.int64(3))) is int
+    assert serialization.jsonable("cat") == "cat"

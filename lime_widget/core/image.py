@@ -263,12 +263,12 @@ class ImageExplanation(Explanation):
         dict
             ``{"image": {"data", "dtype": "uint8", "shape": [h, w, 3]},
             "segments": {"data", "dtype": "int32", "shape": [h, w]}}`` where each
-            ``data`` is a flat ``memoryview`` of bytes (C order, native
+            ``data`` is a flat ``memoryview`` of bytes (C order,
             little-endian); segment values are feature ids. See docs/PROTOCOL.md.
         """
-        from ..widget.serialization import image_buffers  # at call time: core never loads widget code
+        from ..widget.serialization import explanation_image_buffers  # at call time: core never loads widget code
 
-        image, segments = image_buffers(self)
+        image, segments = explanation_image_buffers(self)
         return {"image": image, "segments": segments}
 
 

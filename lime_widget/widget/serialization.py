@@ -66,6 +66,15 @@ def explanation_payload(exp: Any) -> dict:
     return out
 
 
+def jsonable(value: Any) -> Any:
+    """A value JSON can carry: numpy scalars as Python ones, NaN and infinities as ``None`` (null)."""
+    if isinstance(value, (float, np.floating)):
+        return None if not np.isfinite(value) else float(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
 def domain_payload(mapper: Any) -> dict:
     """What the front end needs to draw the explained instance (the ``domain`` key).
 
@@ -183,6 +192,23 @@ def segment_ids(exp: Any) -> np.ndarray:
 def image_buffers(exp: Any) -> tuple[dict, dict]:
     """``(image, segments)`` trait values of an explanation; empty dicts when it has no image.
 
+    An explanation class with its own ``image_buffers()`` (docs/PROTOCOL.md) is
+    asked for them; otherwise this is :func:`explanation_image_buffers`.
+    """
+    if getattr(exp, "domain_mapper", None) is None or exp.domain_mapper.modality != "image":
+        return {}, {}
+    from ..core.image import ImageExplanation
+
+    own = getattr(type(exp), "image_buffers", None)
+    if callable(own) and own is not ImageExplanation.image_buffers:  # ours comes back here
+        buffers = exp.image_buffers()
+        return buffers["image"], buffers["segments"]
+    return explanation_image_buffers(exp)
+
+
+def explanation_image_buffers(exp: Any) -> tuple[dict, dict]:
+    """``(image, segments)`` of an image explanation, converted here.
+
     ``image`` is :func:`image_buffer` of ``exp.image``; ``segments`` holds each
     pixel's feature id (:func:`segment_ids`) as int32.
 
@@ -191,8 +217,6 @@ def image_buffers(exp: Any) -> tuple[dict, dict]:
     ValueError
         If the segments' shape is not the image's height and width.
     """
-    if getattr(exp, "domain_mapper", None) is None or exp.domain_mapper.modality != "image":
-        return {}, {}
     image = to_rgb_uint8(exp.image)
     ids = segment_ids(exp)
     if ids.shape != image.shape[:2]:
