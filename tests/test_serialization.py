@@ -126,3 +126,22 @@ def test_jsonable_numbers():
     assert serialization.jsonable(np.nan) is None and serialization.jsonable(float("inf")) is None
     assert serialization.jsonable(np.int64(3)) == 3 and type(serialization.jsonable(np.int64(3))) is int
     assert serialization.jsonable("cat") == "cat"
+
+
+def test_core_loads_no_widget_code_and_holds_no_wire_format():
+    import ast
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    core = Path(__file__).resolve().parents[1] / "lime_widget" / "core"
+    for path in sorted(core.glob("*.py")):
+        source = path.read_text(encoding="utf8")
+        assert "memoryview(" not in source and "b64encode(" not in source, path.name
+        for node in ast.parse(source).body:  # module level: what importing the file runs
+            if isinstance(node, ast.ImportFrom):
+                assert "widget" not in (node.module or ""), f"{path.name}: {ast.unparse(node)}"
+    code = ("import sys, lime_widget.core.explanation, lime_widget.core.image, lime_widget.core.tabular, "
+            "lime_widget.core.text; print(sorted(m for m in sys.modules if m.startswith('lime_widget.widget')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
