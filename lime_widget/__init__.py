@@ -16,6 +16,7 @@ _LAZY = {
     "explain": "lime_widget.convenience",
     "explain_many": "lime_widget.convenience",
     "ErrorReview": "lime_widget.review",
+    "GlobalView": "lime_widget.widget.global_view",
     "SubmodularPick": "lime_widget.submodular_pick",
     "to_frame": "lime_widget.core.table",
 }

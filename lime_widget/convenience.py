@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 import pandas as pd
+from sklearn.base import is_classifier
 
-from .core.many import explain_many
+from .core.many import ExplanationList as _CoreExplanationList
+from .core.many import explain_many as _explain_many
+from .display import DisplayableList
 
 
 def infer_mode(model: Any) -> str:
-    """``classification`` for estimators with ``predict_proba``, else ``regression``."""
+    """``classification`` for estimators with ``predict_proba`` and for scikit-learn
+    classifiers (``is_classifier``: LinearSVC, RidgeClassifier, ... which
+    :func:`predict_function` then refuses with advice), else ``regression``."""
     if callable(model) and not hasattr(model, "predict"):
         return "classification"
-    return "classification" if hasattr(model, "predict_proba") else "regression"
+    return "classification" if hasattr(model, "predict_proba") or _is_classifier(model) else "regression"
+
+
+def _is_classifier(model: Any) -> bool:
+    if not hasattr(model, "predict"):
+        return False
+    try:
+        return bool(is_classifier(model))
+    except (AttributeError, TypeError):  # scikit-learn >= 1.6 raises for objects that are not estimators
+        return False
 
 
 def predict_function(model: Any, mode: str) -> Callable[[Any], Any]:
@@ -25,8 +40,9 @@ def predict_function(model: Any, mode: str) -> Callable[[Any], Any]:
     if hasattr(model, "predict"):
         if mode == "classification":
             raise ValueError(
-                f"{type(model).__name__} has no predict_proba; LIME needs class probabilities. Use a "
-                "probabilistic classifier (e.g. SVC(probability=True)) or pass mode='regression'."
+                f"{type(model).__name__} has no predict_proba; LIME needs class probabilities. Wrap it in "
+                "sklearn.calibration.CalibratedClassifierCV(model) (LinearSVC, RidgeClassifier, ...), use "
+                "SVC(probability=True), or pass mode='regression' to explain its output as a number."
             )
         return model.predict
     if callable(model):
@@ -149,4 +165,16 @@ def _check_one_row(instance: Any) -> None:
     )
 
 
-__all__ = ["explain", "explain_many", "infer_mode", "make_explainer", "modality_of", "predict_function"]
+class ExplanationList(DisplayableList, _CoreExplanationList):
+    """What :func:`explain_many` returns (a list), shown in notebooks as a :class:`~lime_widget.GlobalView`."""
+
+
+@functools.wraps(_explain_many)
+def explain_many(*args: Any, **kwargs: Any) -> Any:
+    result = _explain_many(*args, **kwargs)
+    if type(result) is _CoreExplanationList:
+        result.__class__ = ExplanationList  # same list, no copy: it gains the notebook display
+    return result
+
+
+__all__ = ["ExplanationList", "explain", "explain_many", "infer_mode", "make_explainer", "modality_of", "predict_function"]

@@ -198,10 +198,10 @@ def sample_until_stable(
         neighborhood = Neighborhood(data, outputs, distances, kernel, kernel_width)
         fit_labels, _ = resolve_labels(outputs, mode, labels, top_labels)
         if round_number == 1 and np.ptp(outputs[:, fit_labels], axis=0).max() == 0:
-            warnings.warn(
+            _warn(neighborhood,
                 "num_samples='auto': the model's outputs are constant on the first round's "
                 f"{total} rows, so every weight is 0 and the explanation is trivially stable; "
-                "no more rows were drawn.", UserWarning, stacklevel=3)
+                "no more rows were drawn.")
             return _stopped(neighborhood, "constant", 1.0, None, round_number)
 
         settings = (neighborhood, fit_labels, num_features, feature_selection, model_regressor)
@@ -209,11 +209,11 @@ def sample_until_stable(
         if reached >= target:
             return _stopped(neighborhood, "target", reached, None, round_number)
         if total >= max_samples:
-            warnings.warn(
+            _warn(neighborhood,
                 f"num_samples='auto' stopped at max_samples={max_samples} with an estimated stability of "
-                f"{reached:.2f}, below stability_target={target:g}: some of the top {num_features} features have "
+                f"{_floor2(reached):.2f}, below stability_target={target:g}: some of the top {num_features} features have "
                 "nearly equal effects, so their order keeps changing. Read their place in the list with care "
-                "(exp.uncertainty() shows which), or explain fewer features.", UserWarning, stacklevel=3)
+                "(exp.uncertainty() shows which), or explain fewer features.")
             return _stopped(neighborhood, "max_samples", reached, None, round_number)
         # stop early only when, for every label still below the target, the target is out of
         # reach AND more rows have stopped helping (near-tied features): both tests, because
@@ -227,17 +227,29 @@ def sample_until_stable(
             gain = max(doubling_gain(design, outputs[:, label], num_features, feature_selection,
                                      model_regressor)[0] for label in below)
             if gain < GAIN_TOLERANCE:
-                warnings.warn(
-                    f"num_samples='auto' stopped at {total} rows with an estimated stability of {reached:.2f}, "
+                _warn(neighborhood,
+                    f"num_samples='auto' stopped at {total} rows with an estimated stability of {_floor2(reached):.2f}, "
                     f"below stability_target={target:g}: doubling the rows last raised it by {max(gain, 0.0):.2f} "
                     f"only, and even max_samples={max_samples} rows are predicted to reach {at_cap:.2f}, because "
                     f"some of the top {num_features} features have nearly equal effects (ties) whose order more "
                     "rows barely settle. Read their place in the list with care (exp.uncertainty() shows which), "
-                    "or explain fewer features.", UserWarning, stacklevel=3)
+                    "or explain fewer features.")
                 return _stopped(neighborhood, "ties", reached, at_cap, round_number)
         growth = next((g for g in _GROWTH if lowest_stability(*settings, g, _PLANNING_RESAMPLES) >= target),
                       _FALLBACK_GROWTH)
         planned = min(max_samples, max(total + 1, math.ceil(growth * total)))
+
+
+def _floor2(value: float) -> float:
+    """Rounded down to 2 decimals, so a stability just below the target never prints as reaching it."""
+    return math.floor(value * 100) / 100
+
+
+def _warn(neighborhood: Neighborhood, message: str) -> None:
+    """Warn now and keep the message on the neighbourhood (``exp.warnings``), which
+    survives worker processes where a warning would only reach their stderr."""
+    neighborhood.notes = [*neighborhood.notes, message]
+    warnings.warn(message, UserWarning, stacklevel=4)
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ class Explanation:
             else:
                 what = "The model's prediction"
             found.append(f"{what} is the same ({value:.4g}) on every weighted sample: there is nothing to "
-                         "explain, every feature weight is 0 and R² is reported as 0.")
+                         "explain, every feature weight is 0 (up to rounding, e.g. 1e-16) and R² is reported as 0.")
         self.warnings = found
 
     def _set_fits(self, fits: dict[int, LabelFit]) -> None:

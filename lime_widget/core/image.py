@@ -66,6 +66,13 @@ def prepare_image(image: Any) -> np.ndarray:
         raise ValueError(f"image is empty (shape {image.shape}).")
     if np.issubdtype(image.dtype, np.floating) and not np.all(np.isfinite(image)):
         raise ValueError("image contains NaN or infinite pixel values.")
+    if image.ndim == 3 and image.shape[0] in (1, 3, 4) and image.shape[1] > 4 and image.shape[2] > 4:
+        # a PyTorch-style (C, H, W) image would otherwise be read as C rows of W pixels with H channels
+        raise ValueError(
+            f"image has shape {image.shape}, which looks channels-first (C, H, W); images are (H, W, C). Pass "
+            "np.moveaxis(image, 0, -1), and let classifier_fn move the axis back for the model "
+            "(batch.transpose(0, 3, 1, 2))."
+        )
     if image.ndim == 2:
         image = np.stack((image, image, image), axis=-1)
     return image
@@ -486,7 +493,7 @@ class LimeImageExplainer(SurrogateArguments):
             finally:
                 close()
             outputs, num_samples = neighborhood.outputs, neighborhood.num_samples
-            neighborhood.notes = notes
+            neighborhood.notes = [*notes, *neighborhood.notes]
         else:
             masks = rng.randint(0, 2, num_samples * n_features).reshape((num_samples, n_features))
             masks[0, :] = 1

@@ -21,6 +21,12 @@ class PredictFnError(RuntimeError):
 
 
 def validate_mode(mode: str) -> str:
+    if not isinstance(mode, str) and np.ndim(mode) == 1:
+        # LimeTabularExplainer(X, feature_names, class_names): names land in ``mode``
+        raise InvalidModeError(
+            f"mode={mode!r} is not known; expected 'classification' or 'regression'. These look like names "
+            "passed positionally: pass them by keyword (feature_names=..., class_names=...)."
+        )
     return check_option("mode", mode, MODES, InvalidModeError)
 
 
@@ -193,7 +199,8 @@ def _check_probability_shape(outputs: np.ndarray) -> None:
     shape = outputs.shape
     if outputs.ndim == 1 and outputs.size and np.all(outputs == np.round(outputs)):
         what = ("one whole number per row, which looks like class labels from predict(): pass the model's "
-                "predict_proba instead")
+                "predict_proba instead (a classifier without one, such as LinearSVC or RidgeClassifier, gets it "
+                "from sklearn.calibration.CalibratedClassifierCV(model); SVC needs probability=True)")
     elif outputs.ndim in (1, 2) and outputs.size and outputs.min() >= 0 and outputs.max() <= 1:
         what = ("one probability per row; LIME needs one column per class: for a binary model whose output p is "
                 "the probability of class 1, return np.column_stack([1 - p, p])")

@@ -464,7 +464,7 @@ class TabularExplainer:
         if self.mode == "classification" and class_names is None:
             class_names = [str(i) for i in range(outputs.shape[1])]
         fit_labels, top = resolve_labels(outputs, self.mode, labels, top_labels)
-        neighborhood.notes = list(self._sampling_notes)
+        neighborhood.notes = [*self._sampling_notes, *neighborhood.notes]
         settings = settings.replace(num_samples=neighborhood.num_samples)
         exp = build_explanation(self.explanation_class, domain_mapper or self._domain_mapper(row), neighborhood,
                                 self.mode, class_names, fit_labels, top, settings, self.verbose)

@@ -1,0 +1,134 @@
+"""The global view as one offline HTML page: strips, ranking and class toggle, no kernel.
+
+Built like :func:`lime_widget.export.page_html` (inlined bundle, a script hash in the
+Content-Security-Policy, nothing fetched), with a replay model that only stores values:
+the strips need no Python. Opening a row's explanation needs a kernel; the page says so.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+from typing import Any
+
+from ..export import _THEME_CSS, _as_inline_module, _escape_script, _escape_style, _json_for_script
+from .bundle import BundleMissingError, missing_bundle_message
+
+# A model object that stores values and calls listeners (anywidget's model, minus the kernel).
+_BOOTSTRAP = """
+function lwDecode(traits) {
+  for (const name of ["weights", "colors"]) {
+    const value = traits[name];
+    if (value && typeof value.data_b64 === "string") {
+      const raw = atob(value.data_b64);
+      const bytes = new Uint8Array(raw.length);
+      for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+      traits[name] = { data: new DataView(bytes.buffer), dtype: value.dtype, shape: value.shape };
+    }
+  }
+  return traits;
+}
+function lwModel(state) {
+  const values = lwDecode({ ...state.traits });
+  const listeners = new Map();
+  const emit = (event, value) => {
+    for (const cb of [...(listeners.get(event) || [])]) {
+      try { cb(model, value); } catch (err) { console.error(err); }
+    }
+  };
+  const model = {
+    get: (name) => values[name],
+    set(name, value) {
+      if (values[name] === value) return;
+      values[name] = value;
+      emit(`change:${name}`, value);
+      emit("change", value);
+    },
+    on(event, cb) {
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event).add(cb);
+    },
+    off(event, cb) {
+      if (!event) listeners.clear();
+      else if (!cb) listeners.delete(event);
+      else listeners.get(event)?.delete(cb);
+    },
+    save_changes() {},
+    send() {},
+  };
+  return model;
+}
+(async () => {
+  const el = document.getElementById("lw-root");
+  try {
+    const state = JSON.parse(document.getElementById("lw-state").textContent);
+    await __lwWidget.render({ model: lwModel(state), el });
+    document.body.setAttribute("data-lw-ready", "true");
+  } catch (err) {
+    const pre = document.createElement("pre");
+    pre.textContent = `lime-widget: could not render this view: ${err && err.stack ? err.stack : err}`;
+    el.appendChild(pre);
+    document.body.setAttribute("data-lw-ready", "error");
+    throw err;
+  }
+})();
+"""
+
+
+def _b64(buffer: dict) -> dict:
+    return {"data_b64": base64.b64encode(bytes(buffer["data"])).decode("ascii"), "dtype": buffer["dtype"],
+            "shape": list(buffer["shape"])}
+
+
+def global_html(view: Any, title: str = "LIME global view") -> str:
+    """The standalone page of a :class:`~lime_widget.widget.global_view.GlobalView`.
+
+    Returns
+    -------
+    str
+        An HTML document that makes no network request.
+
+    Raises
+    ------
+    BundleMissingError
+        When ``lime_widget/static/global_view.js`` was not built (``npm run build``).
+    """
+    from .global_view import GLOBAL_JS
+
+    if not GLOBAL_JS.is_file():
+        raise BundleMissingError(missing_bundle_message(GLOBAL_JS))
+    traits = {
+        "summary": view.summary,
+        "weights": _b64(view.weights),
+        "colors": _b64(view.colors),
+        "global_label": int(view.global_label),
+        "selected": -1,
+        "selection_error": "",
+        "offline": True,
+    }
+    bundle = _as_inline_module(GLOBAL_JS.read_text(encoding="utf8"))
+    css_file = GLOBAL_JS.with_suffix(".css")
+    css = css_file.read_text(encoding="utf8") if css_file.is_file() else None
+    script = f"\n{bundle}\n{{\n{_escape_script(_BOOTSTRAP)}\n}}\n"
+    script_hash = base64.b64encode(hashlib.sha256(script.encode("utf8")).digest()).decode("ascii")
+    return "\n".join([
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        f"script-src 'sha256-{script_hash}'; style-src 'unsafe-inline'; img-src data: blob:\">",
+        f"<title>{html.escape(title)}</title>",
+        f"<style>{_THEME_CSS}</style>",
+        f"<style>{_escape_style(css)}</style>" if css else "",
+        "</head>",
+        "<body>",
+        '<div id="lw-root" class="lw-export"></div>',
+        f'<script type="application/json" id="lw-state">{_json_for_script({"traits": traits})}</script>',
+        f'<script type="module">{script}</script>',
+        "</body>",
+        "</html>",
+        "",
+    ])
