@@ -66,6 +66,41 @@ def explanation_payload(exp: Any) -> dict:
     return out
 
 
+#: Confidence level of the intervals the views show.
+LEVEL = 0.95
+
+
+def uncertainty_payload(exp: Any, label: int, level: float = LEVEL) -> dict:
+    """The ``uncertainty`` trait for ``exp``'s surrogate of ``label`` (docs/PROTOCOL.md).
+
+    Parameters
+    ----------
+    exp : Explanation
+        With a cached neighbourhood; ``label`` must be explained.
+    label : int
+        The label as the view shows it (regression: 1).
+    level : float, default 0.95
+
+    Returns
+    -------
+    dict
+        ``{"label", "level", "stability", "num_samples", "intervals"}``; ``intervals``
+        holds ``[feature_id, weight, low, high, selection_frequency]`` per feature of
+        the fit, in its order (the weight lets the view check that the intervals
+        belong to the fit it shows).
+    """
+    frame = exp.uncertainty(label=label, level=level)
+    columns = zip(frame["feature_id"], frame["weight"], frame["low"], frame["high"], frame["selection_frequency"])
+    intervals = [[int(fid), *(jsonable(float(v)) for v in values)] for fid, *values in columns]
+    return {
+        "label": int(label),
+        "level": float(level),
+        "stability": jsonable(float(frame.attrs["stability"])),
+        "num_samples": int(exp.num_samples),
+        "intervals": intervals,
+    }
+
+
 def jsonable(value: Any) -> Any:
     """A value JSON can carry: numpy scalars as Python ones, NaN and infinities as ``None`` (null)."""
     if isinstance(value, (float, np.floating)):
