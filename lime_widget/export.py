@@ -19,7 +19,7 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from .core.validation import check_integer, is_integer
-from .widget import state, trust
+from .widget import serialization, state, trust
 from .widget.bundle import bundle_css, bundle_js
 
 #: Largest ``num_features`` precomputed for the offline view (fits grow as cap² x labels).
@@ -212,13 +212,13 @@ def offline_state(exp: Any, labels: Optional[Sequence[int]] = None,
     shown["offline"] = offline
     view_label = trust.shown_label(exp, controls["label"])
     shown_trust = offline.get(str(view_label), {}).get(str(n_shown), {}).get("uncertainty", {})
-    image, segments = state.image_buffers(exp)
+    image, segments = serialization.image_buffers(exp)
     traits = {
         **controls,
         "num_features": n_shown,
         "explanation": shown,
-        "image": _encode_buffer(image),
-        "segments": _encode_buffer(segments),
+        "image": serialization.base64_buffer(image),
+        "segments": serialization.base64_buffer(segments),
         "status": "idle",
         "progress": 1.0,
         "error": "",
@@ -242,14 +242,6 @@ def _compact(payload: dict) -> dict:
 
     rows = [[fid, w, short(lo), short(hi), short(freq)] for fid, w, lo, hi, freq in payload["intervals"]]
     return {**payload, "stability": short(payload["stability"]), "intervals": rows}
-
-
-def _encode_buffer(buffer: dict) -> dict:
-    if not buffer:
-        return {}
-    # an HTML file has no binary channel; the page decodes this back into a DataView
-    return {"data_b64": base64.b64encode(bytes(buffer["data"])).decode("ascii"),
-            "dtype": buffer["dtype"], "shape": list(buffer["shape"])}
 
 
 def _json_for_script(value: Any) -> str:

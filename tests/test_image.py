@@ -6,9 +6,10 @@ from skimage.data import chelsea
 from skimage.segmentation import felzenszwalb, quickshift, slic
 from skimage.transform import resize
 
-from lime_widget.core.image import ImagePerturber, prepare_image, to_rgb_uint8
+from lime_widget.core.image import ImagePerturber, prepare_image
 from lime_widget.core.segmentation import hidden_image, index_segments
 from lime_widget.lime_image import ImageExplanation, LimeImageExplainer
+from lime_widget.widget.serialization import to_rgb_uint8
 from lime_widget.wrappers.scikit_image import SegmentationAlgorithm
 
 H = W = 24

@@ -18,7 +18,7 @@ class DomainMapper:
     """Maps feature ids to what a person reads (names, rules, words, segments).
 
     Subclasses describe one modality; :meth:`to_dict` gives the front end what it
-    needs to draw the instance (JSON-serialisable).
+    needs to draw the instance (JSON-serialisable, built by the widget layer).
     """
 
     modality = "generic"
@@ -31,7 +31,10 @@ class DomainMapper:
         return [(names[i], w) for i, w in exp]
 
     def to_dict(self) -> dict:
-        return {}
+        """The instance as the front end draws it (``domain`` in docs/PROTOCOL.md)."""
+        from ..widget.serialization import domain_payload  # at call time: core never loads widget code
+
+        return domain_payload(self)
 
 
 class Explanation:
@@ -322,36 +325,14 @@ class Explanation:
         return self.stability_of()
 
     def to_dict(self) -> dict:
-        """Everything a front end needs, as JSON-serialisable Python values."""
-        labels = sorted(self.local_exp)
-        out = {
-            "modality": self.domain_mapper.modality,
-            "mode": self.mode,
-            "class_names": [str(c) for c in self.class_names] if self.class_names is not None else None,
-            "feature_names": [str(n) for n in self.domain_mapper.feature_names()],
-            "labels": labels,
-            "top_labels": list(self.top_labels) if self.top_labels else None,
-            "fits": {
-                str(label): {
-                    "weights": [[int(i), float(w)] for i, w in self.local_exp[label]],
-                    "intercept": float(self.intercept[label]),
-                    "score": float(self.scores[label]),
-                    "local_pred": float(np.ravel(self.local_preds[label])[0]),
-                }
-                for label in labels
-            },
-            "settings": self.settings.as_dict() if self.settings is not None else {},
-            "warnings": [str(w) for w in self.warnings],
-            "domain": self.domain_mapper.to_dict(),
-        }
-        if self.mode == "classification":
-            out["predict_proba"] = [float(p) for p in self.predict_proba] if self.predict_proba is not None else None
-        else:
-            out["predicted_value"] = float(self.predicted_value)
-            out["min_value"] = float(self.min_value)
-            out["max_value"] = float(self.max_value)
-        return out
+        """Everything a front end needs, as JSON-serialisable Python values.
 
+        The wire format lives in the widget layer
+        (:func:`lime_widget.widget.serialization.explanation_payload`); see docs/PROTOCOL.md.
+        """
+        from ..widget.serialization import explanation_payload  # at call time: core never loads widget code
+
+        return explanation_payload(self)
 
 def build_explanation(
     cls: type,

@@ -78,28 +78,6 @@ def prepare_image(image: Any) -> np.ndarray:
     return image
 
 
-def to_rgb_uint8(image: np.ndarray) -> np.ndarray:
-    """An ``(H, W, 3)`` uint8 copy of an image for display.
-
-    Values already in 0..255 are kept (floats in 0..1 are scaled by 255); other
-    ranges are stretched linearly to 0..255. Alpha (a 4th channel) is dropped;
-    images with 2 or more than 4 channels show their first channel in grey.
-    """
-    if image.shape[-1] >= 3 and image.shape[-1] <= 4:
-        rgb = image[..., :3]
-    else:
-        rgb = np.repeat(image[..., :1], 3, axis=-1)
-    if rgb.dtype == np.uint8:
-        return np.ascontiguousarray(rgb)
-    values = rgb.astype(np.float64)
-    low, high = float(values.min()), float(values.max())
-    if np.issubdtype(rgb.dtype, np.floating) and low >= 0.0 and high <= 1.0:
-        values = values * 255.0
-    elif low < 0.0 or high > 255.0:
-        values = (values - low) * (255.0 / (high - low)) if high > low else np.zeros_like(values)
-    return np.ascontiguousarray(np.clip(np.round(values), 0, 255).astype(np.uint8))
-
-
 class ImagePerturber:
     """Builds batches of perturbed images from rows of a binary mask matrix.
 
@@ -168,10 +146,6 @@ class ImageDomainMapper(DomainMapper):
         """``(name, weight)`` for ``(segment label, weight)`` pairs."""
         return [(f"superpixel {label}", w) for label, w in exp]
 
-    def to_dict(self) -> dict:
-        height, width = self.image.shape[:2]
-        return {"height": int(height), "width": int(width), "num_segments": self.superpixels.n_features}
-
 
 class ImageExplanation(Explanation):
     """An image explanation, compatible with ``lime.lime_image.ImageExplanation``.
@@ -202,13 +176,6 @@ class ImageExplanation(Explanation):
         labels = self.domain_mapper.superpixels.labels.tolist()
         for label, weights in self.local_exp.items():
             self.local_exp[label] = [(_as_key(labels[i]), w) for i, w in weights]
-
-    def to_dict(self) -> dict:
-        out = super().to_dict()
-        positions = self.domain_mapper.positions()
-        for fit in out["fits"].values():
-            fit["weights"] = [[positions[i], w] for i, w in fit["weights"]]
-        return out
 
     @property
     def segments(self) -> np.ndarray:
@@ -303,15 +270,13 @@ class ImageExplanation(Explanation):
         dict
             ``{"image": {"data", "dtype": "uint8", "shape": [h, w, 3]},
             "segments": {"data", "dtype": "int32", "shape": [h, w]}}`` where each
-            ``data`` is a flat ``memoryview`` of bytes (C order, native
+            ``data`` is a flat ``memoryview`` of bytes (C order,
             little-endian); segment values are feature ids. See docs/PROTOCOL.md.
         """
-        rgb = to_rgb_uint8(self.image)
-        fmap = np.ascontiguousarray(self.feature_map, dtype="<i4")
-        return {
-            "image": {"data": memoryview(rgb).cast("B"), "dtype": "uint8", "shape": list(rgb.shape)},
-            "segments": {"data": memoryview(fmap).cast("B"), "dtype": "int32", "shape": list(fmap.shape)},
-        }
+        from ..widget.serialization import explanation_image_buffers  # at call time: core never loads widget code
+
+        image, segments = explanation_image_buffers(self)
+        return {"image": image, "segments": segments}
 
 
 def _as_key(label: Any) -> Any:

@@ -56,9 +56,6 @@ class TableDomainMapper(DomainMapper):
     def feature_names(self) -> list[str]:
         return self.exp_feature_names
 
-    def to_dict(self) -> dict:
-        return {"columns": self.columns, "values": self.values, "categorical": self.categorical}
-
 
 class TabularExplainer:
     """Explains predictions on tabular data (numpy arrays or pandas DataFrames).

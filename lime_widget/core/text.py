@@ -88,14 +88,6 @@ class TextDomainMapper(DomainMapper):
                 out.append([text, feature])
         return out
 
-    def to_dict(self) -> dict:
-        return {
-            "text": self.indexed_string.raw_string(),
-            "pieces": self.pieces(),
-            "bow": self.indexed_string.bow,
-            "char_level": self.char_level,
-        }
-
 
 class LimeTextExplainer(SurrogateArguments):
     """Explains text classifiers, with lime 0.2.0.1's semantics.

@@ -19,7 +19,8 @@ State protocol (front end: ``js/review.ts``, bundled as ``static/review.js``)
   ``queue_length``, ``row`` (index, id, position, true / pred names, labels,
   probabilities, confidence, loss or residual, failed, tag, note, instance),
   ``row_status`` (empty / computing / ready / error), ``row_error``, ``row_progress``,
-  ``row_image`` (RGB uint8 buffer, images only), ``annotated``, ``notice``.
+  ``row_image`` (RGB uint8 buffer, images only, the same pixels as the ``image`` trait),
+  ``annotated``, ``notice``.
 - JS -> Python traits: ``position``, ``order``, ``scope`` (errors / all), ``cell``
   (``[true, pred]`` or ``[]``); messages: ``{"type": "annotate", "index", "tag"?,
   "note"?}`` and ``{"type": "jump", "row": <row id as typed>}``.

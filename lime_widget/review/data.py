@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.image import prepare_image
-from ..widget.state import rgb_uint8
+from ..widget.serialization import image_buffer
 
 MODALITIES = ("tabular", "text", "image")
 
@@ -122,8 +122,7 @@ class ReviewData:
         """Row ``index``'s image as an ``{data, dtype, shape}`` RGB uint8 buffer; ``{}`` for other rows."""
         if self.modality != "image":
             return {}
-        rgb = np.ascontiguousarray(rgb_uint8(self._images[index]))
-        return {"data": memoryview(rgb.reshape(-1)), "dtype": "uint8", "shape": [int(n) for n in rgb.shape]}
+        return image_buffer(self._images[index])  # the explanation view's converter: one look for one image
 
     def find(self, row_id: Any) -> Optional[int]:
         """The position of ``row_id`` (compared as given, then as text); ``None`` when absent."""

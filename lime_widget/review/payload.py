@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
-
+from ..widget.serialization import jsonable
 from .annotations import Annotations
 from .data import ReviewData
 from .outcomes import Outcomes
@@ -59,11 +56,3 @@ def row(data: ReviewData, outcomes: Outcomes, annotations: Annotations, index: i
         payload.update(residual=None if failed else float(outcomes.true[index] - outcomes.pred[index]))
     return payload
 
-
-def jsonable(value: Any) -> Any:
-    """JSON has no NaN: missing numbers travel as null."""
-    if isinstance(value, (float, np.floating)):
-        return None if not np.isfinite(value) else float(value)
-    if isinstance(value, np.generic):
-        return value.item()
-    return value

@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional
 import anywidget
 import traitlets
 
-from . import state, trust
+from . import serialization, state, trust
 from .bundle import BUNDLE_CSS, BUNDLE_JS, MISSING_BUNDLE_ESM, BundleMissingError, missing_bundle_message
 from .traits import ExplanationViewTraits
 
@@ -79,7 +79,7 @@ class ExplanationWidget(ExplanationViewTraits, anywidget.AnyWidget):
         self._trust_token = 0
         self.current_explanation = explanation
         self.last_exception: Optional[BaseException] = None
-        image, segments = state.image_buffers(explanation)
+        image, segments = serialization.image_buffers(explanation)
         initial = state.controls(explanation)
         super().__init__(
             explanation=explanation.to_dict(),
@@ -263,7 +263,7 @@ class ExplanationWidget(ExplanationViewTraits, anywidget.AnyWidget):
     def _show(self, exp: Any, image: bool = False) -> None:
         """Make ``exp`` the shown explanation (caller holds the lock)."""
         payload = exp.to_dict()
-        buffers = state.image_buffers(exp) if image else None
+        buffers = serialization.image_buffers(exp) if image else None
         self.current_explanation = exp
         self.last_exception = None
         with self.hold_sync():  # one comm message: the view never sees half an update

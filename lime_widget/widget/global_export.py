@@ -14,6 +14,7 @@ from typing import Any
 
 from ..export import _THEME_CSS, _as_inline_module, _escape_script, _escape_style, _json_for_script
 from .bundle import BundleMissingError, missing_bundle_message
+from .serialization import base64_buffer
 
 # A model object that stores values and calls listeners (anywidget's model, minus the kernel).
 _BOOTSTRAP = """
@@ -76,11 +77,6 @@ function lwModel(state) {
 """
 
 
-def _b64(buffer: dict) -> dict:
-    return {"data_b64": base64.b64encode(bytes(buffer["data"])).decode("ascii"), "dtype": buffer["dtype"],
-            "shape": list(buffer["shape"])}
-
-
 def global_html(view: Any, title: str = "LIME global view") -> str:
     """The standalone page of a :class:`~lime_widget.widget.global_view.GlobalView`.
 
@@ -100,8 +96,8 @@ def global_html(view: Any, title: str = "LIME global view") -> str:
         raise BundleMissingError(missing_bundle_message(GLOBAL_JS))
     traits = {
         "summary": view.summary,
-        "weights": _b64(view.weights),
-        "colors": _b64(view.colors),
+        "weights": base64_buffer(view.weights),
+        "colors": base64_buffer(view.colors),
         "global_label": int(view.global_label),
         "selected": -1,
         "selection_error": "",

@@ -19,7 +19,7 @@ import traitlets
 
 from ..core.table import to_frame
 from ..core.validation import is_integer
-from . import state
+from . import serialization, state
 from .bundle import STATIC, BundleMissingError, missing_bundle_esm, missing_bundle_message
 from .traits import ExplanationViewTraits
 
@@ -245,8 +245,8 @@ class GlobalView(ExplanationViewTraits, anywidget.AnyWidget):
         self._lock = threading.RLock()
         self._views: OrderedDict[int, Any] = OrderedDict()
         self._bridge: Optional[Any] = None
-        super().__init__(summary=data.summary(picked), weights=state._buffer(data.weights),
-                         colors=state._buffer(data.colors), global_label=int(label))
+        super().__init__(summary=data.summary(picked), weights=serialization.array_buffer(data.weights),
+                         colors=serialization.array_buffer(data.colors), global_label=int(label))
         self._ready = True
 
     def __repr__(self) -> str:

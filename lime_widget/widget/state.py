@@ -1,7 +1,8 @@
-"""What the front end is sent: plain values derived from an explanation (no LIME maths).
+"""The view's starting point: plain values derived from an explanation (no LIME maths).
 
-Shared by the live widget and the standalone HTML export so that both show the same
-thing for the same explanation.
+Which label and controls a view opens on, the slider's range, a text summary. Shared
+by the live widget and the standalone HTML export so that both show the same thing
+for the same explanation; the payloads themselves are built in :mod:`.serialization`.
 """
 
 from __future__ import annotations
@@ -66,73 +67,6 @@ def controls(exp: Any) -> dict:
         "feature_selection": settings.feature_selection if settings is not None else "auto",
         "num_samples": int(num_samples) if num_samples is not None else 0,
     }
-
-
-def _buffer(array: np.ndarray) -> dict:
-    array = np.ascontiguousarray(array)
-    # memoryview keeps the bytes binary over the comm (ipywidgets sends buffers as-is)
-    return {"data": memoryview(array.reshape(-1).view(np.uint8)), "dtype": str(array.dtype),
-            "shape": [int(n) for n in array.shape]}
-
-
-def rgb_uint8(image: np.ndarray) -> np.ndarray:
-    """An image as H x W x 3 uint8 for display (greyscale replicated, alpha dropped).
-
-    Floats are read as lime reads them: ``[0, 1]`` when the maximum is at most 1,
-    otherwise ``[0, 255]``.
-    """
-    image = np.asarray(image)
-    if image.ndim == 3 and image.shape[2] == 1:
-        image = image[:, :, 0]
-    if image.ndim == 2:
-        image = np.stack([image] * 3, axis=-1)
-    if image.ndim != 3 or image.shape[2] not in (3, 4):
-        raise ValueError(f"Expected an image of shape (H, W), (H, W, 1), (H, W, 3) or (H, W, 4), got {image.shape}.")
-    image = image[:, :, :3]
-    if image.dtype == np.uint8:
-        return np.ascontiguousarray(image)
-    if image.dtype == bool:
-        return np.ascontiguousarray(image.astype(np.uint8) * 255)
-    values = image.astype(float)
-    if not np.all(np.isfinite(values)):
-        raise ValueError("The image contains NaN or infinite values.")
-    if values.size and values.max() <= 1.0:
-        values = values * 255.0
-    return np.clip(np.rint(values), 0, 255).astype(np.uint8)
-
-
-def segment_ids(exp: Any) -> np.ndarray:
-    """Feature id per pixel (int32): the explanation's ``feature_map`` if it has one,
-    else the rank of each pixel's segment label among the sorted labels (lime's order)."""
-    ids = getattr(exp, "feature_map", None)
-    if ids is None:
-        ids = getattr(exp, "segment_ids", None)
-    if ids is None:
-        _, ids = np.unique(np.asarray(exp.segments), return_inverse=True)
-        ids = ids.reshape(np.asarray(exp.segments).shape)
-    ids = np.asarray(ids)
-    if ids.ndim != 2:
-        raise ValueError(f"Segments must be an (H, W) array of superpixel ids, got shape {ids.shape}.")
-    return ids.astype(np.int32, copy=False)
-
-
-def image_buffers(exp: Any) -> tuple[dict, dict]:
-    """``(image, segments)`` trait values; empty dicts for views without an image.
-
-    Uses the image explanation's own ``image_buffers()`` when it has one (it knows
-    its feature map); otherwise converts ``exp.image`` and ``exp.segments``.
-    """
-    if getattr(exp, "domain_mapper", None) is None or exp.domain_mapper.modality != "image":
-        return {}, {}
-    own = getattr(exp, "image_buffers", None)
-    if callable(own):
-        buffers = own()
-        return buffers["image"], buffers["segments"]
-    image = rgb_uint8(exp.image)
-    ids = segment_ids(exp)
-    if ids.shape != image.shape[:2]:
-        raise ValueError(f"Segments of shape {ids.shape} do not match the image of shape {image.shape[:2]}.")
-    return _buffer(image), _buffer(ids)
 
 
 def summary(exp: Optional[Any], label: Optional[int] = None, top: int = 5) -> str:

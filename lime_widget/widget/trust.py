@@ -2,63 +2,26 @@
 
 The numbers come from the core (``exp.uncertainty`` and ``exp.stability_of``: a
 bootstrap of the cached neighbourhood, zero model calls, memoised per label and
-settings); this module only turns them into plain values for the front end and runs
-them in a background thread, because they cost tens to hundreds of milliseconds where a
-refit costs well under one (see the README, "How far to trust an explanation").
+settings); ``serialization.uncertainty_payload`` turns them into plain values for the
+front end and this module runs that in a background thread, because they cost tens to
+hundreds of milliseconds where a refit costs well under one (see the README, "How far to trust an explanation").
 """
 
 from __future__ import annotations
 
-import math
 import threading
 from typing import Any, Callable, Optional
 
 from threadpoolctl import threadpool_limits
 
-#: Confidence level of the intervals the views show.
-LEVEL = 0.95
+from .serialization import LEVEL, uncertainty_payload
+
+__all__ = ["LEVEL", "TrustWorker", "shown_label", "uncertainty_payload"]
 
 
 def shown_label(exp: Any, label: int) -> int:
     """The label a view shows for the control value ``label`` (regression: 1, the prediction)."""
     return int(label) if exp.mode == "classification" else 1
-
-
-def uncertainty_payload(exp: Any, label: int, level: float = LEVEL) -> dict:
-    """The ``uncertainty`` trait for ``exp``'s surrogate of ``label`` (docs/PROTOCOL.md).
-
-    Parameters
-    ----------
-    exp : Explanation
-        With a cached neighbourhood; ``label`` must be explained.
-    label : int
-        The label as the view shows it (regression: 1).
-    level : float, default 0.95
-
-    Returns
-    -------
-    dict
-        ``{"label", "level", "stability", "num_samples", "intervals"}``; ``intervals``
-        holds ``[feature_id, weight, low, high, selection_frequency]`` per feature of
-        the fit, in its order (the weight lets the view check that the intervals
-        belong to the fit it shows).
-    """
-    frame = exp.uncertainty(label=label, level=level)
-    intervals = [[int(fid), _finite(w), _finite(lo), _finite(hi), _finite(freq)]
-                 for fid, w, lo, hi, freq in zip(frame["feature_id"], frame["weight"], frame["low"],
-                                                 frame["high"], frame["selection_frequency"])]
-    return {
-        "label": int(label),
-        "level": float(level),
-        "stability": _finite(frame.attrs["stability"]),
-        "num_samples": int(exp.num_samples),
-        "intervals": intervals,
-    }
-
-
-def _finite(value: Any) -> Optional[float]:
-    value = float(value)
-    return value if math.isfinite(value) else None  # JSON has no NaN
 
 
 class TrustWorker:

@@ -127,7 +127,7 @@ def synthetic_view(n_rows: int = 10_000, n_features: int = 20):
 
     import numpy as np
 
-    from lime_widget.widget.state import _buffer
+    from lime_widget.widget.serialization import array_buffer as _buffer
 
     rng = np.random.default_rng(0)
     weights = rng.normal(0, 0.1, (2, n_rows, n_features)).astype(np.float32)
