@@ -97,9 +97,8 @@ class Neighborhood:
     @property
     def shape(self) -> tuple[int, int]:
         """Shape of ``data``, known without rebuilding a compact neighbourhood."""
-        if self._data is not None:
-            return (int(self._data.shape[0]), int(self._data.shape[1]))
-        return self._shape
+        data = self._data
+        return self._shape if data is None else (int(data.shape[0]), int(data.shape[1]))
 
     @property
     def is_compact(self) -> bool:
@@ -123,14 +122,30 @@ class Neighborhood:
         self.release_designs()
         if self.regenerate is None:
             return False
+        self._resampled.clear()  # uncertainty: recomputed from the rebuilt rows (same seed, same numbers)
         # num_samples and num_features must answer without a rebuild
-        self._shape = (int(self._data.shape[0]) if self._data is not None else self._shape[0],
-                       int(self._data.shape[1]) if self._data is not None else self._shape[1])
+        data = self._data
+        if data is not None:
+            self._shape = (int(data.shape[0]), int(data.shape[1]))
         self._data = None
         self._distances = None
         return True
 
-    def _rebuild(self) -> None:
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the arrays held now: outputs, rows, distances and cached designs (an estimate)."""
+        arrays = [self.outputs, self._data, self._distances]
+        for design in list(self._designs.values()):
+            arrays += [v for v in vars(design).values() if isinstance(v, np.ndarray)]
+        seen: set = set()
+        total = 0
+        for array in arrays:
+            if isinstance(array, np.ndarray) and id(array) not in seen:
+                seen.add(id(array))
+                total += array.nbytes
+        return total
+
+    def _rebuild(self) -> tuple[np.ndarray, np.ndarray]:
         data, distances = self.regenerate()
         if data.shape != self._shape or distances.shape != (self._shape[0],):
             raise RuntimeError(
@@ -139,6 +154,7 @@ class Neighborhood:
             )
         self._distances = distances
         self._data = data
+        return data, distances
 
     def release_designs(self) -> None:
         """Forget the cached weighted designs (the largest part of a neighbourhood).
@@ -241,10 +257,10 @@ class Neighborhood:
         return fits
 
 
+# read once: another thread may compact between the test and the return
 def _data_get(self: Neighborhood) -> np.ndarray:
-    if self._data is None:
-        self._rebuild()
-    return self._data
+    data = self._data
+    return self._rebuild()[0] if data is None else data
 
 
 def _data_set(self: Neighborhood, value: np.ndarray) -> None:
@@ -252,9 +268,8 @@ def _data_set(self: Neighborhood, value: np.ndarray) -> None:
 
 
 def _distances_get(self: Neighborhood) -> np.ndarray:
-    if self._distances is None:
-        self._rebuild()
-    return self._distances
+    distances = self._distances
+    return self._rebuild()[1] if distances is None else distances
 
 
 def _distances_set(self: Neighborhood, value: np.ndarray) -> None:
