@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pytest
 from helpers import CountingModel
@@ -9,7 +11,9 @@ from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
 
 from lime_widget import ErrorReview
+from lime_widget.review.bridge import RowView
 from lime_widget.review.jobs import RowJobs, explanation_bytes
+from lime_widget.review.widget import _VIEWS_KEPT
 
 NUM_SAMPLES = 200
 CALLS_PER_ROW = 10  # a row's neighbourhood is predicted in 10 batches
@@ -107,3 +111,16 @@ def test_a_bad_cap_is_refused_before_the_model_is_called(iris, bad):
         ErrorReview(counter, X, y, cache_bytes=bad)
     assert counter.calls == 0
 
+
+
+def test_views_of_rows_left_behind_are_freed(iris):
+    gc.collect()
+    before = {id(o) for o in gc.get_objects() if isinstance(o, RowView)}
+    r, _ = review(iris)
+    for position in range(9):
+        visit(r, position)
+    gc.collect()
+    kept = {id(view) for view in r._views.values()}
+    new = {id(o) for o in gc.get_objects() if isinstance(o, RowView)} - before
+    assert len(kept) == _VIEWS_KEPT and new == kept
+    r.close()
