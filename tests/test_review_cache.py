@@ -124,3 +124,12 @@ def test_views_of_rows_left_behind_are_freed(iris):
     new = {id(o) for o in gc.get_objects() if isinstance(o, RowView)} - before
     assert len(kept) == _VIEWS_KEPT and new == kept
     r.close()
+
+
+def test_closing_a_review_drops_its_cache(iris):
+    r, _ = review(iris)
+    visit(r, 0)
+    visit(r, 1)
+    assert len(r.cached_rows) == 2
+    r.close()
+    assert r.cached_rows == [] and r._jobs.cached_bytes == 0 and not r._views

@@ -212,10 +212,12 @@ class RowJobs:
             return self._cond.wait_for(lambda: self._running is None and not self._pending, timeout)
 
     def close(self) -> None:
-        """Drop waiting requests and stop the worker after the row it is on."""
+        """Drop waiting requests and the cache; stop the worker after the row it is on."""
         with self._cond:
             self._closed = True
             self._pending.clear()
+            self._done.clear()  # a closed widget may stay referenced (anywidget's file watch): keep nothing
+            self._sizes.clear()
             self._cond.notify_all()
 
     # -- the worker -----------------------------------------------------------------------
@@ -243,7 +245,8 @@ class RowJobs:
             except Exception as exc:  # the user's model failed on this row: shown on that row only
                 outcome = Done(error=exc)
             with self._cond:
-                self._store(index, outcome)
+                if not self._closed:
+                    self._store(index, outcome)
                 self._cond.notify_all()
             try:
                 if self._on_done is not None:

@@ -333,6 +333,7 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
         if lock is not None:
             with lock:
                 self._detach()
+                self._views.clear()
         super().close()
 
     def __repr__(self) -> str:
