@@ -10,13 +10,14 @@ import tracemalloc
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import CountingModel
+from helpers import CountingModel, topic_pipeline
 from sklearn.datasets import load_breast_cancer
 from sklearn.linear_model import LogisticRegression
 
 from lime_widget.core.many import explain_many
 from lime_widget.core.tabular import TabularExplainer
 from lime_widget.lime_tabular import LimeTabularExplainer
+from lime_widget.lime_text import LimeTextExplainer
 
 REFITS = (
     {},
@@ -155,3 +156,24 @@ def test_memory_per_compact_explanation_is_the_outputs_plus_little(cancer):
     pickled = len(pickle.dumps(kept)) / n_rows  # the explainer, shared, once
     assert pickled <= outputs_bytes + 64 * 1024
     assert len(pickle.dumps(kept[0])) <= outputs_bytes + 128 * 1024  # alone: with its explainer
+
+
+@pytest.mark.parametrize("random_state", [0, "instance", None])
+@pytest.mark.parametrize("options", [{}, {"bow": False}, {"distance_metric": "euclidean"}])
+def test_compact_text_explanations_match_full_with_zero_model_calls(random_state, options):
+    pipeline = topic_pipeline()
+    counting = CountingModel(pipeline.predict_proba)
+    rs = np.random.RandomState(5) if random_state == "instance" else random_state
+    metric = options.pop("distance_metric", "cosine")
+    explainer = LimeTextExplainer(random_state=rs, **options)
+    text = "the rocket reached orbit while the doctor checked the patient and the telescope saw a comet"
+    full = explainer.explain_instance(text, counting, num_samples=600, num_features=4, distance_metric=metric)
+    compact = compact_copy(full)
+    assert compact.is_compact
+    explainer.explain_instance(text, counting, num_samples=300)  # moves a shared generator on
+    counting.reset()
+    for change in ({"num_features": 2}, {"kernel_width": 10.0}, {"feature_selection": "none"}, {"labels": [0, 1]}):
+        assert_same(full.refit(**change), compact.refit(**change))
+    assert_same_frames(full.uncertainty(), compact.uncertainty())
+    assert counting.calls == 0
+    assert compact.as_list() == full.as_list()
