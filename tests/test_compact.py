@@ -10,12 +10,13 @@ import tracemalloc
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import CountingModel, topic_pipeline
+from helpers import CountingModel, grid_segments, redness, tiny_image, topic_pipeline
 from sklearn.datasets import load_breast_cancer
 from sklearn.linear_model import LogisticRegression
 
 from lime_widget.core.many import explain_many
 from lime_widget.core.tabular import TabularExplainer
+from lime_widget.lime_image import LimeImageExplainer
 from lime_widget.lime_tabular import LimeTabularExplainer
 from lime_widget.lime_text import LimeTextExplainer
 
@@ -177,3 +178,19 @@ def test_compact_text_explanations_match_full_with_zero_model_calls(random_state
     assert_same_frames(full.uncertainty(), compact.uncertainty())
     assert counting.calls == 0
     assert compact.as_list() == full.as_list()
+
+
+@pytest.mark.parametrize("random_state", [0, "instance", None])
+def test_compact_image_explanations_match_full_with_zero_model_calls(random_state):
+    counting = CountingModel(redness)
+    rs = np.random.RandomState(2) if random_state == "instance" else random_state
+    explainer = LimeImageExplainer(random_state=rs)
+    full = explainer.explain_instance(tiny_image(), counting, top_labels=2, num_samples=120,
+                                      segmentation_fn=grid_segments, progress_bar=False)
+    compact = compact_copy(full)
+    assert compact.is_compact
+    counting.reset()
+    for change in ({"num_features": 2}, {"kernel_width": 0.5}, {"feature_selection": "none"}):
+        assert_same(full.refit(**change), compact.refit(**change))
+    assert_same_frames(full.uncertainty(), compact.uncertainty())
+    assert counting.calls == 0
