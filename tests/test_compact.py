@@ -10,6 +10,7 @@ import tracemalloc
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse
 from helpers import CountingModel, grid_segments, redness, tiny_image, topic_pipeline
 from sklearn.datasets import load_breast_cancer
 from sklearn.linear_model import LogisticRegression
@@ -118,9 +119,15 @@ def test_a_changed_explainer_gives_a_clear_error_not_other_numbers(cancer):
 def test_sparse_and_auto_neighbourhoods_stay_full(cancer):
     X, model = cancer
     explainer = TabularExplainer(X, random_state=0)
-    auto = explainer.explain_instance(X[0], model.predict_proba, num_samples="auto", max_samples=2000)
+    auto = explainer.explain_instance(X[0], model.predict_proba, num_samples="auto", num_features=3,
+                                      max_samples=4000)
     assert not auto.compact().is_compact  # drawn in rounds: kept whole (documented)
     assert auto.neighborhood.data.shape[0] == auto.num_samples
+    sparse = scipy.sparse.csr_matrix(X)
+    explainer = TabularExplainer(sparse, random_state=0)
+    exp = explainer.explain_instance(sparse[0], lambda rows: model.predict_proba(rows.toarray()), num_samples=300)
+    assert not exp.compact().is_compact
+    assert exp.neighborhood.data.shape[0] == 300
 
 
 def test_explain_many_returns_compact_explanations_equal_to_single_calls(cancer):
