@@ -222,6 +222,26 @@ class Explanation:
             new.top_labels = [x for x in self.top_labels if x in new.local_exp] or None
         return new
 
+    # -- storage -------------------------------------------------------------------------
+    def compact(self) -> "Explanation":
+        """Keep only what refitting needs: drop the neighbourhood's rows, distances and designs.
+
+        The model's outputs, the fits and the few values needed to replay the
+        random draws stay; the rest is rebuilt, the same numbers and with zero
+        model calls, on the next :meth:`refit` or :meth:`uncertainty`. Tabular
+        explanations with a fixed ``num_samples`` can be compacted (about the size
+        of the model's outputs plus a few KB; ``explain_many`` returns them
+        compact); others only release their cached designs. Returns ``self``.
+        """
+        if self.neighborhood is not None:
+            self.neighborhood.compact()
+        return self
+
+    @property
+    def is_compact(self) -> bool:
+        """Whether the neighbourhood's rows are dropped now (see :meth:`compact`)."""
+        return self.neighborhood is not None and self.neighborhood.is_compact
+
     # -- how far to trust it (maths in .uncertainty) -------------------------------------
     @property
     def num_samples(self) -> Optional[int]:

@@ -495,8 +495,8 @@ class LimeImageExplainer(SurrogateArguments):
             outputs, num_samples = neighborhood.outputs, neighborhood.num_samples
             neighborhood.notes = [*notes, *neighborhood.notes]
         else:
-            masks = rng.randint(0, 2, num_samples * n_features).reshape((num_samples, n_features))
-            masks[0, :] = 1
+            state = rng.get_state()  # replays the masks of a compact explanation
+            masks = _draw_masks(rng, num_samples, n_features)
             try:
                 outputs = call_model(classifier_fn, lambda rows: perturb(masks[rows]), num_samples, batch_size,
                                      progress)
@@ -506,6 +506,7 @@ class LimeImageExplainer(SurrogateArguments):
 
             distances = sklearn.metrics.pairwise_distances(masks, masks[:1], metric=distance_metric).ravel()
             neighborhood = Neighborhood(masks, outputs, distances, kernel, kernel_width, notes=notes)
+            neighborhood.regenerate = ImageRegenerate(state, num_samples, n_features, distance_metric, distances)
         explained, top = resolve_labels(outputs, "classification", labels, top_labels)
         exp = build_explanation(self.explanation_class, ImageDomainMapper(image, superpixels), neighborhood,
                                 "classification", class_names, explained, top,
@@ -581,3 +582,31 @@ class LimeImageExplainer(SurrogateArguments):
 def _same_segments(segments: np.ndarray, _image: np.ndarray) -> np.ndarray:
     """A segmentation that returns the segments already computed (re-sampling reuses them)."""
     return segments
+
+
+def _draw_masks(rng: np.random.RandomState, num_samples: int, n_features: int) -> np.ndarray:
+    """Which superpixels each row keeps, drawn as lime draws them; row 0 keeps all."""
+    masks = rng.randint(0, 2, num_samples * n_features).reshape((num_samples, n_features))
+    masks[0, :] = 1
+    return masks
+
+
+class ImageRegenerate:
+    """Rebuilds an image neighbourhood's masks and distances from the generator's saved state (no model call)."""
+
+    def __init__(self, state: tuple, num_samples: int, n_features: int, distance_metric: Any, distances: np.ndarray):
+        self.state = state
+        self.num_samples = num_samples
+        self.n_features = n_features
+        self.distance_metric = distance_metric
+        self.fingerprint = (float(distances.sum()), distances[:: max(1, distances.shape[0] // 16)].tobytes())
+
+    def __call__(self) -> tuple[np.ndarray, np.ndarray]:
+        rng = np.random.RandomState()
+        rng.set_state(self.state)
+        masks = _draw_masks(rng, self.num_samples, self.n_features)
+        distances = sklearn.metrics.pairwise_distances(masks, masks[:1], metric=self.distance_metric).ravel()
+        if (float(distances.sum()), distances[:: max(1, distances.shape[0] // 16)].tobytes()) != self.fingerprint:
+            raise RuntimeError("This compact explanation's masks could not be rebuilt from its saved generator "
+                               "state. Explain the image again.")
+        return masks, distances

@@ -168,13 +168,19 @@ class _ModelSlot:
 
 
 def _detach(exp: Any, explainer: Any, model_fns: tuple) -> None:
-    """Make ``exp`` light to return from a worker: no explainer, model or cached designs.
+    """Make ``exp`` light to return from a worker: compact, no explainer, model or cached designs.
 
     The hook is rebound to the caller's explainer and model by :func:`_attach`;
-    the weighted designs are rebuilt (the same numbers) on the next refit.
+    a compact neighbourhood's rows and the weighted designs are rebuilt (the same
+    numbers, no model call) on the next refit.
     """
     nb = getattr(exp, "neighborhood", None)
-    if nb is not None and hasattr(nb, "release_designs"):
+    if nb is not None and hasattr(nb, "compact"):
+        nb.compact()
+        regenerate = getattr(nb, "regenerate", None)
+        if getattr(regenerate, "explainer", None) is explainer:
+            regenerate.explainer = _ExplainerSlot()
+    elif nb is not None and hasattr(nb, "release_designs"):
         nb.release_designs()
     hook = getattr(exp, "resample", None)
     if not isinstance(hook, Resample):
@@ -189,7 +195,14 @@ def _detach(exp: Any, explainer: Any, model_fns: tuple) -> None:
     exp.resample = _ResampleHook(hook.func.__name__, args, dict(hook.keywords), hook.progress_name)
 
 
+class _ExplainerSlot:
+    """Where the explainer goes back in a detached compact neighbourhood."""
+
+
 def _attach(exp: Any, explainer: Any, predict_fn: Callable) -> None:
+    regenerate = getattr(getattr(exp, "neighborhood", None), "regenerate", None)
+    if isinstance(getattr(regenerate, "explainer", None), _ExplainerSlot):
+        regenerate.explainer = explainer
     hook = getattr(exp, "resample", None)
     if isinstance(hook, _ResampleHook):
         args = [predict_fn if isinstance(a, _ModelSlot) else a for a in hook.args]

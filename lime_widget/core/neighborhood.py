@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Optional, Protocol, Sequence
 
 import numpy as np
 
@@ -14,6 +14,19 @@ from .surrogate import Kernel, LabelFit, WeightedDesign, exponential_kernel, fit
 from .validation import check_kernel_width, is_integer
 
 _DESIGN_CACHE_SIZE = 4
+
+
+class Regenerate(Protocol):
+    """What a compact neighbourhood keeps to rebuild its rows without the model.
+
+    Called with no argument, it returns ``(data, distances)`` equal, number for
+    number, to the neighbourhood's own (the same draws, replayed from a seed or a
+    saved generator state). Explainers that can replay their draws attach one
+    (``Neighborhood.regenerate``); :mod:`.many` swaps the explainer it holds for a
+    placeholder while a result travels between processes (``detach``/``attach``).
+    """
+
+    def __call__(self) -> tuple[np.ndarray, np.ndarray]: ...
 
 
 @dataclass
@@ -57,6 +70,8 @@ class Neighborhood:
     _fits: dict = field(default_factory=dict, repr=False)
     _resampled: dict = field(default_factory=dict, repr=False)  # see uncertainty.resampled_fit
     auto_stop: Optional[object] = field(default=None, repr=False)  # num_samples="auto": adaptive.AutoStop
+    #: Rebuilds ``data`` and ``distances`` after :meth:`compact` (``None``: the neighbourhood cannot be compacted).
+    regenerate: Optional[Regenerate] = field(default=None, repr=False)
 
     @classmethod
     def from_design(cls, design: WeightedDesign, outputs: np.ndarray, distances: np.ndarray,
@@ -73,11 +88,73 @@ class Neighborhood:
 
     @property
     def num_samples(self) -> int:
-        return int(self.data.shape[0])
+        return self.shape[0]
 
     @property
     def num_features(self) -> int:
-        return int(self.data.shape[1] if self.columns is None else self.width)
+        return int(self.shape[1] if self.columns is None else self.width)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """Shape of ``data``, known without rebuilding a compact neighbourhood."""
+        data = self._data
+        return self._shape if data is None else (int(data.shape[0]), int(data.shape[1]))
+
+    @property
+    def is_compact(self) -> bool:
+        """Whether the rows are dropped now (they come back on the next fit or uncertainty)."""
+        return self._data is None
+
+    def compact(self) -> bool:
+        """Drop the interpretable rows, the distances and the designs; keep the outputs and fits.
+
+        Only when the neighbourhood can rebuild them (``regenerate`` is set): they
+        come back, the same numbers, on first use (a refit, ``uncertainty()``),
+        without calling the model. What stays is the model's outputs, the
+        memoised fits and the few values needed to replay the draws. Otherwise
+        only the designs are released (:meth:`release_designs`).
+
+        Returns
+        -------
+        bool
+            Whether the rows were dropped.
+        """
+        self.release_designs()
+        if self.regenerate is None:
+            return False
+        self._resampled.clear()  # uncertainty: recomputed from the rebuilt rows (same seed, same numbers)
+        # num_samples and num_features must answer without a rebuild
+        data = self._data
+        if data is not None:
+            self._shape = (int(data.shape[0]), int(data.shape[1]))
+        self._data = None
+        self._distances = None
+        return True
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the arrays held now: outputs, rows, distances and cached designs (an estimate)."""
+        arrays = [self.outputs, self._data, self._distances]
+        for design in list(self._designs.values()):
+            arrays += [v for v in vars(design).values() if isinstance(v, np.ndarray)]
+        seen: set = set()
+        total = 0
+        for array in arrays:
+            if isinstance(array, np.ndarray) and id(array) not in seen:
+                seen.add(id(array))
+                total += array.nbytes
+        return total
+
+    def _rebuild(self) -> tuple[np.ndarray, np.ndarray]:
+        data, distances = self.regenerate()
+        if data.shape != self._shape or distances.shape != (self._shape[0],):
+            raise RuntimeError(
+                f"The neighbourhood could not be rebuilt: got rows of shape {data.shape} for {self._shape}. Was the "
+                "explainer changed after this explanation was made?"
+            )
+        self._distances = distances
+        self._data = data
+        return data, distances
 
     def release_designs(self) -> None:
         """Forget the cached weighted designs (the largest part of a neighbourhood).
@@ -178,6 +255,32 @@ class Neighborhood:
                     self._fits[key] = fit
             fits[label] = fit
         return fits
+
+
+# read once: another thread may compact between the test and the return
+def _data_get(self: Neighborhood) -> np.ndarray:
+    data = self._data
+    return self._rebuild()[0] if data is None else data
+
+
+def _data_set(self: Neighborhood, value: np.ndarray) -> None:
+    self._data = value
+
+
+def _distances_get(self: Neighborhood) -> np.ndarray:
+    distances = self._distances
+    return self._rebuild()[1] if distances is None else distances
+
+
+def _distances_set(self: Neighborhood, value: np.ndarray) -> None:
+    self._distances = value
+
+
+# ``data`` and ``distances`` stay dataclass fields (positional construction, repr)
+# but read through properties, so a compact neighbourhood rebuilds them on first use
+Neighborhood._shape = (0, 0)
+Neighborhood.data = property(_data_get, _data_set, doc="Interpretable rows (rebuilt on use when compact).")
+Neighborhood.distances = property(_distances_get, _distances_set, doc="Distances to the instance (rebuilt on use when compact).")
 
 
 def weighted_design(data: np.ndarray, distances: np.ndarray, kernel: Kernel, kernel_width: float) -> WeightedDesign:

@@ -229,6 +229,13 @@ class TabularExplainer:
         self._sampler = TabularSampler(self.categorical_features, self.feature_values, self.feature_frequencies,
                                        self.discretizer, self.sampling_scale)
 
+    def __getstate__(self) -> dict:
+        # kept draws are a cache (up to 64 MB) redrawn from the seed: pickles (workers,
+        # compact explanations that refer to their explainer) go without them
+        state = self.__dict__.copy()
+        state.pop("_kept_draws", None)
+        return state
+
     # -- lime's static helpers ---------------------------------------------------------
     @staticmethod
     def convert_and_round(values: Any) -> list[str]:
@@ -310,6 +317,18 @@ class TabularExplainer:
             lambda: self._sampler.draw(num_samples, random_state_for_call(self.random_state, self._init_state),
                                        sampling_method, self._bin_generator()),
             reusable)
+
+    def _replay_state(self) -> Optional[Any]:
+        """What replays this call's draws: the integer seed, or the generator's state now.
+
+        ``None`` when they cannot be replayed: a lime-style discretizer object
+        draws from a generator of its own.
+        """
+        if self.discretizer is not None and not isinstance(self.discretizer, BaseDiscretizer):
+            return None
+        if is_seed(self.random_state):
+            return int(self.random_state)
+        return random_state_for_call(self.random_state).get_state()
 
     def _bin_generator(self) -> Optional[np.random.RandomState]:
         """Where values inside bins come from when the discretizer was passed in.
@@ -422,6 +441,7 @@ class TabularExplainer:
                                        sampling_method)
             inverse = sample.model_rows()
         else:
+            replay = self._replay_state()
             draws = self._draws(int(num_samples), sampling_method)
             inverse = self._sampler.model_rows(row, draws, centre)
 
@@ -451,6 +471,9 @@ class TabularExplainer:
         outputs = check_outputs(outputs, self.mode, self.class_names, owner=self)
         neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, self.kernel_width,
                                                 *((sample.columns, n_features) if sparse_row is not None else ()))
+        if sparse_row is None and replay is not None:
+            neighborhood.regenerate = TabularRegenerate(self, row, replay, int(num_samples), sampling_method,
+                                                        distance_metric, distances)
         return self._finish(neighborhood, row, data_row, predict_fn, labels, top_labels, settings,
                             sampling_method, batch_size, domain_mapper)
 
@@ -516,6 +539,60 @@ class TabularExplainer:
         if feature in self.original_categorical and feature in self.categorical_names:
             return str(self.categorical_names[feature][int(value)])
         return f"{value:.2f}"
+
+
+class TabularRegenerate:
+    """Rebuilds a tabular neighbourhood's interpretable rows and distances (no model call).
+
+    Keeps the row, how its draws were made (an integer seed, or the generator's
+    saved state) and a reference to the explainer for its sampler and scaling
+    (shared by every explanation of that explainer, not copied). A fingerprint of
+    the distances guards against replaying other draws (an explainer changed
+    since, or a generator shared with another thread while drawing).
+    """
+
+    def __init__(self, explainer: "TabularExplainer", row: np.ndarray, replay: Any, num_samples: int,
+                 sampling_method: str, distance_metric: str, distances: np.ndarray):
+        self.explainer = explainer
+        self.row = row
+        self.replay = replay
+        self.num_samples = num_samples
+        self.sampling_method = sampling_method
+        self.distance_metric = distance_metric
+        self.init_state = explainer._init_state  # the explainer's own tuple, not a copy
+        self.sample_around_instance = explainer.sample_around_instance
+        self.fingerprint = _fingerprint(distances)
+
+    def _generator(self) -> np.random.RandomState:
+        if is_integer(self.replay):
+            return random_state_for_call(self.replay, self.init_state)
+        rng = np.random.RandomState()
+        rng.set_state(self.replay)
+        return rng
+
+    def __call__(self) -> tuple[np.ndarray, np.ndarray]:
+        explainer = self.explainer
+        sampler = explainer._sampler
+        if is_integer(self.replay) and explainer.random_state == self.replay:
+            draws = explainer._draws(self.num_samples, self.sampling_method)  # reuses kept draws
+        else:
+            draws = sampler.draw(self.num_samples, self._generator(), self.sampling_method)
+        centre = self.row if self.sample_around_instance else explainer.scaler_mean
+        inverse = sampler.model_rows(self.row, draws, centre)
+        data = sampler.interpretable_rows(self.row, draws, inverse)
+        scaled = data if explainer._identity_scaling else (data - explainer.scaler_mean) / explainer.scaler_scale
+        distances = _distances_to_first(scaled, self.distance_metric)
+        if _fingerprint(distances) != self.fingerprint:
+            raise RuntimeError(
+                "This compact explanation's neighbourhood could not be rebuilt: replaying its random draws gave "
+                "other rows (was the explainer changed since, or its random generator shared with another "
+                "thread while it drew?). Explain the row again."
+            )
+        return scaled, distances
+
+
+def _fingerprint(distances: np.ndarray) -> tuple:
+    return (distances.shape, float(distances.sum()), distances[:: max(1, distances.shape[0] // 16)].tobytes())
 
 
 def _spread_notes(n_rows: int, variances: np.ndarray) -> list[str]:

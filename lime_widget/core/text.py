@@ -256,6 +256,8 @@ class LimeTextExplainer(SurrogateArguments):
             distances, design, raw = neighborhood.distances, neighborhood.design(), neighborhood.outputs
             num_samples = neighborhood.num_samples
         else:
+            replay = int(self.random_state) if is_seed(self.random_state) else \
+                random_state_for_call(self.random_state).get_state()
             active = self._active(indexed.num_words(), num_samples)
 
             def interpretable_side() -> tuple:
@@ -273,6 +275,8 @@ class LimeTextExplainer(SurrogateArguments):
 
         if not auto:
             neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, kernel_width)
+            neighborhood.regenerate = TextRegenerate(replay, indexed.num_words(), int(num_samples),
+                                                     distance_metric, distances)
         exp = build_explanation(self.explanation_class, TextDomainMapper(indexed), neighborhood, "classification",
                                 class_names, fit_labels, top, settings.replace(num_samples=num_samples), self.verbose)
         # the widget's hook for a new neighbourhood with the same arguments
@@ -311,3 +315,38 @@ class LimeTextExplainer(SurrogateArguments):
 
         return sample_round
 
+
+class TextRegenerate:
+    """Rebuilds a text neighbourhood's masks and distances (no model call, no explainer needed).
+
+    The masks depend only on the generator, the number of words and of samples,
+    so an integer seed or the generator's saved state replays them.
+    """
+
+    def __init__(self, replay: Any, n_words: int, num_samples: int, distance_metric: Any, distances: np.ndarray):
+        self.replay = replay
+        self.n_words = n_words
+        self.num_samples = num_samples
+        self.distance_metric = distance_metric
+        self.fingerprint = _fingerprint(distances)
+
+    def __call__(self) -> tuple[np.ndarray, np.ndarray]:
+        if is_seed(self.replay):
+            rng = random_state_for_call(self.replay)
+        else:
+            rng = np.random.RandomState()
+            rng.set_state(self.replay)
+        active = sample_active(rng, self.n_words, self.num_samples)
+        active.flags.writeable = False
+        distances = neighborhood_distances(active, self.distance_metric)
+        if _fingerprint(distances) != self.fingerprint:
+            raise RuntimeError(
+                "This compact explanation's neighbourhood could not be rebuilt: replaying its random draws gave "
+                "other masks (was its random generator shared with another thread while it drew?). Explain the "
+                "text again."
+            )
+        return active, distances
+
+
+def _fingerprint(distances: np.ndarray) -> tuple:
+    return (distances.shape, float(distances.sum()), distances[:: max(1, distances.shape[0] // 16)].tobytes())

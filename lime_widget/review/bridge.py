@@ -28,6 +28,12 @@ CARRIED = ("num_features", "kernel_width", "feature_selection")
 class RowView(ExplanationWidget):
     """ExplanationWidget without its own comm: the review's model carries what it shows."""
 
+    # Never rendered (the review's front end draws it). Plain strings, not the bundle's
+    # paths: anywidget connects every instance to a path's file-watch signal, which then
+    # keeps each visited row's view, and its explanation, alive for good.
+    _esm = ""
+    _css = ""
+
     def open(self) -> None:
         # no second widget model in the page; the review's front end renders this state
         return None

@@ -4,14 +4,41 @@ One worker thread runs the requests in order, the row on screen first, so the mo
 is never called from two threads at once and prefetching the next row never delays
 the row the user is waiting for. A finished row (its explanation, or the exception
 its model raised) is kept: revisiting it calls the model zero times.
+
+The cache is bounded: every row but the pinned one (on screen) is kept compact
+(``shrink``: the neighbourhood's rows are dropped, rebuilt on use without the
+model), and when the kept rows exceed ``max_bytes`` the least recently used ones
+are forgotten (explained again, with the model, if visited again).
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from typing import Any, Callable, Optional
 
+from ..core.validation import check_integer
+
 ProgressFn = Callable[[float], None]
+
+#: Default byte cap of a review's cache of explanations (512 MB: about 5,000 compact
+#: tabular rows at 5000 samples and two classes).
+DEFAULT_CACHE_BYTES = 512 << 20
+# Python objects around an explanation's arrays (names, fits, mapper), counted per row
+_ROW_OVERHEAD = 16 << 10
+
+
+def explanation_bytes(value: Any) -> int:
+    """About how many bytes a cached explanation holds (its arrays plus a fixed overhead)."""
+    nb = getattr(value, "neighborhood", None)
+    return _ROW_OVERHEAD + (int(nb.nbytes) if hasattr(nb, "nbytes") else 0)
+
+
+def shrink_explanation(value: Any) -> None:
+    """Make a cached explanation compact (when it can be: see ``Explanation.compact``)."""
+    compact = getattr(value, "compact", None)
+    if callable(compact):
+        compact()
 
 
 class Done:
@@ -35,16 +62,33 @@ class RowJobs:
         ``on_progress(index, fraction)`` from the worker while a row is computed.
     on_done : callable, optional
         ``on_done(index)`` from the worker after a row finished (either way).
+    max_bytes : int, default DEFAULT_CACHE_BYTES (512 MB)
+        Cap of the cache: least recently used rows are forgotten beyond it (the
+        pinned row never is).
+    size_of, shrink : callable, optional
+        ``size_of(value) -> bytes`` and ``shrink(value)`` (make it small, e.g.
+        compact); default :func:`explanation_bytes` and :func:`shrink_explanation`.
     """
 
     def __init__(self, compute: Callable[[int, ProgressFn], Any],
                  on_progress: Optional[Callable[[int, float], None]] = None,
-                 on_done: Optional[Callable[[int], None]] = None):
+                 on_done: Optional[Callable[[int], None]] = None,
+                 max_bytes: int = DEFAULT_CACHE_BYTES,
+                 size_of: Callable[[Any], int] = explanation_bytes,
+                 shrink: Callable[[Any], None] = shrink_explanation):
         self._compute = compute
         self._on_progress = on_progress
         self._on_done = on_done
+        self.max_bytes = check_integer("cache_bytes", max_bytes, minimum=0)
+        self._size_of = size_of
+        self._shrink = shrink
         self._cond = threading.Condition()
-        self._done: dict[int, Done] = {}
+        self._done: "OrderedDict[int, Done]" = OrderedDict()  # least recently used first
+        self._sizes: dict[int, int] = {}
+        self._pinned: Optional[int] = None
+        self._waited: dict[int, int] = {}  # rows result() waits for -> number of waiters
+        #: Rows forgotten to stay under ``max_bytes`` (their count, since the start).
+        self.evicted = 0
         self._pending: list[int] = []
         self._running: Optional[int] = None
         self._thread: Optional[threading.Thread] = None
@@ -53,7 +97,55 @@ class RowJobs:
     # -- queries --------------------------------------------------------------------------
     def get(self, index: int) -> Optional[Done]:
         with self._cond:
-            return self._done.get(index)
+            done = self._done.get(index)
+            if done is not None:
+                self._done.move_to_end(index)
+            return done
+
+    @property
+    def cached_bytes(self) -> int:
+        """Bytes the cached rows hold (an estimate, updated when rows are stored, pinned or shrunk)."""
+        with self._cond:
+            return sum(self._sizes.values())
+
+    def pin(self, index: Optional[int]) -> None:
+        """Keep row ``index`` whole and never forget it (the row on screen); the one pinned before is shrunk."""
+        with self._cond:
+            previous, self._pinned = self._pinned, index
+            if previous is not None and previous != index and previous in self._done:
+                self._settle(previous)
+            if index is not None and index in self._done:
+                self._done.move_to_end(index)
+            self._evict()
+
+    def _settle(self, index: int) -> None:
+        # the caller holds the lock
+        done = self._done[index]
+        if done.value is not None and index != self._pinned:
+            self._shrink(done.value)
+        self._sizes[index] = self._size_of(done.value) if done.value is not None else _ROW_OVERHEAD
+
+    def _store(self, index: int, done: Done) -> None:
+        # the caller holds the lock
+        self._done[index] = done
+        self._done.move_to_end(index)
+        self._settle(index)
+        self._evict()
+
+    def _evict(self) -> None:
+        if self._pinned in self._done:  # the pinned row may have grown (rebuilt rows, designs)
+            self._sizes[self._pinned] = (self._size_of(self._done[self._pinned].value)
+                                         if self._done[self._pinned].value is not None else _ROW_OVERHEAD)
+        total = sum(self._sizes.values())
+        # the newest row and the rows a caller waits for stay: a row never vanishes before it is seen
+        for index in list(self._done)[:-1]:
+            if total <= self.max_bytes:
+                return
+            if index == self._pinned or index in self._waited:
+                continue
+            del self._done[index]
+            total -= self._sizes.pop(index)
+            self.evicted += 1
 
     def is_busy(self, index: int) -> bool:
         """Whether row ``index`` is being computed or waits for its turn."""
@@ -93,17 +185,26 @@ class RowJobs:
     def put(self, index: int, value: Any) -> None:
         """Replace row ``index``'s cached explanation (e.g. after the user re-sampled it)."""
         with self._cond:
-            self._done[index] = Done(value=value)
+            self._store(index, Done(value=value))
 
     def result(self, index: int, timeout: Optional[float] = None) -> Done:
         """Row ``index``'s outcome, computing it first in line and waiting for it if needed."""
-        self.request(index, urgent=True)
         with self._cond:
-            if not self._cond.wait_for(lambda: index in self._done or self._closed, timeout):
-                raise TimeoutError(f"row {index} was not explained within {timeout} s")
-            if index not in self._done:
-                raise RuntimeError("The review was closed.")
-            return self._done[index]
+            self._waited[index] = self._waited.get(index, 0) + 1
+        try:
+            self.request(index, urgent=True)
+            with self._cond:
+                if not self._cond.wait_for(lambda: index in self._done or self._closed, timeout):
+                    raise TimeoutError(f"row {index} was not explained within {timeout} s")
+                if index not in self._done:
+                    raise RuntimeError("The review was closed.")
+                self._done.move_to_end(index)
+                return self._done[index]
+        finally:
+            with self._cond:
+                self._waited[index] -= 1
+                if not self._waited[index]:
+                    del self._waited[index]
 
     def wait(self, timeout: Optional[float] = None) -> bool:
         """Block until no row is computing or waiting; ``True`` if idle."""
@@ -111,10 +212,12 @@ class RowJobs:
             return self._cond.wait_for(lambda: self._running is None and not self._pending, timeout)
 
     def close(self) -> None:
-        """Drop waiting requests and stop the worker after the row it is on."""
+        """Drop waiting requests and the cache; stop the worker after the row it is on."""
         with self._cond:
             self._closed = True
             self._pending.clear()
+            self._done.clear()  # a closed widget may stay referenced (anywidget's file watch): keep nothing
+            self._sizes.clear()
             self._cond.notify_all()
 
     # -- the worker -----------------------------------------------------------------------
@@ -142,7 +245,8 @@ class RowJobs:
             except Exception as exc:  # the user's model failed on this row: shown on that row only
                 outcome = Done(error=exc)
             with self._cond:
-                self._done[index] = outcome
+                if not self._closed:
+                    self._store(index, outcome)
                 self._cond.notify_all()
             try:
                 if self._on_done is not None:

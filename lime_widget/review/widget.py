@@ -9,6 +9,7 @@ explanation view's controls from ExplanationWidget's own logic (:mod:`.bridge`).
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
@@ -26,7 +27,7 @@ from .annotations import BUILTIN_TAGS, Annotations, read_annotations, warn_unmat
 from .bridge import CARRIED, Bridge, RowView
 from .data import ReviewData
 from .explaining import RowExplainer, default_explainer
-from .jobs import RowJobs
+from .jobs import DEFAULT_CACHE_BYTES, RowJobs
 from .outcomes import Outcomes, build_outcomes, encode_targets, predict_all
 from .queue import SCOPES, build_queue, check_cell, check_order
 from .queue import confusion as confusion_counts
@@ -34,6 +35,8 @@ from .queue import confusion as confusion_counts
 REVIEW_JS = STATIC / "review.js"
 #: Images are predicted in batches of this many (bounded memory); tables and texts in one call.
 IMAGE_BATCH = 32
+#: Views (a row's widget state) kept for the last rows visited; older rows' views are rebuilt.
+_VIEWS_KEPT = 4
 
 
 class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
@@ -75,6 +78,12 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
         Seed of the explainer built when ``explainer`` is omitted.
     explainer_kwargs, explain_kwargs : dict, optional
         Passed to the explainer's constructor / ``explain_instance``.
+    cache_bytes : int, default 512 MB (``jobs.DEFAULT_CACHE_BYTES``)
+        Cap of the cache of explanations. Rows not on screen are kept compact
+        (tabular, fixed ``num_samples``: about the model's outputs on the
+        neighbourhood plus a few KB; revisiting one calls the model zero times);
+        beyond the cap the least recently visited rows are forgotten and
+        explained again, with the model, if visited again.
 
     Attributes
     ----------
@@ -89,7 +98,7 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
     -----
     The model is called once on all rows (in batches for images) to find the
     mistakes, then once per explained row (``num_samples`` perturbations). A row's
-    explanation is cached: revisiting it calls the model zero times. Rows the model
+    explanation is cached (up to ``cache_bytes``): revisiting it calls the model zero times. Rows the model
     fails on show the error; the others work.
     """
 
@@ -134,11 +143,13 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
         random_state: Any = 0,
         explainer_kwargs: Optional[dict] = None,
         explain_kwargs: Optional[dict] = None,
+        cache_bytes: int = DEFAULT_CACHE_BYTES,
     ):
         self._ready = False  # observers fire inside super().__init__; they wait for this
         if not REVIEW_JS.is_file():
             raise BundleMissingError(missing_bundle_message(REVIEW_JS))
         check_order(order)
+        check_integer("cache_bytes", cache_bytes, minimum=0)
         # checked before the model predicts every row of X, not when the first row is explained
         if num_features is not None:
             check_integer("num_features", num_features)
@@ -170,10 +181,11 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
         self._annotations = Annotations()
         self._queue = np.zeros(0, dtype=int)
         self._index: Optional[int] = None
-        self._views: dict[int, RowView] = {}
+        # the last few rows' views (their controls as left); older ones are rebuilt from the cache
+        self._views: OrderedDict[int, RowView] = OrderedDict()
         self._bridge: Optional[Bridge] = None
         self._carry: dict[str, Any] = {}
-        self._jobs = RowJobs(self._explain, self._on_row_progress, self._on_row_done)
+        self._jobs = RowJobs(self._explain, self._on_row_progress, self._on_row_done, max_bytes=cache_bytes)
 
         counts = confusion_counts(self._outcomes)
         super().__init__(
@@ -321,6 +333,7 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
         if lock is not None:
             with lock:
                 self._detach()
+                self._views.clear()
         super().close()
 
     def __repr__(self) -> str:
@@ -414,6 +427,7 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
                 return
             self._detach()
             self._index = index
+            self._jobs.pin(index)
             with self.hold_sync():
                 self.row = self._row_payload(index)
                 self.row_image = self._data.pixels(index)
@@ -448,6 +462,9 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
                 carry = self._carry if self._views else {}
                 view = RowView(explanation, **carry)
                 self._views[index] = view
+                while len(self._views) > _VIEWS_KEPT:
+                    self._views.popitem(last=False)
+            self._views.move_to_end(index)
             self._bridge = Bridge(self, view, self._lock)
         except Exception as exc:  # an explanation the view cannot show: this row's error, not the review's
             self._clear_view()
