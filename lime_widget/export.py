@@ -106,10 +106,15 @@ def page_html(payload: dict, title: str = "LIME explanation") -> str:
 
     Binary traits (``image``, ``segments``) are ``{"data_b64", "dtype", "shape"}``.
     """
-    bundle = _as_inline_module(bundle_js())
-    css = bundle_css()
+    return standalone_page(bundle_js(), bundle_css(), _BOOTSTRAP.read_text(encoding="utf8"), payload, title)
+
+
+def standalone_page(bundle: str, css: Optional[str], bootstrap: str, payload: dict, title: str) -> str:
+    """One self-contained HTML document: ``bundle`` (an ESM bundle) and ``bootstrap`` (which reads
+    the JSON ``payload`` from ``#lw-state`` and renders into ``#lw-root``), inlined under a
+    Content-Security-Policy that lets only this script run and nothing reach the network."""
     # the block scopes the bootstrap's names away from the bundle's top-level names
-    script = f"\n{bundle}\n{{\n{_escape_script(_BOOTSTRAP.read_text(encoding='utf8'))}\n}}\n"
+    script = f"\n{_as_inline_module(bundle)}\n{{\n{_escape_script(bootstrap)}\n}}\n"
     # only this exact script may run: no inline event handler (onerror=...) anywhere can
     script_hash = base64.b64encode(hashlib.sha256(script.encode("utf8")).digest()).decode("ascii")
     return "\n".join([

@@ -21,7 +21,7 @@ from .exceptions import LabelNotExplainedError
 from .explainer import SurrogateArguments
 from .explanation import DomainMapper, Explanation, Resample, build_explanation
 from .memory import IMAGE_BYTES, check_sample_memory
-from .neighborhood import Neighborhood
+from .neighborhood import Neighborhood, check_replayed, distances_fingerprint
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, random_state_for_call
 from .segmentation import Superpixels, default_segmentation, hidden_image, index_segments, warn_large_image
@@ -599,14 +599,12 @@ class ImageRegenerate:
         self.num_samples = num_samples
         self.n_features = n_features
         self.distance_metric = distance_metric
-        self.fingerprint = (float(distances.sum()), distances[:: max(1, distances.shape[0] // 16)].tobytes())
+        self.fingerprint = distances_fingerprint(distances)
 
     def __call__(self) -> tuple[np.ndarray, np.ndarray]:
         rng = np.random.RandomState()
         rng.set_state(self.state)
         masks = _draw_masks(rng, self.num_samples, self.n_features)
         distances = sklearn.metrics.pairwise_distances(masks, masks[:1], metric=self.distance_metric).ravel()
-        if (float(distances.sum()), distances[:: max(1, distances.shape[0] // 16)].tobytes()) != self.fingerprint:
-            raise RuntimeError("This compact explanation's masks could not be rebuilt from its saved generator "
-                               "state. Explain the image again.")
+        check_replayed(distances, self.fingerprint, "masks", "Explain the image again.")
         return masks, distances

@@ -283,6 +283,21 @@ Neighborhood.data = property(_data_get, _data_set, doc="Interpretable rows (rebu
 Neighborhood.distances = property(_distances_get, _distances_set, doc="Distances to the instance (rebuilt on use when compact).")
 
 
+def distances_fingerprint(distances: np.ndarray) -> tuple:
+    """A cheap summary of a neighbourhood's distances, kept by a compact explanation."""
+    return (distances.shape, float(distances.sum()), distances[:: max(1, distances.shape[0] // 16)].tobytes())
+
+
+def check_replayed(distances: np.ndarray, fingerprint: tuple, what: str, again: str) -> None:
+    """Raise when replayed draws gave other ``what`` (rows, masks) than the compact explanation saw."""
+    if distances_fingerprint(distances) != fingerprint:
+        raise RuntimeError(
+            f"This compact explanation's neighbourhood could not be rebuilt: replaying its random draws gave other "
+            f"{what} (was the explainer changed since, or its random generator shared with another thread while "
+            f"it drew?). {again}"
+        )
+
+
 def weighted_design(data: np.ndarray, distances: np.ndarray, kernel: Kernel, kernel_width: float) -> WeightedDesign:
     """The design of ``data`` weighted by ``kernel(distances, kernel_width)`` (no BLAS calls)."""
     weights = np.asarray(kernel(distances, kernel_width), dtype=float)

@@ -15,7 +15,7 @@ from .discretize import DISCRETIZERS, STATS_KEYS, BaseDiscretizer, StatsDiscreti
 from .explanation import DomainMapper, Explanation, Resample, build_explanation
 from .frames import FrameCodec, as_frame_codec
 from .memory import TABULAR_BYTES, check_sample_memory
-from .neighborhood import Neighborhood, weighted_design
+from .neighborhood import Neighborhood, check_replayed, distances_fingerprint, weighted_design
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels, validate_mode
 from .random import RandomStateLike, is_seed, random_state_for_call, reuse_draws
 from .settings import FitSettings
@@ -561,7 +561,7 @@ class TabularRegenerate:
         self.distance_metric = distance_metric
         self.init_state = explainer._init_state  # the explainer's own tuple, not a copy
         self.sample_around_instance = explainer.sample_around_instance
-        self.fingerprint = _fingerprint(distances)
+        self.fingerprint = distances_fingerprint(distances)
 
     def _generator(self) -> np.random.RandomState:
         if is_integer(self.replay):
@@ -582,17 +582,8 @@ class TabularRegenerate:
         data = sampler.interpretable_rows(self.row, draws, inverse)
         scaled = data if explainer._identity_scaling else (data - explainer.scaler_mean) / explainer.scaler_scale
         distances = _distances_to_first(scaled, self.distance_metric)
-        if _fingerprint(distances) != self.fingerprint:
-            raise RuntimeError(
-                "This compact explanation's neighbourhood could not be rebuilt: replaying its random draws gave "
-                "other rows (was the explainer changed since, or its random generator shared with another "
-                "thread while it drew?). Explain the row again."
-            )
+        check_replayed(distances, self.fingerprint, "rows", "Explain the row again.")
         return scaled, distances
-
-
-def _fingerprint(distances: np.ndarray) -> tuple:
-    return (distances.shape, float(distances.sum()), distances[:: max(1, distances.shape[0] // 16)].tobytes())
 
 
 def _spread_notes(n_rows: int, variances: np.ndarray) -> list[str]:

@@ -12,7 +12,7 @@ from .explainer import SurrogateArguments
 from .explanation import DomainMapper, Resample, build_explanation
 from .explanation import Explanation as CoreExplanation
 from .memory import TEXT_BYTES, check_sample_memory
-from .neighborhood import Neighborhood, weighted_design
+from .neighborhood import Neighborhood, check_replayed, distances_fingerprint, weighted_design
 from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, is_seed, random_state_for_call, reuse_draws
 from .settings import FitSettings
@@ -328,7 +328,7 @@ class TextRegenerate:
         self.n_words = n_words
         self.num_samples = num_samples
         self.distance_metric = distance_metric
-        self.fingerprint = _fingerprint(distances)
+        self.fingerprint = distances_fingerprint(distances)
 
     def __call__(self) -> tuple[np.ndarray, np.ndarray]:
         if is_seed(self.replay):
@@ -339,14 +339,7 @@ class TextRegenerate:
         active = sample_active(rng, self.n_words, self.num_samples)
         active.flags.writeable = False
         distances = neighborhood_distances(active, self.distance_metric)
-        if _fingerprint(distances) != self.fingerprint:
-            raise RuntimeError(
-                "This compact explanation's neighbourhood could not be rebuilt: replaying its random draws gave "
-                "other masks (was its random generator shared with another thread while it drew?). Explain the "
-                "text again."
-            )
+        check_replayed(distances, self.fingerprint, "masks", "Explain the text again.")
         return active, distances
 
 
-def _fingerprint(distances: np.ndarray) -> tuple:
-    return (distances.shape, float(distances.sum()), distances[:: max(1, distances.shape[0] // 16)].tobytes())

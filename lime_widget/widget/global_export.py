@@ -7,12 +7,9 @@ the strips need no Python. Opening a row's explanation needs a kernel; the page 
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import html
 from typing import Any
 
-from ..export import _THEME_CSS, _as_inline_module, _escape_script, _escape_style, _json_for_script
+from ..export import standalone_page
 from .bundle import BundleMissingError, missing_bundle_message
 from .serialization import base64_buffer
 
@@ -103,28 +100,6 @@ def global_html(view: Any, title: str = "LIME global view") -> str:
         "selection_error": "",
         "offline": True,
     }
-    bundle = _as_inline_module(GLOBAL_JS.read_text(encoding="utf8"))
     css_file = GLOBAL_JS.with_suffix(".css")
     css = css_file.read_text(encoding="utf8") if css_file.is_file() else None
-    script = f"\n{bundle}\n{{\n{_escape_script(_BOOTSTRAP)}\n}}\n"
-    script_hash = base64.b64encode(hashlib.sha256(script.encode("utf8")).digest()).decode("ascii")
-    return "\n".join([
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        f"script-src 'sha256-{script_hash}'; style-src 'unsafe-inline'; img-src data: blob:\">",
-        f"<title>{html.escape(title)}</title>",
-        f"<style>{_THEME_CSS}</style>",
-        f"<style>{_escape_style(css)}</style>" if css else "",
-        "</head>",
-        "<body>",
-        '<div id="lw-root" class="lw-export"></div>',
-        f'<script type="application/json" id="lw-state">{_json_for_script({"traits": traits})}</script>',
-        f'<script type="module">{script}</script>',
-        "</body>",
-        "</html>",
-        "",
-    ])
+    return standalone_page(GLOBAL_JS.read_text(encoding="utf8"), css, _BOOTSTRAP, {"traits": traits}, title)
