@@ -3,6 +3,7 @@
 // its own model object (lime_widget/export_bootstrap.js, run here as the page runs it);
 // an embedder may instead put `explanation.offline` fits in the payload.
 import bootstrapSource from "../lime_widget/export_bootstrap.js?raw";
+import decodeSource from "../lime_widget/export_decode.js?raw";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeModel, fit, stateFor, tabularExplanation, textExplanation, tick } from "./test_support";
 import type { ExplanationDict, Fit } from "./types";
@@ -77,7 +78,7 @@ describe("HTML export page (export_bootstrap.js)", () => {
   }
 
   async function openPage() {
-    const src = bootstrapSource;
+    const src = decodeSource + bootstrapSource; // as standalone_page joins them
     const root = document.createElement("div");
     root.id = "lw-root";
     const state = document.createElement("script");

@@ -28,6 +28,7 @@ NUM_FEATURES_CAP = 30
 INTERVALS = ("shown", "all", "none")
 
 _BOOTSTRAP = Path(__file__).with_name("export_bootstrap.js")
+_DECODE = Path(__file__).with_name("export_decode.js")
 # ipywidgets' own DOMWidget traits: layout, tabbing, tooltip... not part of the view's state
 _WIDGET_BASE_TRAITS = {"layout", "tabbable", "tooltip", "comm", "keys", "log"}
 _DEFAULT_EXPORT = re.compile(r"export\s*\{([^{}]*)\}\s*;?\s*$")
@@ -114,6 +115,7 @@ def standalone_page(bundle: str, css: Optional[str], bootstrap: str, payload: di
     the JSON ``payload`` from ``#lw-state`` and renders into ``#lw-root``), inlined under a
     Content-Security-Policy that lets only this script run and nothing reach the network."""
     # the block scopes the bootstrap's names away from the bundle's top-level names
+    bootstrap = _DECODE.read_text(encoding="utf8") + bootstrap
     script = f"\n{_as_inline_module(bundle)}\n{{\n{_escape_script(bootstrap)}\n}}\n"
     # only this exact script may run: no inline event handler (onerror=...) anywhere can
     script_hash = base64.b64encode(hashlib.sha256(script.encode("utf8")).digest()).decode("ascii")

@@ -1,21 +1,8 @@
 // Runs the widget's render() in a standalone HTML page, with no kernel and no network.
 // A small model object stands in for anywidget's: it answers get/set/on/off/save_changes
 // and plays the kernel's part from precomputed state (one set of fits per num_features).
-// The page defines `__lwWidget` (the bundle's default export) before this code runs.
-
-function decodeBuffers(traits) {
-  for (const name of ["image", "segments"]) {
-    const value = traits[name];
-    if (value && typeof value.data_b64 === "string") {
-      const raw = atob(value.data_b64);
-      const bytes = new Uint8Array(raw.length);
-      for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-      // the live widget receives a DataView too (ipywidgets binary buffers)
-      traits[name] = { data: new DataView(bytes.buffer), dtype: value.dtype, shape: value.shape };
-    }
-  }
-  return traits;
-}
+// The page defines `__lwWidget` (the bundle's default export) and decodeBuffers (export_decode.js)
+// before this code runs.
 
 function makeOfflineModel(state) {
   const values = decodeBuffers({ ...state.traits });

@@ -15,20 +15,8 @@ from .serialization import base64_buffer
 
 # A model object that stores values and calls listeners (anywidget's model, minus the kernel).
 _BOOTSTRAP = """
-function lwDecode(traits) {
-  for (const name of ["weights", "colors"]) {
-    const value = traits[name];
-    if (value && typeof value.data_b64 === "string") {
-      const raw = atob(value.data_b64);
-      const bytes = new Uint8Array(raw.length);
-      for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-      traits[name] = { data: new DataView(bytes.buffer), dtype: value.dtype, shape: value.shape };
-    }
-  }
-  return traits;
-}
 function lwModel(state) {
-  const values = lwDecode({ ...state.traits });
+  const values = decodeBuffers({ ...state.traits });
   const listeners = new Map();
   const emit = (event, value) => {
     for (const cb of [...(listeners.get(event) || [])]) {
