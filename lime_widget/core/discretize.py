@@ -255,6 +255,15 @@ class StatsDiscretizer(BaseDiscretizer):
 STATS_KEYS = ("means", "mins", "maxs", "stds", "feature_values", "feature_frequencies")
 
 
+def check_stats_keys(stats: Any) -> None:
+    """``training_data_stats`` is a dict with every key lime requires (``STATS_KEYS``)."""
+    if not isinstance(stats, Mapping):
+        raise ValueError(f"training_data_stats must be a dict, got {type(stats).__name__}.")
+    missing = [key for key in STATS_KEYS if key not in stats]
+    if missing:
+        raise ValueError(f"training_data_stats is missing the keys {missing} (it needs {list(STATS_KEYS)}).")
+
+
 def check_training_data_stats(stats: Any, continuous: Sequence[int], categorical: Sequence[int]) -> dict:
     """lime's ``training_data_stats``, checked and with integer column keys.
 
@@ -281,11 +290,7 @@ def check_training_data_stats(stats: Any, continuous: Sequence[int], categorical
     ValueError
         Naming the missing key or column and what it needs.
     """
-    if not isinstance(stats, Mapping):
-        raise ValueError(f"training_data_stats must be a dict, got {type(stats).__name__}.")
-    missing = [key for key in STATS_KEYS if key not in stats]
-    if missing:
-        raise ValueError(f"training_data_stats is missing the keys {missing} (it needs {list(STATS_KEYS)}).")
+    check_stats_keys(stats)
     out = dict(stats)
     for key in STATS_KEYS + ("bins",):
         if key in stats and stats[key] is not None:

@@ -11,7 +11,7 @@ from sklearn.metrics import pairwise_distances
 from sklearn.preprocessing import StandardScaler
 
 from . import adaptive
-from .discretize import DISCRETIZERS, STATS_KEYS, BaseDiscretizer, StatsDiscretizer, check_training_data_stats
+from .discretize import DISCRETIZERS, BaseDiscretizer, StatsDiscretizer, check_stats_keys, check_training_data_stats
 from .explanation import DomainMapper, Explanation, Resample, build_explanation
 from .frames import FrameCodec, as_frame_codec
 from .memory import TABULAR_BYTES, check_sample_memory
@@ -253,11 +253,7 @@ class TabularExplainer:
             and ``feature_frequencies`` are missing (lime raises a bare ``Exception``,
             which ``except Exception`` in lime code still catches).
         """
-        if not isinstance(training_data_stats, Mapping):
-            raise ValueError(f"training_data_stats must be a dict, got {type(training_data_stats).__name__}.")
-        missing = [key for key in STATS_KEYS if key not in training_data_stats]
-        if missing:
-            raise ValueError(f"training_data_stats is missing the keys {missing} (it needs {list(STATS_KEYS)}).")
+        check_stats_keys(training_data_stats)
 
     # -- input handling -------------------------------------------------------------
     def _training_matrix(self, training_data: Any) -> np.ndarray:
