@@ -18,8 +18,6 @@ from .bundle import BUNDLE_CSS, BUNDLE_JS, MISSING_BUNDLE_ESM, BundleMissingErro
 from .controller import SURROGATE_CONTROLS, ExplanationController
 from .traits import ExplanationViewTraits
 
-STATUSES = ("idle", "computing", "error")
-
 
 class ExplanationWidget(ExplanationViewTraits, anywidget.AnyWidget):
     """The interactive view of a LIME explanation.
