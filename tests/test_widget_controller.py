@@ -11,6 +11,7 @@ import weakref
 from concurrent.futures import Executor, ThreadPoolExecutor
 
 import pytest
+from helpers import wait_until
 from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
 
@@ -75,47 +76,47 @@ def test_num_features_shown_is_the_one_fit_settings_capped(wine_exp):
     assert len(recorder.calls) == before
 
 
-def test_a_stale_resample_result_is_dropped(wine_exp):
-    exp, _ = wine_exp
-    original = exp.resample
-    release = threading.Event()
+def superseded_then_released(exp, first_run):
+    """Request 700 samples (``first_run(original_hook, progress)`` blocks until released), then 900.
 
-    def hook(num_samples, progress=None, **extra):
-        result = original(num_samples=num_samples, progress=None)  # no progress: cannot stop early
-        if num_samples == 700:
-            assert release.wait(WAIT)
-        return result
-
-    exp.resample = hook
-    controller, recorder = attached(exp)
-    controller.set_control("num_samples", 700)
-    controller.set_control("num_samples", 900)
-    assert _wait_until(lambda: 900 in recorder.shown_num_samples())
-    release.set()
-    assert controller.wait(WAIT)
-    assert recorder.shown_num_samples() == [900]
-    assert controller.current_explanation.neighborhood.num_samples == 900
-    assert controller.values["status"] == "idle" and controller.values["num_samples"] == 900
-
-
-def test_the_error_of_a_superseded_run_is_ignored(wine_exp):
-    exp, _ = wine_exp
-    original = exp.resample
-    release = threading.Event()
+    Returns the controller and its recorder once the 900-sample explanation is shown
+    and the 700-sample run has been released and has ended.
+    """
+    original, release = exp.resample, threading.Event()
 
     def hook(num_samples, progress=None, **extra):
         if num_samples == 700:
-            assert release.wait(WAIT)
-            raise RuntimeError("the first run's model server went down")
+            return first_run(original, release)
         return original(num_samples=num_samples, progress=progress)
 
     exp.resample = hook
     controller, recorder = attached(exp)
     controller.set_control("num_samples", 700)
     controller.set_control("num_samples", 900)
-    assert _wait_until(lambda: 900 in recorder.shown_num_samples())
+    assert wait_until(lambda: 900 in recorder.shown_num_samples())
     release.set()
     assert controller.wait(WAIT)
+    return controller, recorder
+
+
+def test_a_stale_resample_result_is_dropped(wine_exp):
+    def first_run(original, release):
+        result = original(num_samples=700, progress=None)  # no progress: cannot stop early
+        assert release.wait(WAIT)
+        return result
+
+    controller, recorder = superseded_then_released(wine_exp[0], first_run)
+    assert recorder.shown_num_samples() == [900]
+    assert controller.current_explanation.neighborhood.num_samples == 900
+    assert controller.values["status"] == "idle" and controller.values["num_samples"] == 900
+
+
+def test_the_error_of_a_superseded_run_is_ignored(wine_exp):
+    def first_run(original, release):
+        assert release.wait(WAIT)
+        raise RuntimeError("the first run's model server went down")
+
+    controller, recorder = superseded_then_released(wine_exp[0], first_run)
     assert controller.failure is None and controller.last_exception is None
     assert all(not c.get("error") for c in recorder.calls)
     assert (controller.values["status"], controller.values["num_samples"]) == ("idle", 900)
@@ -210,7 +211,7 @@ class SeamExecutor(Executor):
 
 def test_resampling_uncertainty_and_review_rows_run_on_the_one_executor(monkeypatch):
     real = threads._background  # earlier tests' work in flight would run on it, beside the seam
-    assert real is None or _wait_until(lambda: not real._work and real._idle == real._threads)
+    assert real is None or wait_until(lambda: not real._work and real._idle == real._threads)
     seam = SeamExecutor()
     monkeypatch.setattr(threads, "background_executor", lambda: seam)
     X, y = load_iris(return_X_y=True)
@@ -254,13 +255,13 @@ def test_the_daemon_executor_runs_work_in_parallel_and_reports_errors():
         return tag
 
     first, second = pool.submit(blocked, "a"), pool.submit(blocked, "b")
-    assert _wait_until(lambda: len(inside) == 2)  # both run at once: a blocked run holds up no other
+    assert wait_until(lambda: len(inside) == 2)  # both run at once: a blocked run holds up no other
     assert all(daemon for _, daemon in inside)  # never holds up the end of the process
     gate.set()
     assert (first.result(WAIT), second.result(WAIT)) == ("a", "b")
     with pytest.raises(ZeroDivisionError):
         pool.submit(lambda: 1 / 0).result(WAIT)
-    assert _wait_until(lambda: pool._threads == 0)  # idle threads end
+    assert wait_until(lambda: pool._threads == 0)  # idle threads end
     assert pool.submit(lambda: 42).result(WAIT) == 42
     pool.shutdown()
     with pytest.raises(RuntimeError, match="shutdown"):
@@ -312,13 +313,3 @@ def test_a_closed_widget_is_not_updated_by_work_still_running(wine_exp):
     widget.close()
     assert widget.wait(WAIT)
     assert widget.explanation == shown and widget.controller.current_explanation.neighborhood.num_samples == 400
-
-
-def _wait_until(predicate, timeout=30.0):
-    done = threading.Event()
-    for _ in range(int(timeout / 0.02)):
-        if predicate():
-            return True
-        done.wait(0.02)
-    return predicate()
-
