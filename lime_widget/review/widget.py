@@ -213,13 +213,6 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
         """The id of the row shown (``None`` when the queue is empty)."""
         return None if self._index is None else self._data.ids[self._index]
 
-    @property
-    def current_explanation(self) -> Any:
-        """The explanation on screen (after the user's refits), or ``None``."""
-        with self._lock:
-            shown = self._shown_controller
-            return shown.current_explanation if shown is not None else None
-
     def next(self) -> None:
         """Show the next row of the queue (stays on the last)."""
         self.position = min(self.position + 1, max(len(self._queue) - 1, 0))

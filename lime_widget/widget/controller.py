@@ -170,7 +170,7 @@ class ExplanationController:
                 self._on_num_samples(value)
             elif name == "sample_until_stable":
                 if value > old:  # a request counter: every increase asks for num_samples="auto" once
-                    self._start_resample("auto")
+                    self._on_sample_until_stable()
             else:
                 self._on_focus(value)
 
@@ -197,13 +197,21 @@ class ExplanationController:
             if num_samples < 2:
                 raise ValueError(f"num_samples must be an integer >= 2 (the instance and at least one "
                                  f"perturbed sample), got {num_samples!r}.")
-            self._resample_hook()
+            resample = self._resample_hook()
         except Exception as exc:  # shown in the view; a front end would swallow it
             self._supersede()  # a rejected value also supersedes a re-sample still running
             self._fail("resample", f"re-sample with num_samples={num_samples!r}", exc)
             self._put_back_num_samples()
             return
-        self._start_resample(num_samples)
+        self._start_resample(resample, num_samples)
+
+    def _on_sample_until_stable(self) -> None:
+        try:
+            resample = self._resample_hook()
+        except RuntimeError as exc:
+            self._fail("resample", "sample until stable", exc)
+            return
+        self._start_resample(resample, "auto")
 
     def _on_focus(self, feature: int) -> None:
         if -1 <= feature < self._values["num_features_max"]:
@@ -248,15 +256,10 @@ class ExplanationController:
         self._resampling = False
         return self._generation
 
-    def _start_resample(self, num_samples: Any) -> None:
-        try:
-            resample = self._resample_hook()
-        except RuntimeError as exc:
-            self._fail("resample", "sample until stable" if num_samples == "auto" else
-                       f"re-sample with num_samples={num_samples!r}", exc)
-            return
+    def _start_resample(self, resample: Callable[..., Any], num_samples: Any) -> None:
         generation = self._supersede()
         self._resampling = True
+        self.failure = None  # the error leaves the screen while the new run goes
         self._emit({"status": "computing", "progress": 0.0, "error": ""})
         # "auto" samples until the shown number of features is stable
         extra = {"num_features": self._values["num_features"]} if num_samples == "auto" else {}

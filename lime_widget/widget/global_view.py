@@ -254,13 +254,6 @@ class GlobalView(ExplanationViewTraits, anywidget.AnyWidget):
         return (f"<GlobalView: {len(d.positions)} rows ({d.failed} failed), {d.modality}, "
                 f"{len(d.features)} features, classes {d.class_names}>")
 
-    @property
-    def current_explanation(self) -> Any:
-        """The opened row's explanation (after refits), or ``None``."""
-        with self._lock:
-            shown = self._shown_controller
-            return shown.current_explanation if shown is not None else None
-
     def close(self) -> None:
         """Close the widget; the opened row's work still running finishes without updating it."""
         self._show_controller(None)

@@ -48,6 +48,12 @@ class ExplanationViewTraits(traitlets.HasTraits):
     #: The ExplanationController whose values these traits show (None: nothing shown).
     _shown_controller: Optional[Any] = None
 
+    @property
+    def current_explanation(self) -> Any:
+        """The explanation shown (after the user's refits and re-sampling), or ``None``."""
+        shown = self._shown_controller
+        return shown.current_explanation if shown is not None else None
+
     def _show_controller(self, controller: Optional[Any]) -> None:
         """Show ``controller``'s values from now on (``None``: stop showing the one shown)."""
         previous, self._shown_controller = self._shown_controller, controller
