@@ -72,7 +72,7 @@ describe("HTML export page (export_bootstrap.js)", () => {
       traits: {
         explanation: shown, image: {}, segments: {}, status: "idle", progress: 1, error: "", num_features_max: 6,
         offline: true, focused_feature: -1, num_features: 3, label: 1, kernel_width: 25, feature_selection: "auto",
-        num_samples: 5000,
+        num_samples: 5000, uncertainty: {}, sample_until_stable: 0,
       },
     };
   }

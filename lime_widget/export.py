@@ -21,6 +21,7 @@ import numpy as np
 from .core.validation import check_integer, is_integer
 from .widget import serialization, state, trust
 from .widget.bundle import bundle_css, bundle_js
+from .widget.traits import ExplanationViewTraits
 
 #: Largest ``num_features`` precomputed for the offline view (fits grow as cap² x labels).
 NUM_FEATURES_CAP = 30
@@ -156,7 +157,9 @@ def widget_state_html(model_state: dict, buffers: Sequence[dict] = (), title: st
     buffers : sequence of dict
         Its ``buffers``: ``{"path": [trait, "data"], "encoding": "base64", "data": str}``.
     """
-    traits = {k: v for k, v in model_state.items() if not k.startswith("_") and k not in _WIDGET_BASE_TRAITS}
+    # a state saved by an older version may lack newer traits: they start at their defaults
+    saved = {k: v for k, v in model_state.items() if not k.startswith("_") and k not in _WIDGET_BASE_TRAITS}
+    traits = {**view_defaults(), **saved}
     for buffer in buffers:
         path = list(buffer.get("path", []))
         if len(path) == 2 and path[1] == "data" and isinstance(traits.get(path[0]), dict):
@@ -221,6 +224,7 @@ def offline_state(exp: Any, labels: Optional[Sequence[int]] = None,
     shown_trust = offline.get(str(view_label), {}).get(str(n_shown), {}).get("uncertainty", {})
     image, segments = serialization.image_buffers(exp)
     traits = {
+        **view_defaults(),
         **controls,
         "num_features": n_shown,
         "explanation": shown,
@@ -235,6 +239,12 @@ def offline_state(exp: Any, labels: Optional[Sequence[int]] = None,
         "uncertainty": shown_trust,
     }
     return {"traits": traits}
+
+
+def view_defaults() -> dict:
+    """Every synced trait of an explanation view at its default: the offline pages send the
+    front end the same full set of traits the live widget does (js/types.ts ExplanationTraits)."""
+    return {name: trait.default() for name, trait in ExplanationViewTraits.class_traits(sync=True).items()}
 
 
 def _shows_label(exp: Any, label: int) -> bool:

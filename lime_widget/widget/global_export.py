@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..export import standalone_page
+from ..export import standalone_page, view_defaults
 from .bundle import BundleMissingError, missing_bundle_message
 from .serialization import base64_buffer
 
@@ -80,6 +80,8 @@ def global_html(view: Any, title: str = "LIME global view") -> str:
     if not GLOBAL_JS.is_file():
         raise BundleMissingError(missing_bundle_message(GLOBAL_JS))
     traits = {
+        # the opened row's traits: none opens offline, but the view reads them
+        **view_defaults(),
         "summary": view.summary,
         "weights": base64_buffer(view.weights),
         "colors": base64_buffer(view.colors),
