@@ -190,7 +190,7 @@ function render({ model, el }: ViewProps<ExplanationTraits>): () => void {
   function update(): void {
     const t0 = performance.now();
     const raw = model.get("explanation");
-    const exp = isExplanation(raw) ? raw : null;
+    const exp = isExplanation(raw) ? raw : null; // `{}` until Python's first result
     const modelStatus = model.get("status");
     const error = [model.get("error"), displayError].filter(Boolean).join("\n");
     errorBox.hidden = !error;
