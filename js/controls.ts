@@ -6,7 +6,7 @@ import { formatNumber } from "./color";
 import { h, setAttr, setText } from "./dom";
 import { argmax, className, offlineLabels, offlineRange, type ResolvedFit } from "./resolve";
 import { stabilityText, type Trust } from "./trust";
-import type { ExplanationDict } from "./types";
+import type { ExplanationDict, Status } from "./types";
 
 export const FEATURE_SELECTIONS = ["auto", "forward_selection", "highest_weights", "lasso_path", "none"] as const;
 
@@ -34,10 +34,10 @@ export interface ControlState {
   kernelWidth: number | null;
   featureSelection: string;
   resolved: ResolvedFit | null;
-  /** Shown status: idle / computing / error. */
-  status: string;
+  /** Shown status. */
+  status: Status;
   /** Python's own status (progress only moves while it is computing). */
-  modelStatus: string;
+  modelStatus: Status;
   progress: number;
   /** Extra note next to the status ("not in this export", ...). */
   note: string;
@@ -80,6 +80,75 @@ export function toggleLabels(exp: ExplanationDict, requested: number): { labels:
   return { labels, hidden: n - labels.length };
 }
 
+/** The "Prediction" group: class toggles (classification) or the predicted value (regression). */
+function predictionParts(): { group: HTMLElement; classes: HTMLElement; classesNote: HTMLElement; regression: HTMLElement } {
+  const classes = h("div", { class: "lw-classes", role: "group", "aria-label": "Class shown" });
+  const classesNote = h("div", { class: "lw-note", hidden: true });
+  const regression = h("div", { class: "lw-prediction", hidden: true });
+  const group = h(
+    "div",
+    { class: "lw-group lw-prediction-group" },
+    h("div", { class: "lw-group-title" }, "Prediction"),
+    classes,
+    classesNote,
+    regression,
+  );
+  return { group, classes, classesNote, regression };
+}
+
+/** The surrogate's inputs: num_features (slider and field), num_samples, and the Advanced ones. */
+function surrogateInputs(): {
+  range: HTMLInputElement; numField: HTMLInputElement; samples: HTMLInputElement; kernel: HTMLInputElement;
+  selection: HTMLSelectElement; advanced: HTMLDetailsElement; autoButton: HTMLButtonElement;
+} {
+  const range = h("input", { type: "range", class: "lw-range", min: 1, max: 10, step: 1, "aria-label": "Number of features" });
+  const numField = h("input", {
+    type: "number", class: "lw-num", min: 1, step: 1, "data-testid": "lw-num-features", "aria-label": "Number of features",
+  });
+  const samples = h("input", {
+    type: "number", class: "lw-num", min: 1, step: 1, "data-testid": "lw-num-samples", "aria-label": "Number of samples",
+  });
+  const kernel = h("input", {
+    type: "number", class: "lw-num", min: 0, step: "any", "data-testid": "lw-kernel-width", "aria-label": "Kernel width",
+  });
+  const selection = h("select", { "data-testid": "lw-feature-selection", "aria-label": "Feature selection" });
+  for (const s of FEATURE_SELECTIONS) selection.appendChild(h("option", { value: s }, s));
+  const advanced = h(
+    "details",
+    { class: "lw-advanced" },
+    h("summary", {}, "Advanced"),
+    h("label", { class: "lw-row" }, "Kernel width ", kernel),
+    h("label", { class: "lw-row" }, "Feature selection ", selection),
+  );
+  const autoButton = h(
+    "button",
+    {
+      type: "button",
+      class: "lw-auto",
+      "data-testid": "lw-sample-until-stable",
+      title: "Sample new rows in rounds (calling the model) until the top features are stable; Samples then shows how many were used",
+    },
+    "Sample until stable",
+  );
+  return { range, numField, samples, kernel, selection, advanced, autoButton };
+}
+
+/** How faithful the surrogate is (R², local prediction) and the stability badge. */
+function qualityParts(): { quality: HTMLElement; qualityText: HTMLElement; stability: HTMLElement } {
+  const qualityText = h("span", { title: "How faithful the local linear surrogate is" });
+  const stability = h("span", { class: "lw-stability", "data-testid": "lw-stability", hidden: true });
+  return { quality: h("div", { class: "lw-quality" }, qualityText, stability), qualityText, stability };
+}
+
+/** The status line: status, progress, a note; shown even before the first explanation. */
+function statusParts(): { line: HTMLElement; status: HTMLElement; statusNote: HTMLElement; progress: HTMLProgressElement } {
+  const status = h("span", { class: "lw-status", "data-testid": "lw-status", role: "status", "aria-live": "polite" });
+  const statusNote = h("span", { class: "lw-note" });
+  const progress = h("progress", { class: "lw-progress", "data-testid": "lw-progress", max: 1, "aria-label": "Progress", hidden: true });
+  const line = h("div", { class: "lw-status-line", "data-testid": "lw-status-line", hidden: true }, status, progress, statusNote);
+  return { line, status, statusNote, progress };
+}
+
 export class Controls {
   readonly element: HTMLElement;
   /** Status line (status, progress, note); shown even before the first explanation. */
@@ -108,88 +177,15 @@ export class Controls {
   private toggles = new Map<number, HTMLButtonElement>();
 
   constructor(private readonly actions: ControlActions) {
-    // prediction (class toggles / regression value)
-    this.classes = h("div", { class: "lw-classes", role: "group", "aria-label": "Class shown" });
-    this.classesNote = h("div", { class: "lw-note", hidden: true });
-    this.regression = h("div", { class: "lw-prediction", hidden: true });
-    this.predictionGroup = h(
-      "div",
-      { class: "lw-group lw-prediction-group" },
-      h("div", { class: "lw-group-title" }, "Prediction"),
-      this.classes,
-      this.classesNote,
-      this.regression,
-    );
-    this.classes.addEventListener("click", (e) => {
-      const btn = (e.target as Element).closest<HTMLButtonElement>('[data-testid="lw-class-toggle"]');
-      if (btn && !btn.disabled) this.actions.setLabel(Number(btn.dataset.label));
-    });
-
-    // num_features
-    this.range = h("input", { type: "range", class: "lw-range", min: 1, max: 10, step: 1, "aria-label": "Number of features" });
-    this.numField = h("input", {
-      type: "number", class: "lw-num", min: 1, step: 1, "data-testid": "lw-num-features", "aria-label": "Number of features",
-    });
-    this.range.addEventListener("input", () => {
-      this.numField.value = this.range.value;
-    });
-    this.range.addEventListener("change", () => this.commitNumFeatures(this.range.value));
-    this.numField.addEventListener("change", () => this.commitNumFeatures(this.numField.value));
-    commitOnEnter(this.numField, () => this.commitNumFeatures(this.numField.value));
-
-    // num_samples
-    this.samples = h("input", {
-      type: "number", class: "lw-num", min: 1, step: 1, "data-testid": "lw-num-samples", "aria-label": "Number of samples",
-    });
-    const commitSamples = (): void => {
-      const n = Math.round(numberOr(this.samples.value, NaN));
-      if (Number.isFinite(n) && n >= 1 && n !== this.shown?.numSamples) this.actions.setNumSamples(n);
-    };
-    this.samples.addEventListener("change", commitSamples);
-    commitOnEnter(this.samples, commitSamples);
-
-    // advanced
-    this.kernel = h("input", {
-      type: "number", class: "lw-num", min: 0, step: "any", "data-testid": "lw-kernel-width", "aria-label": "Kernel width",
-    });
-    const commitKernel = (): void => {
-      const w = numberOr(this.kernel.value, NaN);
-      if (Number.isFinite(w) && w > 0 && w !== this.shown?.kernelWidth) this.actions.setKernelWidth(w);
-    };
-    this.kernel.addEventListener("change", commitKernel);
-    commitOnEnter(this.kernel, commitKernel);
-    this.selection = h("select", { "data-testid": "lw-feature-selection", "aria-label": "Feature selection" });
-    for (const s of FEATURE_SELECTIONS) this.selection.appendChild(h("option", { value: s }, s));
-    this.selection.addEventListener("change", () => this.actions.setFeatureSelection(this.selection.value));
-    this.advanced = h(
-      "details",
-      { class: "lw-advanced" },
-      h("summary", {}, "Advanced"),
-      h("label", { class: "lw-row" }, "Kernel width ", this.kernel),
-      h("label", { class: "lw-row" }, "Feature selection ", this.selection),
-    );
-
-    this.qualityText = h("span", { title: "How faithful the local linear surrogate is" });
-    this.stability = h("span", { class: "lw-stability", "data-testid": "lw-stability", hidden: true });
-    this.quality = h("div", { class: "lw-quality" }, this.qualityText, this.stability);
-    this.autoButton = h(
-      "button",
-      {
-        type: "button",
-        class: "lw-auto",
-        "data-testid": "lw-sample-until-stable",
-        title: "Sample new rows in rounds (calling the model) until the top features are stable; Samples then shows how many were used",
-      },
-      "Sample until stable",
-    );
-    this.autoButton.addEventListener("click", () => {
-      if (!this.autoButton.disabled) this.actions.sampleUntilStable();
-    });
-    this.status = h("span", { class: "lw-status", "data-testid": "lw-status", role: "status", "aria-live": "polite" });
-    this.statusNote = h("span", { class: "lw-note" });
-    this.progress = h("progress", { class: "lw-progress", "data-testid": "lw-progress", max: 1, "aria-label": "Progress", hidden: true });
+    ({ group: this.predictionGroup, classes: this.classes, classesNote: this.classesNote, regression: this.regression } =
+      predictionParts());
+    ({
+      range: this.range, numField: this.numField, samples: this.samples, kernel: this.kernel,
+      selection: this.selection, advanced: this.advanced, autoButton: this.autoButton,
+    } = surrogateInputs());
+    ({ quality: this.quality, qualityText: this.qualityText, stability: this.stability } = qualityParts());
+    ({ line: this.statusElement, status: this.status, statusNote: this.statusNote, progress: this.progress } = statusParts());
     this.offlineNote = h("div", { class: "lw-note", hidden: true });
-
     const surrogate = h(
       "div",
       { class: "lw-group" },
@@ -201,10 +197,41 @@ export class Controls {
       this.offlineNote,
     );
     this.element = h("div", { class: "lw-controls" }, this.predictionGroup, surrogate);
-    this.statusElement = h(
-      "div", { class: "lw-status-line", "data-testid": "lw-status-line", hidden: true },
-      this.status, this.progress, this.statusNote,
-    );
+    this.listen();
+  }
+
+  /** Each control's event turns into one action (and only when the value changed). */
+  private listen(): void {
+    this.classes.addEventListener("click", (e) => {
+      const btn = (e.target as Element).closest<HTMLButtonElement>('[data-testid="lw-class-toggle"]');
+      if (btn && !btn.disabled) this.actions.setLabel(Number(btn.dataset.label));
+    });
+    this.range.addEventListener("input", () => {
+      this.numField.value = this.range.value;
+    });
+    this.range.addEventListener("change", () => this.commitNumFeatures(this.range.value));
+    this.numField.addEventListener("change", () => this.commitNumFeatures(this.numField.value));
+    commitOnEnter(this.numField, () => this.commitNumFeatures(this.numField.value));
+    const commitSamples = (): void => this.commitNumSamples();
+    this.samples.addEventListener("change", commitSamples);
+    commitOnEnter(this.samples, commitSamples);
+    const commitKernel = (): void => this.commitKernelWidth();
+    this.kernel.addEventListener("change", commitKernel);
+    commitOnEnter(this.kernel, commitKernel);
+    this.selection.addEventListener("change", () => this.actions.setFeatureSelection(this.selection.value));
+    this.autoButton.addEventListener("click", () => {
+      if (!this.autoButton.disabled) this.actions.sampleUntilStable();
+    });
+  }
+
+  private commitNumSamples(): void {
+    const n = Math.round(numberOr(this.samples.value, NaN));
+    if (Number.isFinite(n) && n >= 1 && n !== this.shown?.numSamples) this.actions.setNumSamples(n);
+  }
+
+  private commitKernelWidth(): void {
+    const w = numberOr(this.kernel.value, NaN);
+    if (Number.isFinite(w) && w > 0 && w !== this.shown?.kernelWidth) this.actions.setKernelWidth(w);
   }
 
   private commitNumFeatures(v: string): void {
@@ -221,14 +248,18 @@ export class Controls {
 
   update(s: ControlState): void {
     this.shown = s;
-    const exp = s.exp;
-    const offline = s.offline;
     this.updatePrediction(s);
+    this.updateNumFeatures(s);
+    this.updateKernelControls(s);
+    this.updateQuality(s);
+    this.updateStatus(s.status, s.modelStatus, s.progress, s.note);
+  }
 
-    // num_features range (in an export: the range embedded for the label shown)
+  /** The num_features slider and field (in an export: the range embedded for the label shown). */
+  private updateNumFeatures(s: ControlState): void {
     let min = 1;
     let max = Math.max(1, s.numFeaturesMax);
-    const r = exp.offline ? offlineRange(exp, s.label) : null;
+    const r = s.exp.offline ? offlineRange(s.exp, s.label) : null;
     if (r) [min, max] = r;
     for (const el of [this.range, this.numField]) {
       setAttr(el, "min", String(min));
@@ -236,8 +267,11 @@ export class Controls {
     }
     if (document.activeElement !== this.numField) this.numField.value = String(s.numFeatures);
     this.range.value = String(s.numFeatures);
+  }
 
-    // python-only controls
+  /** The controls only Python can answer (re-sampling, kernel width, feature selection): off in an export. */
+  private updateKernelControls(s: ControlState): void {
+    const offline = s.offline;
     if (document.activeElement !== this.samples) this.samples.value = s.numSamples === null ? "" : String(s.numSamples);
     if (document.activeElement !== this.kernel) this.kernel.value = s.kernelWidth === null ? "" : String(+s.kernelWidth.toPrecision(6));
     this.selection.value = s.featureSelection || "auto";
@@ -249,8 +283,11 @@ export class Controls {
     this.autoButton.disabled = s.modelStatus === "computing";
     this.offlineNote.hidden = !offline;
     setText(this.offlineNote, offline ? "Exported view: the classes and feature counts computed at export time." : "");
+  }
 
-    // faithfulness
+  /** The surrogate's faithfulness and the stability badge of the fit shown. */
+  private updateQuality(s: ControlState): void {
+    const exp = s.exp;
     const fit = s.resolved?.fit;
     if (fit) {
       const model = exp.mode === "regression" ? exp.predicted_value : exp.predict_proba?.[s.resolved!.label];
@@ -281,11 +318,9 @@ export class Controls {
     } else {
       this.stability.hidden = true;
     }
-
-    this.updateStatus(s.status, s.modelStatus, s.progress, s.note);
   }
 
-  updateStatus(status: string, modelStatus: string, progress: number, note: string): void {
+  updateStatus(status: Status, modelStatus: Status, progress: number, note: string): void {
     // the test hook keeps its value; the line itself only shows while something happens
     setText(this.status, status);
     setAttr(this.status, "data-status", status);

@@ -88,6 +88,11 @@ export function bytesOf(data: unknown): { buffer: ArrayBuffer; byteOffset: numbe
   throw new Error("binary data missing (expected a DataView, ArrayBuffer or typed array)");
 }
 
+/** A binary array rather than the `{}` a traitlets Dict holds until Python fills it. */
+export function isBinary(v: unknown): v is BinaryArray {
+  return !!v && typeof v === "object" && "data" in v && Array.isArray((v as BinaryArray).shape);
+}
+
 export interface Decoded {
   values: NumericArray;
   shape: number[];

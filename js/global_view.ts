@@ -3,14 +3,14 @@
 // that row below with the regular widget's render() on the same model (the Python side
 // mirrors the row's ExplanationWidget into these traits), so its controls work as usual.
 
+import type { AnyWidget } from "@anywidget/types";
 import { decodeArray } from "./decode";
 import { coalesce, h, setAttr, setText } from "./dom";
 import { ariaSummary, colorLevel, DEFAULT_GEOMETRY, hitTest, layoutDots, moveFocus, paintDots, type Dots, type Geometry } from "./global/layout";
-import { intOr } from "./resolve";
 import { CSS } from "./style";
 import { onLayout, onThemeChange } from "./theme";
-import type { BinaryArray } from "./types";
-import explanationWidget, { type RenderProps } from "./widget";
+import type { BinaryArray, ExplanationTraits, ViewProps } from "./types";
+import explanationWidget from "./widget";
 
 export interface GlobalSummary {
   mode: string;
@@ -28,7 +28,25 @@ export interface GlobalSummary {
   color_kind: "value" | "presence";
 }
 
-export const GLOBAL_TRAITS = ["summary", "weights", "colors", "global_label", "selected", "selection_error", "status"] as const;
+/**
+ * GlobalView's synced traits (lime_widget/widget/global_view.py): the explanation view's
+ * (a clicked row opens in the regular widget on the same model) and the strips'.
+ */
+export interface GlobalTraits extends ExplanationTraits {
+  summary: GlobalSummary;
+  /** float32 [label, row, feature] weights (NaN: not among the row's features). */
+  weights: BinaryArray;
+  /** float32 [row, feature] colour levels in [0, 1] (NaN: no value). */
+  colors: BinaryArray;
+  global_label: number;
+  /** Position of the opened row, -1 for none. */
+  selected: number;
+  selection_error: string;
+}
+
+export const GLOBAL_TRAITS = [
+  "summary", "weights", "colors", "global_label", "selected", "selection_error", "status",
+] as const satisfies ReadonlyArray<keyof GlobalTraits>;
 
 const GLOBAL_CSS = `
 .lw-global-head { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; margin-bottom: 6px; }
@@ -41,17 +59,12 @@ const GLOBAL_CSS = `
 .lw-global-row-head { color: var(--lw-fg); font-weight: 600; display: flex; gap: 8px; align-items: center; border-top: 1px solid var(--lw-border); padding-top: 6px; }
 `;
 
-export function isSummary(v: unknown): v is GlobalSummary {
-  const s = v as GlobalSummary;
-  return !!s && typeof s === "object" && Array.isArray(s.features) && Array.isArray(s.labels) && Array.isArray(s.ranking);
-}
-
 function cssVar(el: Element, name: string, fallback: string): string {
   const v = getComputedStyle(el).getPropertyValue(name).trim();
   return v || fallback;
 }
 
-function render({ model, el }: RenderProps): () => void {
+function render({ model, el }: ViewProps<GlobalTraits>): () => void {
   const root = h("div", { class: "lw-root lw-global", "data-testid": "lw-global", "data-lm-suppress-shortcuts": "true" });
   const style = document.createElement("style");
   style.textContent = CSS + GLOBAL_CSS;
@@ -81,8 +94,8 @@ function render({ model, el }: RenderProps): () => void {
   let geometry: Geometry = { ...DEFAULT_GEOMETRY };
   let decodedFrom: unknown[] = [null, null];
 
-  const save = (values: Record<string, unknown>): void => {
-    for (const [k, v] of Object.entries(values)) model.set(k, v);
+  const save = (values: Partial<GlobalTraits>): void => {
+    for (const [k, v] of Object.entries(values)) model.set(k as keyof GlobalTraits, v);
     model.save_changes();
     updates.schedule();
   };
@@ -90,7 +103,7 @@ function render({ model, el }: RenderProps): () => void {
 
   function openRow(rowIndex: number): void {
     if (!summary) return;
-    if (model.get("offline") === true) {
+    if (model.get("offline")) {
       localError = `Row ${summary.row_ids[rowIndex]}: opening a row's explanation needs a running Python kernel; this is an exported file (the strips and ranking work offline).`;
       updates.schedule();
       return;
@@ -171,7 +184,7 @@ function render({ model, el }: RenderProps): () => void {
       ctx.drawImage(layer, 0, 0);
       ctx.restore();
     }
-    const selectedRow = summary.positions.indexOf(intOr(model.get("selected"), -1));
+    const selectedRow = summary.positions.indexOf(model.get("selected"));
     const picked = new Set(summary.picked);
     for (let i = 0; i < dots.x.length; i++) {
       const row = dots.row[i];
@@ -191,7 +204,7 @@ function render({ model, el }: RenderProps): () => void {
     const dpr = window.devicePixelRatio || 1;
     const w = Math.round(geometry.width * dpr);
     const hgt = Math.round(dots.height * dpr);
-    const key = [labelIndex, w, hgt, intOr(model.get("selected"), -1), themeStamp].join("|");
+    const key = [labelIndex, w, hgt, model.get("selected"), themeStamp].join("|");
     if (!base || key !== baseKey) {
       base = base ?? document.createElement("canvas");
       base.width = w;
@@ -223,20 +236,17 @@ function render({ model, el }: RenderProps): () => void {
 
   function update(): void {
     const t0 = performance.now();
+    // GlobalView sets summary, weights and colors before it is shown
     const raw = model.get("summary");
-    if (!isSummary(raw)) {
-      setText(title, "Waiting for the explanations\u2026");
-      return;
-    }
     const wRaw = model.get("weights");
     const cRaw = model.get("colors");
     if (summary !== raw || decodedFrom[0] !== wRaw || decodedFrom[1] !== cRaw) {
-      weights = decodeArray(wRaw as BinaryArray).values;
-      colors = decodeArray(cRaw as BinaryArray).values;
+      weights = decodeArray(wRaw).values;
+      colors = decodeArray(cRaw).values;
       decodedFrom = [wRaw, cRaw];
       dots = null;
     }
-    const newLabel = Math.max(0, raw.labels.indexOf(intOr(model.get("global_label"), raw.labels[0])));
+    const newLabel = Math.max(0, raw.labels.indexOf(model.get("global_label")));
     if (summary !== raw || newLabel !== labelIndex) {
       summary = raw;
       labelIndex = newLabel;
@@ -274,8 +284,8 @@ function render({ model, el }: RenderProps): () => void {
     const pickNote = n ? ` Circled: the ${n} picked row${n === 1 ? "" : "s"} (e.g. a submodular pick's).` : "";
     setText(legend, `Each dot is one row's weight; x from negative (left) to positive (right). ${kind}${pickNote} Click a dot or press Enter on it to open the row.`);
     setText(status, describeDot(focusDot));
-    const selected = intOr(model.get("selected"), -1);
-    const error = [String(model.get("selection_error") ?? ""), localError].filter(Boolean).join("\n");
+    const selected = model.get("selected");
+    const error = [model.get("selection_error"), localError].filter(Boolean).join("\n");
     errorBox.hidden = !error;
     setText(errorBox, error);
     const open = selected >= 0 && !model.get("selection_error");
@@ -362,4 +372,4 @@ function render({ model, el }: RenderProps): () => void {
   };
 }
 
-export default { render };
+export default { render } satisfies AnyWidget<GlobalTraits>;

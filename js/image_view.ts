@@ -4,7 +4,7 @@
 
 import { BarChart, FocusInfo } from "./bars";
 import { formatWeight } from "./color";
-import { decodeArray, type Decoded } from "./decode";
+import { decodeArray, isBinary, type Decoded } from "./decode";
 import { h, setAttr, setText } from "./dom";
 import { boundaryMap, overlayRgba, pixelScale, segmentAt, selectSegments, type SignMode } from "./mask";
 import { className, rankOf, weightOf } from "./resolve";
@@ -165,13 +165,14 @@ export class ImageView implements View {
     const seg = model.get("segments");
     if (this.data && this.data.src === src && this.data.seg === seg) return;
     this.data = null;
-    if (!src || !seg || !(src as BinaryArray).shape || !(seg as BinaryArray).shape) {
+    // `{}` until Python sends the image with the explanation
+    if (!isBinary(src) || !isBinary(seg)) {
       this.problem.hidden = false;
       setText(this.problem, "Waiting for the image\u2026");
       return;
     }
     try {
-      this.data = { src, seg, ...decodeImage(src as BinaryArray, seg as BinaryArray) };
+      this.data = { src, seg, ...decodeImage(src, seg) };
       this.problem.hidden = true;
       this.canvas.width = this.data.width;
       this.canvas.height = this.data.height;

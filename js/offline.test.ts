@@ -1,10 +1,8 @@
 // @vitest-environment jsdom
 // The standalone HTML export: no kernel. Python's export replays precomputed fits through
-// its own model object (lime_widget/export_bootstrap.js, run here as the page runs it);
-// an embedder may instead put `explanation.offline` fits in the payload.
-import bootstrapSource from "../lime_widget/export_bootstrap.js?raw";
-import decodeSource from "../lime_widget/export_decode.js?raw";
-import { afterEach, describe, expect, it } from "vitest";
+// its own model object (the page's entry js/export_bootstrap.ts, run here as the page runs
+// it); an embedder may instead put `explanation.offline` fits in the payload.
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { FakeModel, fit, stateFor, tabularExplanation, textExplanation, tick } from "./test_support";
 import type { ExplanationDict, Fit } from "./types";
 import widget from "./widget";
@@ -14,7 +12,6 @@ afterEach(() => {
   cleanup?.();
   cleanup = null;
   document.body.replaceChildren();
-  delete (globalThis as Record<string, unknown>).__lwWidget;
 });
 
 const q = (sel: string) => Array.from(document.querySelectorAll<HTMLElement>(sel));
@@ -57,7 +54,7 @@ describe("explanation.offline (fits embedded in the payload)", () => {
   });
 });
 
-describe("HTML export page (export_bootstrap.js)", () => {
+describe("HTML export page (export_bootstrap.ts)", () => {
   // the payload lime_widget/export.py writes: {"traits": {...}}, explanation.offline inside
   function exportState() {
     const w1: Array<[number, number]> = [[0, 0.4], [4, -0.3], [2, 0.1], [5, -0.05], [1, 0.02], [3, 0.01]];
@@ -72,13 +69,12 @@ describe("HTML export page (export_bootstrap.js)", () => {
       traits: {
         explanation: shown, image: {}, segments: {}, status: "idle", progress: 1, error: "", num_features_max: 6,
         offline: true, focused_feature: -1, num_features: 3, label: 1, kernel_width: 25, feature_selection: "auto",
-        num_samples: 5000,
+        num_samples: 5000, uncertainty: {}, sample_until_stable: 0,
       },
     };
   }
 
   async function openPage() {
-    const src = decodeSource + bootstrapSource; // as standalone_page joins them
     const root = document.createElement("div");
     root.id = "lw-root";
     const state = document.createElement("script");
@@ -86,8 +82,8 @@ describe("HTML export page (export_bootstrap.js)", () => {
     state.id = "lw-state";
     state.textContent = JSON.stringify(exportState());
     document.body.append(root, state);
-    (globalThis as Record<string, unknown>).__lwWidget = widget;
-    new Function(src)();
+    vi.resetModules(); // the entry mounts the page when it is loaded: load it afresh
+    await import("./export_bootstrap");
     for (let i = 0; i < 20 && !document.body.hasAttribute("data-lw-ready"); i++) await tick();
     expect(document.body.getAttribute("data-lw-ready")).toBe("true");
   }

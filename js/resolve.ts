@@ -39,11 +39,6 @@ function isInt(v: unknown): v is number {
 }
 
 /** Index of the largest value (0 for an empty array). */
-/** ``v`` as an integer when it is a finite number, else ``fallback`` (trait values are untrusted). */
-export function intOr(v: unknown, fallback: number): number {
-  return typeof v === "number" && Number.isFinite(v) ? Math.trunc(v) : fallback;
-}
-
 export function argmax(values: ReadonlyArray<number>): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;

@@ -2,6 +2,7 @@
 // explanation of the row shown is the regular widget's render() on the same model (the
 // review carries the same traits), so it looks and behaves exactly like ExplanationWidget.
 
+import type { AnyWidget } from "@anywidget/types";
 import { coalesce, h, setAttr, setText } from "./dom";
 import { Annotator } from "./review/annotate";
 import { ConfusionMatrix, isConfusion } from "./review/confusion";
@@ -9,23 +10,24 @@ import { navKey } from "./review/keys";
 import { Nav } from "./review/nav";
 import { RowCard } from "./review/row_card";
 import { REVIEW_CSS } from "./review/style";
-import { isRow, type ReviewActions, type ReviewSummary } from "./review/types";
+import { isRow, type ReviewActions, type ReviewTraits } from "./review/types";
 import { CSS } from "./style";
-import { intOr } from "./resolve";
-import explanationWidget, { type RenderProps } from "./widget";
+import type { ViewProps } from "./types";
+import explanationWidget from "./widget";
 
 /** Review traits whose change re-renders the review's own parts. */
 export const REVIEW_TRAITS = [
   "summary", "confusion", "queue_length", "row", "row_status", "row_error", "row_progress", "row_image",
   "annotated", "notice", "position", "order", "scope", "cell", "label",
-] as const;
+] as const satisfies ReadonlyArray<keyof ReviewTraits>;
 
-function cellOf(v: unknown): number[] {
-  return Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "number") ? (v as number[]) : [];
+/** The confusion-matrix cell filtering the queue, or [] (Python sends [] or [true, predicted]). */
+function cellOf(cell: number[]): number[] {
+  return cell.length === 2 ? cell : [];
 }
 
 // Not exported by name (anywidget's deprecation warning): the default export is the entry.
-function render({ model, el }: RenderProps): () => void {
+function render({ model, el }: ViewProps<ReviewTraits>): () => void {
   const root = h("div", {
     class: "lw-root lw-review",
     "data-testid": "lw-review",
@@ -39,8 +41,8 @@ function render({ model, el }: RenderProps): () => void {
 
   const updates = coalesce(() => safeUpdate());
   const schedule = updates.schedule;
-  const save = (values: Record<string, unknown>): void => {
-    for (const [k, v] of Object.entries(values)) model.set(k, v);
+  const save = (values: Partial<ReviewTraits>): void => {
+    for (const [k, v] of Object.entries(values)) model.set(k as keyof ReviewTraits, v);
     model.save_changes();
     schedule();
   };
@@ -76,34 +78,34 @@ function render({ model, el }: RenderProps): () => void {
   const cleanupExplanation = explanationWidget.render({ model, el: explanationHost });
 
   function update(): void {
-    const summary = (model.get("summary") as ReviewSummary | undefined) ?? null;
+    const summary = model.get("summary");
+    // `{}` when the queue is empty
     const rawRow = model.get("row");
     const row = isRow(rawRow) ? rawRow : null;
-    const rowStatus = String(model.get("row_status") ?? "empty");
+    const rowStatus = model.get("row_status");
     const cell = cellOf(model.get("cell"));
-    const length = intOr(model.get("queue_length"), 0);
-    const position = intOr(model.get("position"), 0);
     nav.update({
-      position,
-      length,
-      order: String(model.get("order") ?? "confidence"),
-      scope: String(model.get("scope") ?? "errors"),
+      position: model.get("position"),
+      length: model.get("queue_length"),
+      order: model.get("order"),
+      scope: model.get("scope"),
       cell,
       summary,
     });
+    // `{}` for regression
     const conf = model.get("confusion");
     confusion.update(isConfusion(conf) ? conf : null, cell);
-    setText(notice, String(model.get("notice") ?? ""));
+    setText(notice, model.get("notice"));
     card.update({
       row,
       summary,
       rowStatus,
-      rowError: String(model.get("row_error") ?? ""),
-      rowProgress: Number(model.get("row_progress") ?? 0),
+      rowError: model.get("row_error"),
+      rowProgress: model.get("row_progress"),
       rowImage: model.get("row_image"),
-      label: intOr(model.get("label"), -1),
+      label: model.get("label"),
     });
-    annotator.update(rowStatus === "empty" ? null : row, summary?.tags ?? [], intOr(model.get("annotated"), 0));
+    annotator.update(rowStatus === "empty" ? null : row, summary.tags, model.get("annotated"));
     explanationHost.hidden = rowStatus !== "ready";
     setAttr(root, "data-row-status", rowStatus);
     setAttr(root, "data-row-id", row ? row.id : null);
@@ -146,4 +148,4 @@ function render({ model, el }: RenderProps): () => void {
   };
 }
 
-export default { render };
+export default { render } satisfies AnyWidget<ReviewTraits>;

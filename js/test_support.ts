@@ -1,29 +1,38 @@
 // Test helpers (not bundled): a fake anywidget model and small explanations.
 
-import type { ExplanationDict, Fit, WidgetModel } from "./types";
+import type { GlobalTraits } from "./global_view";
+import type { ReviewTraits } from "./review/types";
+import type { ExplanationDict, Fit, ViewModel } from "./types";
 
-type Callback = (...args: unknown[]) => void;
+// anywidget's model calls listeners with (model, value) and custom messages with (content, buffers)
+type Callback = (...args: any[]) => void;
 
-/** Fake anywidget model: get/set/on/off/save_changes/send, recording what was saved. */
-export class FakeModel implements WidgetModel {
+/** Every trait a test reads or sets: the explanation view's, the review's and the global view's. */
+export type AllTraits = ReviewTraits & GlobalTraits;
+
+/**
+ * Fake anywidget model: get/set/on/off/save_changes/send, recording what was saved. Its
+ * values are whatever a test gives (malformed ones too, to test the views' checks).
+ */
+export class FakeModel<T extends Record<string, any> = AllTraits> implements ViewModel<T> {
   values: Record<string, unknown>;
   saved: Array<Record<string, unknown>> = [];
   sent: unknown[] = [];
   private listeners = new Map<string, Set<Callback>>();
   private dirty: Record<string, unknown> = {};
   /** Called on save_changes with the changed values (plays the kernel's part). */
-  onSave: ((changes: Record<string, unknown>, model: FakeModel) => void) | null = null;
+  onSave: ((changes: Record<string, unknown>, model: FakeModel<T>) => void) | null = null;
 
   constructor(values: Record<string, unknown>) {
     this.values = { ...values };
   }
-  get(name: string): unknown {
-    return this.values[name];
+  get<K extends keyof T>(name: K): T[K] {
+    return this.values[name as string] as T[K];
   }
-  set(name: string, value: unknown): void {
-    this.values[name] = value;
-    this.dirty[name] = value;
-    this.emit(`change:${name}`);
+  set<K extends keyof T>(name: K, value: T[K]): void {
+    this.values[name as string] = value;
+    this.dirty[name as string] = value;
+    this.emit(`change:${String(name)}`);
   }
   /** A change coming from Python (not recorded as saved). */
   push(values: Record<string, unknown>): void {
@@ -110,6 +119,8 @@ export function textState(exp: ExplanationDict = textExplanation()): Record<stri
     focused_feature: -1,
     image: {},
     segments: {},
+    uncertainty: {},
+    sample_until_stable: 0,
   };
 }
 

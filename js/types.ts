@@ -1,5 +1,7 @@
 // Shapes of the synced state (docs/PROTOCOL.md) and the slice of the anywidget model we use.
 
+import type { AnyModel, RenderProps } from "@anywidget/types";
+
 export interface Fit {
   /** [feature_id, weight] pairs, largest |weight| first. */
   weights: Array<[number, number]>;
@@ -66,6 +68,8 @@ export interface ExplanationDict {
   max_value?: number;
   domain: TextDomain | TabularDomain | ImageDomain | Record<string, unknown>;
   offline?: OfflineFits;
+  /** Degenerate fits, sampling problems (text only). */
+  warnings?: string[];
 }
 
 /** Binary array as synced by Python: {data, dtype, shape}. */
@@ -75,14 +79,55 @@ export interface BinaryArray {
   shape: number[];
 }
 
-type Callback = (...args: unknown[]) => void;
+/** A traitlets `Dict()` Python has not filled (yet): `{}`. */
+export type EmptyDict = Record<string, never>;
 
-/** The part of anywidget's model used here (the export's fake model implements the same). */
-export interface WidgetModel {
-  get(name: string): unknown;
-  set(name: string, value: unknown): void;
-  on(event: string, callback: Callback): void;
-  off(event?: string | null, callback?: Callback | null): void;
-  save_changes(): void;
-  send?(content: unknown, callbacks?: unknown, buffers?: unknown): void;
+/** Python's `status`: what the kernel is doing for the view. */
+export type Status = "idle" | "computing" | "error";
+
+/**
+ * The synced traits of one explanation view (`ExplanationViewTraits` in
+ * lime_widget/widget/traits.py). traitlets checks every Int, Float, Unicode and Bool
+ * before it is sent, so those arrive with these types; the Dict traits are `{}` until
+ * Python has something to put there.
+ */
+export interface ExplanationTraits {
+  // Python -> JS
+  /** `{}` before the first result (see isExplanation). */
+  explanation: ExplanationDict | EmptyDict;
+  /** Image explanations only (`{}` otherwise): the display pixels and the superpixels. */
+  image: BinaryArray | EmptyDict;
+  segments: BinaryArray | EmptyDict;
+  status: Status;
+  progress: number;
+  error: string;
+  num_features_max: number;
+  /** No kernel behind the model (the HTML export). */
+  offline: boolean;
+  /** Intervals and stability of the shown fit, `{}` until Python sends them. */
+  uncertainty: Uncertainty | EmptyDict;
+  // JS -> Python (the controls)
+  num_features: number;
+  label: number;
+  kernel_width: number;
+  feature_selection: string;
+  num_samples: number;
+  /** Focused feature id, -1 for none. */
+  focused_feature: number;
+  /** A request counter: each increase re-samples with num_samples="auto". */
+  sample_until_stable: number;
 }
+
+/**
+ * The part of anywidget's model (`AnyModel<T>` from @anywidget/types) the views use. The
+ * offline pages' replay models and the tests' fake model implement just this.
+ */
+export type ViewModel<T extends Record<string, any>> = Pick<
+  AnyModel<T>, "get" | "set" | "on" | "off" | "save_changes" | "send"
+>;
+
+/** The model of an explanation view (ExplanationWidget, and the view inside ErrorReview and GlobalView). */
+export type WidgetModel = ViewModel<ExplanationTraits>;
+
+/** What a render() reads of anywidget's `RenderProps<T>`: the model and the element. */
+export type ViewProps<T extends Record<string, any>> = Pick<RenderProps<T>, "el"> & { model: ViewModel<T> };

@@ -2,30 +2,27 @@
 // and keeps the controls in step with the model. The same render() runs in JupyterLab,
 // Notebook 7, VS Code and the standalone HTML export (fake model, no kernel).
 
+import type { AnyWidget } from "@anywidget/types";
 import { Controls, type ControlActions } from "./controls";
 import { coalesce, h, setAttr, setText } from "./dom";
 import { ImageView } from "./image_view";
-import { intOr, isExplanation, offlineFit, requestedLabel, resolveFit, type ResolvedFit } from "./resolve";
+import { isExplanation, offlineFit, requestedLabel, resolveFit, type FitRequest, type ResolvedFit } from "./resolve";
 import { CSS } from "./style";
 import { TabularView } from "./tabular_view";
 import { TextView } from "./text_view";
-import { trustFor } from "./trust";
-import type { ExplanationDict, WidgetModel } from "./types";
+import { trustFor, type Trust } from "./trust";
+import type { ExplanationDict, ExplanationTraits, Status, ViewModel, ViewProps } from "./types";
 import type { View, ViewContext } from "./view";
 import { WARNINGS_CSS, WarningsBox } from "./warnings";
 
-export type { WidgetModel } from "./types";
+export type { ExplanationTraits, ViewProps, WidgetModel } from "./types";
 
 /** Traits whose change re-renders the widget. */
 export const TRAITS = [
   "explanation", "status", "progress", "error", "num_features", "num_features_max", "label",
   "kernel_width", "feature_selection", "num_samples", "focused_feature", "image", "segments", "offline",
   "uncertainty",
-] as const;
-
-function numOrNull(v: unknown): number | null {
-  return typeof v === "number" && Number.isFinite(v) ? v : null;
-}
+] as const satisfies ReadonlyArray<keyof ExplanationTraits>;
 
 function makeView(modality: string): View {
   if (modality === "text") return new TextView();
@@ -33,14 +30,68 @@ function makeView(modality: string): View {
   return new TabularView();
 }
 
-export interface RenderProps {
-  model: WidgetModel;
-  el: HTMLElement;
+/** What the controls ask for, read from the model's traits. */
+interface Request extends FitRequest {
+  numFeaturesMax: number;
+  kernelWidth: number;
+  featureSelection: string;
+  numSamples: number;
+  offline: boolean;
+}
+
+function readRequest(model: ViewModel<ExplanationTraits>, exp: ExplanationDict): Request {
+  return {
+    // regression always shows label 1, and a label the explanation lacks falls back to its default
+    label: requestedLabel(exp, model.get("label")),
+    numFeatures: model.get("num_features"),
+    cap: model.get("num_features_max"),
+    numFeaturesMax: model.get("num_features_max"),
+    kernelWidth: model.get("kernel_width"),
+    featureSelection: model.get("feature_selection"),
+    numSamples: model.get("num_samples"),
+    offline: model.get("offline") || !!exp.offline,
+  };
+}
+
+/**
+ * The fit for the request (see resolve.ts). With nothing for that label and nothing shown
+ * yet, any explained label stands in meanwhile; `pending` says the request is not met.
+ */
+function pickFit(exp: ExplanationDict, req: Request, showing: boolean): { resolved: ResolvedFit | null; pending: boolean } {
+  const resolved = resolveFit(exp, req);
+  const pending = !resolved || !resolved.exact;
+  if (resolved || showing) return { resolved, pending };
+  const first = Object.keys(exp.fits)[0];
+  const stand = first === undefined ? null : { fit: exp.fits[first], label: Number(first), source: "stale" as const, exact: false };
+  return { resolved: stand, pending };
+}
+
+/** The status the controls show; an export says when a request is not among its fits. */
+function shownStatus(modelStatus: Status, pending: boolean, offline: boolean): { status: Status; note: string } {
+  if (modelStatus === "error") return { status: "error", note: pending && offline ? "(not in this export)" : "" };
+  if (modelStatus === "computing") return { status: "computing", note: "" };
+  if (pending && offline) return { status: "idle", note: "(not in this export)" };
+  return { status: pending ? "computing" : "idle", note: "" };
+}
+
+/**
+ * Intervals and stability for the fit shown: the fit's own (an export embeds them in its
+ * offline fits; the fit of the same label and size has the same weights) or the
+ * `uncertainty` trait, whichever describes exactly this fit.
+ */
+function trustOf(
+  exp: ExplanationDict, shown: ResolvedFit | null, uncertainty: ExplanationTraits["uncertainty"],
+): { trust: Trust | null; trustError: string } {
+  if (!shown) return { trust: null, trustError: "" };
+  const embedded = offlineFit(exp, shown.label, shown.fit.weights.length)?.uncertainty;
+  const trust = trustFor(shown.fit, shown.label, shown.fit.uncertainty, embedded, uncertainty);
+  const forThisLabel = "label" in uncertainty && uncertainty.label === shown.label;
+  return { trust, trustError: forThisLabel ? uncertainty.error ?? "" : "" };
 }
 
 // Not exported by name: anywidget warns that a module-level `render` export will be
 // deprecated; the default export below is what it loads.
-function render({ model, el }: RenderProps): () => void {
+function render({ model, el }: ViewProps<ExplanationTraits>): () => void {
   const root = h("div", {
     class: "lw-root",
     "data-testid": "lw-root",
@@ -55,7 +106,7 @@ function render({ model, el }: RenderProps): () => void {
   const warnings = new WarningsBox();
   const empty = h("div", { class: "lw-empty" }, "Waiting for the explanation\u2026");
 
-  let focused = intOr(model.get("focused_feature"), -1);
+  let focused = model.get("focused_feature");
   let view: View | null = null;
   let viewModality = "";
   let last: { exp: ExplanationDict; resolved: ResolvedFit } | null = null;
@@ -64,7 +115,7 @@ function render({ model, el }: RenderProps): () => void {
   const updates = coalesce(() => safeUpdate());
   const schedule = updates.schedule;
 
-  const save = (name: string, value: unknown): void => {
+  const save = <K extends keyof ExplanationTraits>(name: K, value: ExplanationTraits[K]): void => {
     model.set(name, value);
     model.save_changes();
     schedule(); // do not rely on the model echoing a change event (export's fake model)
@@ -77,7 +128,7 @@ function render({ model, el }: RenderProps): () => void {
     setKernelWidth: (w) => save("kernel_width", w),
     setFeatureSelection: (s) => save("feature_selection", s),
     // a request counter: every increase asks Python for one num_samples="auto" run
-    sampleUntilStable: () => save("sample_until_stable", intOr(model.get("sample_until_stable"), 0) + 1),
+    sampleUntilStable: () => save("sample_until_stable", model.get("sample_until_stable") + 1),
   };
   const controls = new Controls(actions);
 
@@ -90,94 +141,64 @@ function render({ model, el }: RenderProps): () => void {
   root.append(style, controls.element, controls.statusElement, errorBox, warnings.element, host);
   el.appendChild(root);
 
-  function update(): void {
-    const t0 = performance.now();
-    const raw = model.get("explanation");
-    const exp = isExplanation(raw) ? raw : null;
-    const modelStatus = String(model.get("status") ?? "idle") || "idle";
-    const progress = Number(model.get("progress") ?? 0);
-    const error = [String(model.get("error") ?? ""), displayError].filter(Boolean).join("\n");
-    errorBox.hidden = !error;
-    setText(errorBox, error);
-    focused = intOr(model.get("focused_feature"), focused);
-    warnings.update(exp ? (exp as { warnings?: unknown }).warnings : []);
+  /** Before the first explanation: the status line and a placeholder. */
+  function showWaiting(modelStatus: Status): void {
+    controls.element.hidden = true;
+    controls.updateStatus(modelStatus, modelStatus, model.get("progress"), "");
+    if (!view && empty.parentNode !== host) host.replaceChildren(empty);
+    setAttr(root, "data-status", modelStatus);
+  }
 
-    if (!exp) {
-      controls.element.hidden = true;
-      controls.updateStatus(modelStatus === "error" || modelStatus === "computing" ? modelStatus : "idle", modelStatus, progress, "");
-      if (!view && empty.parentNode !== host) host.replaceChildren(empty);
-      setAttr(root, "data-status", modelStatus);
-      root.dataset.renderMs = (performance.now() - t0).toFixed(2);
-      return;
-    }
+  function showExplanation(exp: ExplanationDict, modelStatus: Status): void {
     controls.element.hidden = false;
-
-    const label = requestedLabel(exp, model.get("label"));
-    const numFeatures = intOr(model.get("num_features"), exp.settings?.num_features ?? 10);
-    const kernelWidth = numOrNull(model.get("kernel_width")) ?? numOrNull(exp.settings?.kernel_width);
-    const fsel = model.get("feature_selection");
-    const featureSelection = typeof fsel === "string" && fsel ? fsel : String(exp.settings?.feature_selection ?? "auto");
-
-    const numFeaturesMax = intOr(model.get("num_features_max"), exp.feature_names.length);
-    const offline = model.get("offline") === true || !!exp.offline;
-    let resolved = resolveFit(exp, { label, numFeatures, kernelWidth, featureSelection, cap: numFeaturesMax });
-    const pending = !resolved || !resolved.exact;
-    if (!resolved && !(last && last.exp.modality === exp.modality)) {
-      // nothing for that label yet and nothing shown: show any explained label meanwhile
-      const first = Object.keys(exp.fits)[0];
-      if (first !== undefined) resolved = { fit: exp.fits[first], label: Number(first), source: "stale", exact: false };
-    }
-
-    let status = modelStatus === "error" ? "error" : modelStatus === "computing" || pending ? "computing" : "idle";
-    let note = "";
-    if (pending && offline && modelStatus !== "computing") {
-      status = modelStatus === "error" ? "error" : "idle";
-      note = "(not in this export)";
-    }
+    const req = readRequest(model, exp);
+    const { resolved, pending } = pickFit(exp, req, !!last && last.exp.modality === exp.modality);
+    const { status, note } = shownStatus(modelStatus, pending, req.offline);
     const shownFit = resolved ?? last?.resolved ?? null;
-    const rawTrust = model.get("uncertainty");
-    // an export embeds them in its offline fits (the fit of the same label and size has the same weights)
-    const trust = shownFit
-      ? trustFor(shownFit.fit, shownFit.label, shownFit.fit.uncertainty,
-        offlineFit(exp, shownFit.label, shownFit.fit.weights.length)?.uncertainty, rawTrust)
-      : null;
-    const trustError =
-      rawTrust && typeof rawTrust === "object" && (rawTrust as { label?: unknown }).label === shownFit?.label
-        ? String((rawTrust as { error?: unknown }).error ?? "")
-        : "";
+    const { trust, trustError } = trustOf(exp, shownFit, model.get("uncertainty"));
     controls.update({
+      ...req,
       exp,
-      label,
-      numFeatures,
-      numFeaturesMax,
-      numSamples: numOrNull(model.get("num_samples")) ?? numOrNull(exp.settings?.num_samples),
-      kernelWidth,
-      featureSelection,
-      resolved: resolved ?? last?.resolved ?? null,
+      resolved: shownFit,
       status,
       modelStatus,
-      progress,
+      progress: model.get("progress"),
       note,
-      offline,
       trust,
       trustError,
     });
-
-    if (resolved) {
-      if (!view || viewModality !== exp.modality) {
-        view?.destroy?.();
-        view = makeView(exp.modality);
-        viewModality = exp.modality;
-        host.replaceChildren(view.element);
-      }
-      const ctx: ViewContext = { exp, resolved, focused, setFocus, model, trust: resolved === shownFit ? trust : null };
-      view.update(ctx);
-      last = { exp, resolved };
-      root.dataset.modality = exp.modality;
-      root.dataset.label = String(resolved.label);
-      root.dataset.numFeatures = String(resolved.fit.weights.length);
-    }
+    if (resolved) showFit(exp, resolved, resolved === shownFit ? trust : null);
     setAttr(root, "data-status", status);
+  }
+
+  /** Draw `resolved` in the view of the explanation's modality (made anew when it changes). */
+  function showFit(exp: ExplanationDict, resolved: ResolvedFit, trust: Trust | null): void {
+    if (!view || viewModality !== exp.modality) {
+      view?.destroy?.();
+      view = makeView(exp.modality);
+      viewModality = exp.modality;
+      host.replaceChildren(view.element);
+    }
+    const ctx: ViewContext = { exp, resolved, focused, setFocus, model, trust };
+    view.update(ctx);
+    last = { exp, resolved };
+    root.dataset.modality = exp.modality;
+    root.dataset.label = String(resolved.label);
+    root.dataset.numFeatures = String(resolved.fit.weights.length);
+  }
+
+  function update(): void {
+    const t0 = performance.now();
+    const raw = model.get("explanation");
+    const exp = isExplanation(raw) ? raw : null; // `{}` until Python's first result
+    const modelStatus = model.get("status");
+    const error = [model.get("error"), displayError].filter(Boolean).join("\n");
+    errorBox.hidden = !error;
+    setText(errorBox, error);
+    focused = model.get("focused_feature");
+    warnings.update(exp ? exp.warnings : []);
+    if (exp) showExplanation(exp, modelStatus);
+    else showWaiting(modelStatus);
     root.dataset.renderMs = (performance.now() - t0).toFixed(2);
   }
 
@@ -215,4 +236,4 @@ function render({ model, el }: RenderProps): () => void {
   };
 }
 
-export default { render };
+export default { render } satisfies AnyWidget<ExplanationTraits>;

@@ -1,9 +1,11 @@
 """Standalone HTML export: the interactive view in one offline file, no kernel needed.
 
-The page inlines the built front-end bundle and runs its ``render`` against a small
-model object (``export_bootstrap.js``) that replays precomputed state: every explained
-label's fits for each ``num_features`` from 1 up to a cap, so the ``num_features``
-control and the class toggles work without Python. Nothing is fetched from the network.
+The page inlines one built script (``js/export_bootstrap.ts``, built by ``npm run build``
+to ``lime_widget/static/export_bootstrap.js``) that runs the widget's ``render`` against a
+small model object replaying precomputed state: every explained label's fits for each
+``num_features`` from 1 up to a cap, so the ``num_features`` control and the class
+toggles work without Python. Python only writes that state as JSON. Nothing is fetched
+from the network.
 """
 
 from __future__ import annotations
@@ -13,26 +15,21 @@ import hashlib
 import html
 import json
 import re
-from pathlib import Path
 from typing import Any, Optional, Sequence
 
 import numpy as np
 
 from .core.validation import check_integer, is_integer
-from .widget import serialization, state, trust
-from .widget.bundle import bundle_css, bundle_js
+from .widget import bundle, serialization, state, trust
+from .widget.traits import ExplanationViewTraits
 
 #: Largest ``num_features`` precomputed for the offline view (fits grow as cap² x labels).
 NUM_FEATURES_CAP = 30
 #: Which offline fits carry intervals and stability (see :func:`offline_state`).
 INTERVALS = ("shown", "all", "none")
 
-_BOOTSTRAP = Path(__file__).with_name("export_bootstrap.js")
-_DECODE = Path(__file__).with_name("export_decode.js")
 # ipywidgets' own DOMWidget traits: layout, tabbing, tooltip... not part of the view's state
 _WIDGET_BASE_TRAITS = {"layout", "tabbable", "tooltip", "comm", "keys", "log"}
-_DEFAULT_EXPORT = re.compile(r"export\s*\{([^{}]*)\}\s*;?\s*$")
-_SOURCE_MAP = re.compile(r"\n//# sourceMappingURL=[^\n]*\s*$")
 
 # JupyterLab's theme variables, so the view looks the same outside JupyterLab.
 _THEME_CSS = """
@@ -106,17 +103,22 @@ def page_html(payload: dict, title: str = "LIME explanation") -> str:
     """The standalone page for a replay payload ``{"traits": {...}}`` (see :func:`offline_state`).
 
     Binary traits (``image``, ``segments``) are ``{"data_b64", "dtype", "shape"}``.
+
+    Raises
+    ------
+    BundleMissingError
+        When ``lime_widget/static/export_bootstrap.js`` was not built (``npm run build``).
     """
-    return standalone_page(bundle_js(), bundle_css(), _BOOTSTRAP.read_text(encoding="utf8"), payload, title)
+    entry = bundle.EXPORT_JS
+    return standalone_page(bundle.built_script(entry), bundle.built_css(entry), payload, title)
 
 
-def standalone_page(bundle: str, css: Optional[str], bootstrap: str, payload: dict, title: str) -> str:
-    """One self-contained HTML document: ``bundle`` (an ESM bundle) and ``bootstrap`` (which reads
-    the JSON ``payload`` from ``#lw-state`` and renders into ``#lw-root``), inlined under a
-    Content-Security-Policy that lets only this script run and nothing reach the network."""
-    # the block scopes the bootstrap's names away from the bundle's top-level names
-    bootstrap = _DECODE.read_text(encoding="utf8") + bootstrap
-    script = f"\n{_as_inline_module(bundle)}\n{{\n{_escape_script(bootstrap)}\n}}\n"
+def standalone_page(script: str, css: Optional[str], payload: dict, title: str) -> str:
+    """One self-contained HTML document: the JSON ``payload`` in ``#lw-state`` and ``script`` (a
+    built offline entry, ``js/*_bootstrap.ts``, which reads it and renders into ``#lw-root``),
+    inlined under a Content-Security-Policy that lets only this script run and nothing reach
+    the network."""
+    script = f"\n{_escape_script(_without_source_map(script))}\n"
     # only this exact script may run: no inline event handler (onerror=...) anywhere can
     script_hash = base64.b64encode(hashlib.sha256(script.encode("utf8")).digest()).decode("ascii")
     return "\n".join([
@@ -156,7 +158,9 @@ def widget_state_html(model_state: dict, buffers: Sequence[dict] = (), title: st
     buffers : sequence of dict
         Its ``buffers``: ``{"path": [trait, "data"], "encoding": "base64", "data": str}``.
     """
-    traits = {k: v for k, v in model_state.items() if not k.startswith("_") and k not in _WIDGET_BASE_TRAITS}
+    # a state saved by an older version may lack newer traits: they start at their defaults
+    saved = {k: v for k, v in model_state.items() if not k.startswith("_") and k not in _WIDGET_BASE_TRAITS}
+    traits = {**view_defaults(), **saved}
     for buffer in buffers:
         path = list(buffer.get("path", []))
         if len(path) == 2 and path[1] == "data" and isinstance(traits.get(path[0]), dict):
@@ -221,6 +225,7 @@ def offline_state(exp: Any, labels: Optional[Sequence[int]] = None,
     shown_trust = offline.get(str(view_label), {}).get(str(n_shown), {}).get("uncertainty", {})
     image, segments = serialization.image_buffers(exp)
     traits = {
+        **view_defaults(),
         **controls,
         "num_features": n_shown,
         "explanation": shown,
@@ -235,6 +240,12 @@ def offline_state(exp: Any, labels: Optional[Sequence[int]] = None,
         "uncertainty": shown_trust,
     }
     return {"traits": traits}
+
+
+def view_defaults() -> dict:
+    """Every synced trait of an explanation view at its default: the offline pages send the
+    front end the same full set of traits the live widget does (js/types.ts ExplanationTraits)."""
+    return {name: trait.default() for name, trait in ExplanationViewTraits.class_traits(sync=True).items()}
 
 
 def _shows_label(exp: Any, label: int) -> bool:
@@ -268,33 +279,10 @@ def _escape_style(css: str) -> str:
     return re.sub(r"</(style)", r"\\3C/\1", css, flags=re.IGNORECASE)
 
 
-def _as_inline_module(bundle: str) -> str:
-    """The ESM bundle with its ``export {x as default}`` turned into ``const __lwWidget = x``.
-
-    An inline module script cannot be imported, so the default export becomes a
-    binding the bootstrap code in the same script can use.
-    """
-    bundle = _SOURCE_MAP.sub("\n", bundle.rstrip() + "\n")
-    match = _DEFAULT_EXPORT.search(bundle.rstrip())
-    names = dict(_export_pairs(match.group(1))) if match else {}
-    if "default" not in names:
-        raise ValueError(
-            "The front-end bundle does not end with an ES module `export { ... as default }` statement; "
-            "build it with `npm run build` (esbuild --format=esm)."
-        )
-    inline = bundle.rstrip()[: match.start()] + f"const __lwWidget = {names['default']};"
-    return _escape_script(inline)
-
-
-def _export_pairs(spec: str) -> list[tuple[str, str]]:
-    pairs = []
-    for item in spec.split(","):
-        parts = item.split()
-        if len(parts) == 3 and parts[1] == "as":
-            pairs.append((parts[2], parts[0]))
-        elif len(parts) == 1:
-            pairs.append((parts[0], parts[0]))
-    return pairs
+def _without_source_map(script: str) -> str:
+    """``script`` without the inline source map a development build (``npm run dev``) appends."""
+    body, _, last = script.rstrip().rpartition("\n")
+    return body if last.startswith("//# sourceMappingURL=") else script
 
 
 def _default_title(exp: Any) -> str:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from lime_widget import export
-from lime_widget.widget import BundleMissingError
+from lime_widget.widget import BundleMissingError, bundle
 
 EVIL = '</script><img src=x onerror=alert(1)><script>alert(2)</script>'
 
@@ -65,11 +65,11 @@ def test_the_page_is_self_contained(wine_exp):
     assert not [tag for tag, _ in page.tags if tag in ("link", "iframe", "object", "embed", "base")]
     assert not re.search(r"url\(\s*['\"]?(https?:)?//", html)
     assert not re.search(r"""import\s*\(|\bimport\s+[\w{*].*?from\s*['"]""", html)
-    # exactly two scripts: the inert JSON state and one module with the bundle inlined
+    # exactly two scripts: the inert JSON state and one module, the built export entry as is
     kinds = [attrs.get("type") for attrs, _ in page.scripts]
     assert kinds == ["application/json", "module"]
     module = page.scripts[1][1]
-    assert "const __lwWidget = " in module and "makeOfflineModel" in module
+    assert module.strip() == export._escape_script(bundle.built_script(bundle.EXPORT_JS)).strip()
     assert "export{" not in module.replace(" ", "")
 
 
@@ -170,33 +170,28 @@ def test_text_and_image_explanations_export(text_exp, image_exp):
 
 
 def test_a_missing_bundle_says_how_to_build_it(wine_exp, monkeypatch, tmp_path):
-    from lime_widget.widget import bundle
-
-    monkeypatch.setattr(bundle, "BUNDLE_JS", tmp_path / "nope.js")
+    monkeypatch.setattr(bundle, "EXPORT_JS", tmp_path / "nope.js")
     with pytest.raises(BundleMissingError, match="npm run build"):
         export.explanation_html(wine_exp[0])
 
 
-@pytest.mark.parametrize("source, binding", [
-    ('var a={render(){}};export{a as default};\n', "a"),
-    ('var widget_default = { render };\nexport {\n  widget_default as default\n};\n', "widget_default"),
-    ('var b=1,c={};export{b as helper,c as default};\n//# sourceMappingURL=data:abc\n', "c"),
-])
-def test_the_bundle_default_export_becomes_a_binding(source, binding):
-    inline = export._as_inline_module(source)
-    assert inline.rstrip().endswith(f"const __lwWidget = {binding};")
-    assert "export" not in inline and "sourceMappingURL" not in inline
-
-
-def test_a_bundle_without_a_default_export_is_refused():
-    with pytest.raises(ValueError, match="export .* as default"):
-        export._as_inline_module("var a=1;export{a as render};")
-
-
 def test_script_end_tags_inside_the_bundle_are_escaped():
-    inline = export._as_inline_module('var s="</SCRIPT><!--";var d={};export{d as default};')
+    inline = export._escape_script('var s="</SCRIPT><!--";var d={};')
     assert "</" not in inline and "<!--" not in inline
     assert '"\\x3C/SCRIPT>\\x3C!--"' in inline
+
+
+def test_the_built_export_scripts_are_plain_scripts():
+    # esbuild bundles each offline entry with the view inside: nothing to import, nothing exported
+    for entry in (bundle.EXPORT_JS, bundle.GLOBAL_EXPORT_JS):
+        script = bundle.built_script(entry)
+        assert not re.search(r"\bimport\s*[{*(]|\bimport\s+\w|\bexport\s*[{*]|\bexport\s+default", script), entry.name
+
+
+def test_a_development_build_s_source_map_is_left_out():
+    script = 'console.log(1);\n//# sourceMappingURL=data:application/json;base64,e30=\n'
+    assert export._without_source_map(script) == "console.log(1);"
+    assert export._without_source_map("console.log(1);\n") == "console.log(1);\n"
 
 
 def test_json_for_script_round_trips_and_hides_markup():

@@ -30,6 +30,9 @@ function state(extra: Record<string, unknown> = {}) {
     colors: { data: new DataView(COLORS.buffer), dtype: "float32", shape: [3, 2] },
     global_label: 0, selected: -1, selection_error: "", offline: false,
     explanation: {}, status: "idle", error: "", label: 0, num_features: 2, num_features_max: 2,
+    // the rest of the explanation view's traits, at the defaults GlobalView sends
+    image: {}, segments: {}, progress: 1, uncertainty: {}, kernel_width: 1, feature_selection: "auto", num_samples: 0,
+    focused_feature: -1, sample_until_stable: 0,
     ...extra,
   };
 }

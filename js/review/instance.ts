@@ -1,9 +1,8 @@
 // The row's instance as plain data (values, text or image), shown while its explanation
 // is computing or when it failed (the explanation views show the instance otherwise).
 
-import { decodeArray } from "../decode";
+import { decodeArray, isBinary } from "../decode";
 import { h } from "../dom";
-import type { BinaryArray } from "../types";
 import type { Instance } from "./types";
 
 /** Largest CSS width of the image preview. */
@@ -23,10 +22,6 @@ export function rgbaFromPixels(values: ArrayLike<number>, height: number, width:
     out[i * 4 + 3] = channels === 4 ? values[src + 3] : 255;
   }
   return out;
-}
-
-function isBinary(v: unknown): v is BinaryArray {
-  return !!v && typeof v === "object" && "data" in (v as object) && Array.isArray((v as BinaryArray).shape);
 }
 
 /** A new element showing `instance` (`pixels`: the `row_image` trait for images). */

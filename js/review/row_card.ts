@@ -5,16 +5,16 @@
 import { formatNumber } from "../color";
 import { h, setAttr, setText } from "../dom";
 import { renderInstance } from "./instance";
-import type { ReviewActions, ReviewRow, ReviewSummary } from "./types";
+import type { BinaryArray, EmptyDict } from "../types";
+import type { ReviewActions, ReviewRow, ReviewSummary, RowStatus } from "./types";
 
 export interface RowState {
   row: ReviewRow | null;
   summary: ReviewSummary | null;
-  /** empty / computing / ready / error */
-  rowStatus: string;
+  rowStatus: RowStatus;
   rowError: string;
   rowProgress: number;
-  rowImage: unknown;
+  rowImage: BinaryArray | EmptyDict;
   /** Class the explanation view shows (the model's `label`). */
   label: number;
 }

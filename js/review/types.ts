@@ -1,5 +1,7 @@
 // Shapes of the review's synced state (lime_widget/review/widget.py).
 
+import type { BinaryArray, EmptyDict, ExplanationTraits } from "../types";
+
 export interface TabularInstance {
   kind: "tabular";
   columns: string[];
@@ -60,6 +62,36 @@ export interface ConfusionState {
   labels: string[];
   /** counts[true][predicted] */
   counts: number[][];
+}
+
+/** The row's explanation: empty / computing / ready / error. */
+export type RowStatus = "empty" | "computing" | "ready" | "error";
+
+/**
+ * ErrorReview's synced traits: the explanation view's (the row's explanation is shown by
+ * the regular widget on the same model) and the review's own.
+ */
+export interface ReviewTraits extends ExplanationTraits {
+  /** Set before the widget is shown. */
+  summary: ReviewSummary;
+  /** `{}` for regression. */
+  confusion: ConfusionState | EmptyDict;
+  queue_length: number;
+  /** `{}` when the queue is empty. */
+  row: ReviewRow | EmptyDict;
+  row_status: RowStatus;
+  row_error: string;
+  row_progress: number;
+  /** The row's pixels for an image model, else `{}`. */
+  row_image: BinaryArray | EmptyDict;
+  annotated: number;
+  notice: string;
+  // JS -> Python
+  position: number;
+  order: string;
+  scope: string;
+  /** `[]` (no filter) or `[true class, predicted class]`. */
+  cell: number[];
 }
 
 /** What a review part can ask for; each maps to a trait change or a message to Python. */

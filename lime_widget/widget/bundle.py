@@ -9,6 +9,10 @@ from typing import Optional, Union
 STATIC = Path(__file__).resolve().parent.parent / "static"
 BUNDLE_JS = STATIC / "widget.js"
 BUNDLE_CSS = STATIC / "widget.css"
+#: The offline pages' scripts (js/export_bootstrap.ts, js/global_export_bootstrap.ts): each
+#: is one self-contained script with the view's code in it.
+EXPORT_JS = STATIC / "export_bootstrap.js"
+GLOBAL_EXPORT_JS = STATIC / "global_export_bootstrap.js"
 
 
 def missing_bundle_esm(path: Path) -> str:
@@ -55,13 +59,21 @@ def missing_bundle_message(path: Path = BUNDLE_JS) -> str:
     )
 
 
-def bundle_js() -> str:
-    """The text of the built ``widget.js`` (an ES module with ``export default {render}``)."""
-    if not BUNDLE_JS.is_file():
-        raise BundleMissingError(missing_bundle_message())
-    return BUNDLE_JS.read_text(encoding="utf8")
+def built_script(path: Path) -> str:
+    """The text of a built front-end file (``npm run build`` writes them to ``lime_widget/static``).
+
+    Raises
+    ------
+    BundleMissingError
+        When the file was not built.
+    """
+    if not path.is_file():
+        raise BundleMissingError(missing_bundle_message(path))
+    return path.read_text(encoding="utf8")
 
 
-def bundle_css() -> Optional[str]:
-    """The bundle's stylesheet when esbuild emitted one (views may also style themselves in JS)."""
-    return BUNDLE_CSS.read_text(encoding="utf8") if BUNDLE_CSS.is_file() else None
+def built_css(path: Path) -> Optional[str]:
+    """The stylesheet esbuild emits next to a built entry if its code imports CSS (the views
+    style themselves in JS today, so usually None)."""
+    css = path.with_suffix(".css")
+    return css.read_text(encoding="utf8") if css.is_file() else None
