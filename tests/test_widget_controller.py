@@ -305,6 +305,17 @@ def test_closed_views_are_freed(wine_exp):
     assert [ref() is None for ref in refs] == [True, True, True]
 
 
+def test_bundles_are_given_to_anywidget_as_text_unless_hot_reloading(monkeypatch):
+    from lime_widget.widget.bundle import BUNDLE_JS, bundle_source
+
+    monkeypatch.delenv("ANYWIDGET_HMR", raising=False)
+    text = bundle_source(BUNDLE_JS)
+    assert isinstance(text, str) and "\n" in text and text.strip() == BUNDLE_JS.read_text(encoding="utf8").strip()
+    assert ExplanationWidget._esm == text  # no path: anywidget connects no instance to a file signal
+    monkeypatch.setenv("ANYWIDGET_HMR", "1")
+    assert bundle_source(BUNDLE_JS) == BUNDLE_JS
+
+
 def test_a_closed_widget_is_not_updated_by_work_still_running(wine_exp):
     exp, _ = wine_exp
     widget = ExplanationWidget(exp)
