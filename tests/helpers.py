@@ -83,3 +83,13 @@ def topic_pipeline():
     rng = np.random.RandomState(0)
     docs = [make_document(rng, SPACE if i % 2 else HEALTH, rng.randint(8, 40)) for i in range(200)]
     return make_pipeline(TfidfVectorizer(), LogisticRegression()).fit(docs, [i % 2 for i in range(200)])
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
+    """Poll ``predicate`` every 20 ms until it holds (``True``) or ``timeout`` seconds pass (its last value)."""
+    done = threading.Event()
+    for _ in range(int(timeout / 0.02)):
+        if predicate():
+            return True
+        done.wait(0.02)
+    return predicate()

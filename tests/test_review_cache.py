@@ -11,9 +11,9 @@ from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
 
 from lime_widget import ErrorReview
-from lime_widget.review.bridge import RowView
 from lime_widget.review.jobs import RowJobs, explanation_bytes
 from lime_widget.review.widget import _VIEWS_KEPT
+from lime_widget.widget.controller import ExplanationController
 
 NUM_SAMPLES = 200
 CALLS_PER_ROW = 10  # a row's neighbourhood is predicted in 10 batches
@@ -115,13 +115,13 @@ def test_a_bad_cap_is_refused_before_the_model_is_called(iris, bad):
 
 def test_views_of_rows_left_behind_are_freed(iris):
     gc.collect()
-    before = {id(o) for o in gc.get_objects() if isinstance(o, RowView)}
+    before = {id(o) for o in gc.get_objects() if isinstance(o, ExplanationController)}
     r, _ = review(iris)
     for position in range(9):
         visit(r, position)
     gc.collect()
     kept = {id(view) for view in r._views.values()}
-    new = {id(o) for o in gc.get_objects() if isinstance(o, RowView)} - before
+    new = {id(o) for o in gc.get_objects() if isinstance(o, ExplanationController)} - before
     assert len(kept) == _VIEWS_KEPT and new == kept
     r.close()
 

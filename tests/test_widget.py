@@ -6,6 +6,7 @@ import threading
 
 import numpy as np
 import pytest
+from helpers import wait_until as _wait_until
 
 from lime_widget import ExplanationWidget
 from lime_widget.widget import BundleMissingError
@@ -305,11 +306,3 @@ def test_image_explanations_send_binary_buffers(image_exp):
     w.num_features = 2
     assert counter.calls == 0 and len(fits_of(w, w.label)["weights"]) == 2
 
-
-def _wait_until(predicate, timeout=30.0):
-    done = threading.Event()
-    for _ in range(int(timeout / 0.02)):
-        if predicate():
-            return True
-        done.wait(0.02)
-    return predicate()

@@ -150,7 +150,8 @@ def test_sample_until_stable_in_error_review_reaches_the_row(wine_model):
     assert review.wait(timeout=120)
     row_view = review._views[review._index]
     assert row_view.wait(timeout=60)
-    assert review.uncertainty == row_view.uncertainty == expected_payload(review.current_explanation, review.label)
+    assert review.uncertainty == row_view.values["uncertainty"] == expected_payload(review.current_explanation,
+                                                                                    review.label)
     review.sample_until_stable = review.sample_until_stable + 1
     assert review.wait(timeout=120) and row_view.wait(timeout=120)
     assert review.num_samples == review.current_explanation.num_samples != 500

@@ -3,9 +3,9 @@
 ``ErrorReview(model, X, y)`` is the widget; the modules under it hold one job each:
 ``data`` (the rows), ``outcomes`` (one batched prediction, per-row failures), ``queue``
 (orders, scopes, confusion matrix), ``annotations`` (tags, notes, CSV), ``jobs`` (the
-background worker and per-row cache), ``explaining`` (how a row is explained),
-``bridge`` (ExplanationWidget's control logic for the row shown), ``payload`` (JSON
-for the front end) and ``widget``.
+background work and per-row cache), ``explaining`` (how a row is explained),
+``payload`` (JSON for the front end) and ``widget``. The row shown is refitted and
+re-sampled by ExplanationWidget's own controller (``lime_widget.widget.controller``).
 
 State protocol (front end: ``js/review.ts``, bundled as ``static/review.js``)
 

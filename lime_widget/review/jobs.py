@@ -1,8 +1,8 @@
-"""Per-row explanations: computed once in a background thread, then served from a cache.
+"""Per-row explanations: computed once in the background, then served from a cache.
 
-One worker thread runs the requests in order, the row on screen first, so the model
-is never called from two threads at once and prefetching the next row never delays
-the row the user is waiting for. A finished row (its explanation, or the exception
+One background task at a time (``core.threads.in_background``) runs the requests in
+order, the row on screen first, so the model is never called from two rows at once
+and prefetching the next row never delays the row the user is waiting for. A finished row (its explanation, or the exception
 its model raised) is kept: revisiting it calls the model zero times.
 
 The cache is bounded: every row but the pinned one (on screen) is kept compact
@@ -17,6 +17,7 @@ import threading
 from collections import OrderedDict
 from typing import Any, Callable, Optional
 
+from ..core.threads import in_background
 from ..core.validation import check_integer
 
 ProgressFn = Callable[[float], None]
@@ -52,7 +53,7 @@ class Done:
 
 
 class RowJobs:
-    """Compute ``compute(index, progress)`` per row in one worker thread, caching the outcome.
+    """Compute ``compute(index, progress)`` per row, one row at a time in the background, caching the outcome.
 
     Parameters
     ----------
@@ -91,7 +92,7 @@ class RowJobs:
         self.evicted = 0
         self._pending: list[int] = []
         self._running: Optional[int] = None
-        self._thread: Optional[threading.Thread] = None
+        self._working = False  # a background task is taking requests
         self._closed = False
 
     # -- queries --------------------------------------------------------------------------
@@ -222,16 +223,16 @@ class RowJobs:
 
     # -- the worker -----------------------------------------------------------------------
     def _start(self) -> None:
-        # the worker exits when idle (no thread per review lingers); the caller holds the lock
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._work, name="lime-widget-review", daemon=True)
-            self._thread.start()
+        # the task ends when nothing is left (it holds no thread while idle); the caller holds the lock
+        if not self._working:
+            self._working = True
+            in_background("review", self._work)
 
     def _work(self) -> None:
         while True:
             with self._cond:
                 if self._closed or not self._pending:
-                    self._thread = None
+                    self._working = False
                     self._cond.notify_all()
                     return
                 index = self._running = self._pending.pop(0)

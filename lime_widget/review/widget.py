@@ -2,8 +2,9 @@
 
 Traitlets and plumbing only: predictions come from one batched call
 (:mod:`.outcomes`), the queue and the confusion matrix from :mod:`.queue`, each row's
-explanation from the explainer in a background thread (:mod:`.jobs`), and the
-explanation view's controls from ExplanationWidget's own logic (:mod:`.bridge`).
+explanation from the explainer in the background (:mod:`.jobs`), and the explanation
+view's controls from the controller ExplanationWidget uses too
+(:class:`~lime_widget.widget.controller.ExplanationController`, one per visited row).
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ import traitlets
 
 from ..convenience import infer_mode, predict_function
 from ..core.validation import check_integer, check_num_samples
-from ..widget.bundle import STATIC, BundleMissingError, missing_bundle_esm, missing_bundle_message
+from ..widget.bundle import STATIC, BundleMissingError, bundle_source, missing_bundle_esm, missing_bundle_message
+from ..widget.controller import ExplanationController
 from ..widget.traits import ExplanationViewTraits
 from . import payload
 from .annotations import BUILTIN_TAGS, Annotations, read_annotations, warn_unmatched
-from .bridge import CARRIED, Bridge, RowView
 from .data import ReviewData
 from .explaining import RowExplainer, default_explainer
 from .jobs import DEFAULT_CACHE_BYTES, RowJobs
@@ -35,8 +36,10 @@ from .queue import confusion as confusion_counts
 REVIEW_JS = STATIC / "review.js"
 #: Images are predicted in batches of this many (bounded memory); tables and texts in one call.
 IMAGE_BATCH = 32
-#: Views (a row's widget state) kept for the last rows visited; older rows' views are rebuilt.
+#: Views (a row's controller: its controls as left) kept for the last rows visited; older ones are rebuilt.
 _VIEWS_KEPT = 4
+#: Controls a new row inherits from the previous one (label is per row: the predicted class).
+CARRIED = ("num_features", "kernel_width", "feature_selection")
 
 
 class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
@@ -102,7 +105,7 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
     fails on show the error; the others work.
     """
 
-    _esm = REVIEW_JS if REVIEW_JS.is_file() else missing_bundle_esm(REVIEW_JS)
+    _esm = bundle_source(REVIEW_JS) if REVIEW_JS.is_file() else missing_bundle_esm(REVIEW_JS)
 
     # -- the review (Python -> JS) ---------------------------------------------------------
     summary = traitlets.Dict().tag(sync=True)
@@ -181,9 +184,8 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
         self._annotations = Annotations()
         self._queue = np.zeros(0, dtype=int)
         self._index: Optional[int] = None
-        # the last few rows' views (their controls as left); older ones are rebuilt from the cache
-        self._views: OrderedDict[int, RowView] = OrderedDict()
-        self._bridge: Optional[Bridge] = None
+        # the last few rows' controllers (their controls as left); older ones are rebuilt from the cache
+        self._views: OrderedDict[int, ExplanationController] = OrderedDict()
         self._carry: dict[str, Any] = {}
         self._jobs = RowJobs(self._explain, self._on_row_progress, self._on_row_done, max_bytes=cache_bytes)
 
@@ -210,12 +212,6 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
     def current_row(self) -> Any:
         """The id of the row shown (``None`` when the queue is empty)."""
         return None if self._index is None else self._data.ids[self._index]
-
-    @property
-    def current_explanation(self) -> Any:
-        """The explanation on screen (after the user's refits), or ``None``."""
-        with self._lock:
-            return self._bridge.view.current_explanation if self._bridge is not None else None
 
     def next(self) -> None:
         """Show the next row of the queue (stays on the last)."""
@@ -316,8 +312,8 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
         """Block until background work (the row shown, the prefetch, re-sampling) is done."""
         idle = self._jobs.wait(timeout)
         with self._lock:
-            view = self._bridge.view if self._bridge is not None else None
-        return (view.wait(timeout) if view is not None else True) and idle
+            shown = self._shown_controller
+        return (shown.wait(timeout) if shown is not None else True) and idle
 
     @property
     def cached_rows(self) -> list:
@@ -369,8 +365,9 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
 
     @traitlets.observe(*CARRIED)
     def _on_carried_control(self, change: dict) -> None:
-        if self._ready and self._bridge is not None:
-            self._carry[change["name"]] = change["new"]
+        if self._ready and self._shown_controller is not None:
+            # the value the row shows (a capped num_features), not the one asked for
+            self._carry[change["name"]] = getattr(self, change["name"])
 
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         """Messages from the front end: ``annotate`` and ``jump``."""
@@ -460,12 +457,12 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
         try:
             if view is None:
                 carry = self._carry if self._views else {}
-                view = RowView(explanation, **carry)
+                view = ExplanationController(explanation, carry, lock=self._lock)
                 self._views[index] = view
                 while len(self._views) > _VIEWS_KEPT:
                     self._views.popitem(last=False)
             self._views.move_to_end(index)
-            self._bridge = Bridge(self, view, self._lock)
+            self._show_controller(view)
         except Exception as exc:  # an explanation the view cannot show: this row's error, not the review's
             self._clear_view()
             self.row_status, self.row_error = "error", f"Could not show this row's explanation: {_message(exc)}"
@@ -473,9 +470,7 @@ class ErrorReview(ExplanationViewTraits, anywidget.AnyWidget):
         self.row_status, self.row_progress = "ready", 1.0
 
     def _detach(self) -> None:
-        if self._bridge is not None:
-            self._bridge.close()
-            self._bridge = None
+        self._show_controller(None)
 
     def _clear_view(self) -> None:
         self.explanation, self.image, self.segments, self.uncertainty = {}, {}, {}, {}

@@ -1,6 +1,7 @@
 """Notebook widgets (anywidget): traitlets and plumbing only, the maths stays in ``core``."""
 
 from .bundle import BundleMissingError
+from .controller import ExplanationController
 from .explanation_widget import ExplanationWidget
 
-__all__ = ["BundleMissingError", "ExplanationWidget"]
+__all__ = ["BundleMissingError", "ExplanationController", "ExplanationWidget"]

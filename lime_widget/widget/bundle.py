@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 BUNDLE_JS = STATIC / "widget.js"
@@ -30,6 +31,21 @@ export default {{ render({{ el }}) {{
 
 
 MISSING_BUNDLE_ESM = missing_bundle_esm(BUNDLE_JS)
+
+
+def bundle_source(path: Path) -> Union[str, Path]:
+    """A widget class's ``_esm`` / ``_css``: the file's text, read once at import.
+
+    Not the path: anywidget connects every instance of a class whose ``_esm`` is a
+    path to that file's change signal, with a closure that holds the instance, so
+    no widget would ever be freed (closed or not). With anywidget's hot reloading
+    on (``ANYWIDGET_HMR=1``, front-end development) the path is kept, and with it
+    every instance.
+    """
+    if os.environ.get("ANYWIDGET_HMR") == "1":
+        return path
+    # anywidget reads a one-line string ending like "x.js" as a path; a newline keeps text text
+    return path.read_text(encoding="utf8").rstrip("\n") + "\n"
 
 
 class BundleMissingError(FileNotFoundError):

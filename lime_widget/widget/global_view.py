@@ -2,8 +2,8 @@
 
 Traitlets and plumbing only. The numbers come from :func:`lime_widget.to_frame`
 (the long table); this module pivots them into binary buffers for the front end.
-A clicked row is shown by a headless ExplanationWidget mirrored into this widget
-(the error review's :class:`~lime_widget.review.bridge.Bridge`), so its refit
+A clicked row is shown through the controller ExplanationWidget uses
+(:class:`~.controller.ExplanationController`, one per opened row), so its refit
 controls work exactly as in the single-explanation widget, with zero model calls.
 """
 
@@ -20,7 +20,8 @@ import traitlets
 from ..core.table import to_frame
 from ..core.validation import is_integer
 from . import serialization, state
-from .bundle import STATIC, BundleMissingError, missing_bundle_esm, missing_bundle_message
+from .bundle import STATIC, BundleMissingError, bundle_source, missing_bundle_esm, missing_bundle_message
+from .controller import ExplanationController
 from .traits import ExplanationViewTraits
 
 GLOBAL_JS = STATIC / "global_view.js"
@@ -218,7 +219,7 @@ class GlobalView(ExplanationViewTraits, anywidget.AnyWidget):
     it never calls the model; changing its ``num_samples`` re-samples (calls it).
     """
 
-    _esm = GLOBAL_JS if GLOBAL_JS.is_file() else missing_bundle_esm(GLOBAL_JS)
+    _esm = bundle_source(GLOBAL_JS) if GLOBAL_JS.is_file() else missing_bundle_esm(GLOBAL_JS)
 
     summary = traitlets.Dict().tag(sync=True)
     weights = traitlets.Dict().tag(sync=True)
@@ -243,8 +244,7 @@ class GlobalView(ExplanationViewTraits, anywidget.AnyWidget):
         self.data = data
         self.picked = picked
         self._lock = threading.RLock()
-        self._views: OrderedDict[int, Any] = OrderedDict()
-        self._bridge: Optional[Any] = None
+        self._views: OrderedDict[int, ExplanationController] = OrderedDict()
         super().__init__(summary=data.summary(picked), weights=serialization.array_buffer(data.weights),
                          colors=serialization.array_buffer(data.colors), global_label=int(label))
         self._ready = True
@@ -254,11 +254,11 @@ class GlobalView(ExplanationViewTraits, anywidget.AnyWidget):
         return (f"<GlobalView: {len(d.positions)} rows ({d.failed} failed), {d.modality}, "
                 f"{len(d.features)} features, classes {d.class_names}>")
 
-    @property
-    def current_explanation(self) -> Any:
-        """The opened row's explanation (after refits), or ``None``."""
-        with self._lock:
-            return self._bridge.view.current_explanation if self._bridge is not None else None
+    def close(self) -> None:
+        """Close the widget; the opened row's work still running finishes without updating it."""
+        self._show_controller(None)
+        getattr(self, "_views", {}).clear()  # also runs from __del__ of a view whose __init__ raised
+        super().close()
 
     def open_row(self, position: int) -> None:
         """Open the row at ``position`` in the explanations (same as ``selected = position``)."""
@@ -277,7 +277,8 @@ class GlobalView(ExplanationViewTraits, anywidget.AnyWidget):
             return
         with self._lock:
             # the opened row follows the class toggle when that class is explained for it
-            if self._bridge is not None and change["new"] in self._bridge.view.current_explanation.local_exp:
+            shown = self._shown_controller
+            if shown is not None and change["new"] in shown.current_explanation.local_exp:
                 self.label = change["new"]
 
     @traitlets.observe("selected")
@@ -286,9 +287,7 @@ class GlobalView(ExplanationViewTraits, anywidget.AnyWidget):
             return
         position = change["new"]
         with self._lock:
-            if self._bridge is not None:
-                self._bridge.close()
-                self._bridge = None
+            self._show_controller(None)
             if position == -1:
                 self.selection_error = ""
                 return
@@ -297,16 +296,12 @@ class GlobalView(ExplanationViewTraits, anywidget.AnyWidget):
             except Exception as exc:  # shown in the widget; anywidget would swallow it
                 self.selection_error = f"Could not open row at position {position!r}: {exc}"
                 return
-            from ..review.bridge import Bridge
-
             self.selection_error = ""
-            if self.global_label in view.current_explanation.local_exp and view.label != self.global_label:
-                view.label = self.global_label  # open on the class the strips show (a memoised lookup)
-            self._bridge = Bridge(self, view, self._lock)
+            if self.global_label in view.current_explanation.local_exp:
+                view.set_control("label", self.global_label)  # open on the class the strips show (a lookup)
+            self._show_controller(view)
 
-    def _row_view(self, position: int) -> Any:
-        from ..review.bridge import RowView
-
+    def _row_view(self, position: int) -> ExplanationController:
         items = self.data.explanations
         if not 0 <= position < len(items):
             raise ValueError(f"selected must be -1 or a position in 0..{len(items) - 1}.")
@@ -315,7 +310,7 @@ class GlobalView(ExplanationViewTraits, anywidget.AnyWidget):
             raise ValueError(f"that row failed ({getattr(exp, 'error_type', '')}: {getattr(exp, 'message', '')}).")
         view = self._views.pop(position, None)
         if view is None:
-            view = RowView(exp)
+            view = ExplanationController(exp, lock=self._lock)
         self._views[position] = view
         while len(self._views) > KEPT_ROWS:
             self._views.popitem(last=False)

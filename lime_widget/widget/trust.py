@@ -3,8 +3,9 @@
 The numbers come from the core (``exp.uncertainty`` and ``exp.stability_of``: a
 bootstrap of the cached neighbourhood, zero model calls, memoised per label and
 settings); ``serialization.uncertainty_payload`` turns them into plain values for the
-front end and this module runs that in a background thread, because they cost tens to
-hundreds of milliseconds where a refit costs well under one (see the README, "How far to trust an explanation").
+front end and this module runs that in the background (``core.threads.in_background``),
+because they cost tens to hundreds of milliseconds where a refit costs well under one (see
+the README, "How far to trust an explanation").
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, Callable, Optional
 
 from threadpoolctl import threadpool_limits
 
+from ..core.threads import in_background
 from .serialization import LEVEL, uncertainty_payload
 
 __all__ = ["LEVEL", "TrustWorker", "shown_label", "uncertainty_payload"]
@@ -25,30 +27,31 @@ def shown_label(exp: Any, label: int) -> int:
 
 
 class TrustWorker:
-    """Computes the latest requested payload in a background thread; older requests are dropped.
+    """Computes the latest requested payload in the background; older requests are dropped.
+
+    At most one task per worker runs at a time: it computes the pending request,
+    then the next one if another came meanwhile, and ends when none is left.
 
     Parameters
     ----------
     deliver : callable
-        ``deliver(token, payload_or_None, error_or_None)``, called from the worker
-        thread; the caller decides whether ``token`` is still current.
+        ``deliver(token, payload_or_None, error_or_None)``, called from the
+        background thread; the caller decides whether ``token`` is still current.
     """
 
     def __init__(self, deliver: Callable[[int, Optional[dict], Optional[BaseException]], None]):
         self._deliver = deliver
         self._cond = threading.Condition()
         self._pending: Optional[tuple[int, Any, int]] = None
-        self._thread: Optional[threading.Thread] = None
-        self._busy = False
+        self._busy = False  # a task is running (or about to)
 
     def request(self, token: int, exp: Any, label: int) -> None:
         """Compute the payload of ``(exp, label)`` for ``token``, replacing any request not started yet."""
         with self._cond:
             self._pending = (token, exp, label)
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="lime-widget-uncertainty", daemon=True)
+            if not self._busy:
                 self._busy = True
-                self._thread.start()
+                in_background("uncertainty", self._run)
             self._cond.notify_all()
 
     def cancel(self) -> None:
@@ -67,7 +70,6 @@ class TrustWorker:
             with self._cond:
                 if self._pending is None:
                     self._busy = False
-                    self._thread = None
                     self._cond.notify_all()
                     return
                 token, exp, label = self._pending
