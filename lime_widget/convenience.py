@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
@@ -132,7 +132,7 @@ def explain(
     mode: Optional[str] = None,
     labels: Optional[Sequence[int]] = None,
     num_features: Optional[int] = None,
-    num_samples: Optional[int] = None,
+    num_samples: Union[int, str, None] = None,
     random_state: Any = 0,
     explainer_kwargs: Optional[dict] = None,
     **explain_kwargs: Any,
@@ -154,8 +154,11 @@ def explain(
         Inferred from the model when omitted.
     labels : sequence of int, optional
         Classes to explain; by default the predicted class (``top_labels=1``).
-    num_features, num_samples : int, optional
-        lime's defaults per modality when omitted.
+    num_features : int, optional
+        lime's default per modality when omitted.
+    num_samples : int or 'auto', optional
+        lime's default per modality when omitted; ``'auto'`` samples until the
+        explanation is stable (see ``explain_instance``).
     random_state : int, RandomState or None
         Seed; the default 0 makes the explanation reproducible.
     explainer_kwargs : dict, optional

@@ -1,6 +1,8 @@
 """What a lime user meets first with ``lime_widget.explain``: the model's own class names,
 and mistakes refused before the model is called."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -83,3 +85,14 @@ def test_a_model_class_is_refused_before_any_call(wine):
     X, _, _ = wine
     with pytest.raises(TypeError, match=r"got the class RandomForestClassifier; pass an instance fitted"):
         lime_widget.explain(RandomForestClassifier, X.iloc[0], training_data=X)
+
+
+def test_explain_passes_auto_num_samples_through(wine):
+    X, _, model = wine
+    with warnings.catch_warnings():  # "auto" may warn that it stopped below its target
+        warnings.simplefilter("ignore")
+        exp = lime_widget.explain(model, X.iloc[7], training_data=X, num_features=3, num_samples="auto")
+        same = lime_widget.LimeTabularExplainer(X, class_names=list(model.classes_), random_state=0).explain_instance(
+            X.iloc[7], model.predict_proba, num_features=3, num_samples="auto", top_labels=1)
+    assert exp.num_samples == same.num_samples and exp.num_samples % 500 == 0
+    assert exp.as_list(exp.top_labels[0]) == same.as_list(same.top_labels[0])
