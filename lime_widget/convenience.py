@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
@@ -34,7 +34,19 @@ def _is_classifier(model: Any) -> bool:
 
 
 def predict_function(model: Any, mode: str) -> Callable[[Any], Any]:
-    """The callable LIME queries: ``predict_proba`` or ``predict`` of an estimator, or ``model`` itself."""
+    """The callable LIME queries: ``predict_proba`` or ``predict`` of an estimator, or ``model`` itself.
+
+    Raises
+    ------
+    TypeError
+        ``model`` is a class (not a fitted instance), or neither an estimator nor a function.
+    ValueError
+        A classifier without ``predict_proba`` in classification mode.
+    """
+    if isinstance(model, type):
+        # a class has predict_proba too (unbound): it would fail only inside the model call
+        raise TypeError(f"model must be a fitted estimator or a function, got the class {model.__name__}; "
+                        f"pass an instance fitted on your data, e.g. {model.__name__}().fit(X, y).")
     if hasattr(model, "predict_proba") and mode == "classification":
         return model.predict_proba
     if hasattr(model, "predict"):
@@ -48,6 +60,29 @@ def predict_function(model: Any, mode: str) -> Callable[[Any], Any]:
     if callable(model):
         return model
     raise TypeError(f"model must be a scikit-learn estimator or a function, got {type(model).__name__}.")
+
+
+def default_class_names(model: Any, mode: str) -> Optional[list]:
+    """A classifier's ``classes_`` as strings (the order of ``predict_proba``'s columns), else ``None``."""
+    if mode != "classification":
+        return None
+    classes = getattr(model, "classes_", None)
+    if classes is None or np.ndim(classes) != 1:  # multi-output classifiers keep one array per output
+        return None
+    return [str(c) for c in classes]
+
+
+def _check_not_documents(instance: Any) -> None:
+    """Strings in a list, tuple, array or Series are documents: explain() takes one, as a str."""
+    if isinstance(instance, (str, bytes)) or not isinstance(instance, (list, tuple, np.ndarray, pd.Series)):
+        return
+    values = list(np.ravel(np.asarray(instance, dtype=object)))
+    if values and all(isinstance(v, str) for v in values):
+        raise ValueError(
+            f"instance is a {type(instance).__name__} of {len(values)} string(s); explain() explains one "
+            "document, given as a str: pass it on its own (e.g. docs[0]), or explain several with "
+            "lime_widget.explain_many(explainer, docs, predict_fn) (a table row needs training_data=...)."
+        )
 
 
 def modality_of(instance: Any, training_data: Any = None) -> str:
@@ -97,7 +132,7 @@ def explain(
     mode: Optional[str] = None,
     labels: Optional[Sequence[int]] = None,
     num_features: Optional[int] = None,
-    num_samples: Optional[int] = None,
+    num_samples: Union[int, str, None] = None,
     random_state: Any = 0,
     explainer_kwargs: Optional[dict] = None,
     **explain_kwargs: Any,
@@ -114,12 +149,16 @@ def explain(
     training_data : array or DataFrame, optional
         Needed for tabular data.
     class_names : sequence of str, optional
+        Default: a classifier's ``classes_`` (as strings), else ``'0'``, ``'1'``, ...
     mode : {'classification', 'regression'}, optional
         Inferred from the model when omitted.
     labels : sequence of int, optional
         Classes to explain; by default the predicted class (``top_labels=1``).
-    num_features, num_samples : int, optional
-        lime's defaults per modality when omitted.
+    num_features : int, optional
+        lime's default per modality when omitted.
+    num_samples : int or 'auto', optional
+        lime's default per modality when omitted; ``'auto'`` samples until the
+        explanation is stable (see ``explain_instance``).
     random_state : int, RandomState or None
         Seed; the default 0 makes the explanation reproducible.
     explainer_kwargs : dict, optional
@@ -130,15 +169,27 @@ def explain(
     Returns
     -------
     Explanation
+
+    Raises
+    ------
+    TypeError
+        ``model`` is a class or neither an estimator nor a function.
+    ValueError
+        Several rows, several documents, tabular data without ``training_data``,
+        a classifier without ``predict_proba``; the explainer's own checks follow.
     """
     if mode is None:
         mode = infer_mode(model)
     if explainer_kwargs is not None and not isinstance(explainer_kwargs, Mapping):
         raise ValueError(f"explainer_kwargs must be a dict of constructor arguments, got {explainer_kwargs!r}.")
     predict_fn = predict_function(model, mode)
+    if training_data is None:
+        _check_not_documents(instance)
     modality = modality_of(instance, training_data)
     if modality == "tabular":
         _check_one_row(instance)
+    if class_names is None:
+        class_names = default_class_names(model, mode)
     explainer = make_explainer(modality, mode, training_data, class_names, random_state,
                                **({} if explainer_kwargs is None else explainer_kwargs))
     if labels is not None:
@@ -177,4 +228,4 @@ def explain_many(*args: Any, **kwargs: Any) -> Any:
     return result
 
 
-__all__ = ["ExplanationList", "explain", "explain_many", "infer_mode", "make_explainer", "modality_of", "predict_function"]
+__all__ = ["ExplanationList", "default_class_names", "explain", "explain_many", "infer_mode", "make_explainer", "modality_of", "predict_function"]
