@@ -128,12 +128,24 @@ class Explanation:
     def _label_to_use(self, label: int) -> int:
         if self.mode != "classification":
             return self.dummy_label
-        if label not in self.local_exp:
+        if label in self.local_exp:
+            return label
+        explained = sorted(self.local_exp)
+        names = list(self.class_names) if self.class_names is not None else []
+        if isinstance(label, str) and label in names:
+            # labels are class indices, as in lime; a class name gets its index in the advice
+            index = names.index(label)
+            advice = (f"use label={index}." if index in self.local_exp
+                      else f"it was not explained; use exp.refit(labels=[{index}]) to explain it on the same "
+                           "neighbourhood.")
             raise LabelNotExplainedError(
-                f"Label {label!r} was not explained; explained labels are {sorted(self.local_exp)}. "
-                f"Use exp.refit(labels=[{label!r}]) to explain it on the same neighbourhood."
+                f"label={label!r} is a class name; labels are class indices: {label!r} is class {index}, so "
+                f"{advice} Explained labels are {explained}."
             )
-        return label
+        raise LabelNotExplainedError(
+            f"Label {label!r} was not explained; explained labels are {explained}. "
+            f"Use exp.refit(labels=[{label!r}]) to explain it on the same neighbourhood."
+        )
 
     def as_list(self, label: int = 1, **kwargs: Any) -> list[tuple[Any, float]]:
         """``(feature description, weight)`` pairs, largest |weight| first."""

@@ -10,6 +10,7 @@ by ``batch_size``.
 
 from __future__ import annotations
 
+import os
 from functools import partial
 from typing import Any, Callable, Optional, Sequence, Union
 
@@ -53,6 +54,11 @@ def prepare_image(image: Any) -> np.ndarray:
     -------
     ndarray of shape (height, width, channels)
     """
+    if isinstance(image, (str, bytes, os.PathLike)):
+        raise TypeError(
+            f"image must be an array of pixels, got the {type(image).__name__} {image!r}. Load the file first, "
+            "e.g. skimage.io.imread(path), and pass the array."
+        )
     if not isinstance(image, np.ndarray):
         image = np.asarray(image)
     if image.ndim not in (2, 3):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable, Mapping
+from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,11 @@ def _items(explanations: Any) -> Iterable[tuple[Any, Any]]:
     """(row id, explanation) pairs; failures (objects with ``error_type``) are left out."""
     if hasattr(explanations, "local_exp"):
         explanations = [explanations]
+    if isinstance(explanations, (str, bytes)) or not isinstance(explanations, (Mapping, Iterable)):
+        raise TypeError(
+            f"to_frame needs an explanation, a list or dict of explanations, or explain_many's result; got "
+            f"{type(explanations).__name__}."
+        )
     if isinstance(explanations, Mapping):
         pairs: Iterable = explanations.items()
     else:

@@ -63,14 +63,24 @@ def check_option(name: str, value: Any, options: Sequence[str], error: type = Va
         return value
     quoted = [repr(option) for option in options]
     listed = f"{quoted[0]} or {quoted[1]}" if len(quoted) == 2 else f"one of {', '.join(quoted)}"
-    raise error(f"{name}={_short(value)} is not known; expected {listed}.")
+    raise error(f"{name}={_short(value)} is not known; expected {listed}.{_names_hint(value)}")
 
 
 def check_flag(name: str, value: Any) -> bool:
     """A yes/no argument: ``True``/``False`` (or 1/0), never a string or an array read by truthiness."""
     if isinstance(value, (bool, np.bool_)) or (is_integer(value) and value in (0, 1)):
         return bool(value)
-    raise ValueError(f"{name} must be True or False, got {_short(value)}.")
+    raise ValueError(f"{name} must be True or False, got {_short(value)}.{_names_hint(value)}")
+
+
+def _names_hint(value: Any) -> str:
+    """Advice when ``value`` is a list of strings: most likely class or feature names
+    given positionally (the explainers' leading parameters are kernel_width, kernel,
+    verbose, class_names, feature_selection in lime's order)."""
+    if (isinstance(value, (list, tuple, np.ndarray)) and len(value) > 0
+            and all(isinstance(x, (str, np.str_)) for x in value)):
+        return " These look like class names: pass them by keyword, class_names=[...]."
+    return ""
 
 
 def check_num_samples(num_samples: Any) -> int:
@@ -93,9 +103,6 @@ def check_kernel_width(kernel_width: Any) -> float:
     text and image explainers' first parameter is ``kernel_width``): the message
     says so.
     """
-    hint = ""
-    if isinstance(kernel_width, (list, tuple)) and kernel_width and all(isinstance(x, str) for x in kernel_width):
-        hint = " These look like class names: pass them by keyword, class_names=[...]."
     if isinstance(kernel_width, (bool, np.bool_, str, bytes)):
         width = np.nan
     else:
@@ -104,7 +111,8 @@ def check_kernel_width(kernel_width: Any) -> float:
         except (TypeError, ValueError):
             width = np.nan
     if not np.isfinite(width) or width <= 0:
-        raise ValueError(f"kernel_width must be a positive, finite number, got {_short(kernel_width)}.{hint}")
+        raise ValueError(f"kernel_width must be a positive, finite number, got {_short(kernel_width)}."
+                         f"{_names_hint(kernel_width)}")
     return width
 
 
@@ -118,7 +126,8 @@ def check_callable(name: str, value: Any, what: str, optional: bool = False) -> 
             hint = f" Pass its method, e.g. {name}=model.predict_proba."
         elif hasattr(value, "predict"):
             hint = f" Pass its method, e.g. {name}=model.predict."
-        raise TypeError(f"{name} must be {what}, got {type(value).__name__} {_short(value, 60)}.{hint}")
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__} {_short(value, 60)}.{hint}"
+                        f"{_names_hint(value)}")
     return value
 
 
