@@ -507,3 +507,20 @@ def test_failure_in_the_first_round(wine_model):
     with pytest.raises(adaptive.RoundFailed, match="round 1") as info:
         LimeTabularExplainer(data.data).explain_instance(data.data[0], broken, num_samples="auto")
     assert info.value.round == 1 and info.value.neighborhood is None
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -1e-9, True, np.bool_(False), "0.5", None, [0.5]])
+def test_check_real_refuses(value):
+    from lime_widget.core.validation import check_real
+
+    with pytest.raises(ValueError, match=r"^x must be a number in \(0, 1\], got "):
+        check_real("x", value, 0.0, 1.0, "right")
+
+
+def test_check_real_accepts_numpy_and_bounds():
+    from lime_widget.core.validation import check_real
+
+    assert check_real("x", np.float32(0.25), 0.0, 1.0, "right") == 0.25
+    assert check_real("x", 1, 0.0, 1.0, "right") == 1.0
+    with pytest.raises(ValueError, match=r"x must be a number in \(0, 1\), got 1\."):
+        check_real("x", 1, 0.0, 1.0, "neither")

@@ -39,6 +39,7 @@ import numpy as np
 from .neighborhood import Neighborhood
 from .predict import PredictFnError, ProgressCallback, resolve_labels
 from .uncertainty import doubling_gain, resampled_fit
+from .validation import check_integer, check_real
 
 AUTO = "auto"
 #: rows (instance included) of the first round
@@ -103,23 +104,15 @@ def check_num_samples(num_samples: Any, stability_target: Any = DEFAULT_STABILIT
 
 
 def validate_stability_target(stability_target: Any) -> float:
-    if isinstance(stability_target, bool) or not isinstance(stability_target, (int, float, np.number)):
-        raise ValueError(f"stability_target must be a number in (0, 1], got {stability_target!r}.")
-    value = float(stability_target)
-    if not 0.0 < value <= 1.0:
-        raise ValueError(f"stability_target must be in (0, 1] (e.g. 0.9), got {stability_target!r}.")
-    return value
+    """The stability ``num_samples="auto"`` samples for: a number in (0, 1]."""
+    return check_real("stability_target", stability_target, 0.0, 1.0, "right", "a number in (0, 1] (e.g. 0.9)")
 
 
 def validate_max_samples(max_samples: Any, first_round: int = FIRST_ROUND) -> int:
-    if isinstance(max_samples, bool) or not isinstance(max_samples, (int, np.integer)):
-        raise ValueError(f"max_samples must be an integer >= {first_round}, got {max_samples!r}.")
-    if max_samples < first_round:
-        raise ValueError(
-            f"max_samples={max_samples!r} is below the first round of num_samples='auto' ({first_round} rows); "
-            f"use max_samples >= {first_round}, or an integer num_samples."
-        )
-    return int(max_samples)
+    """The row budget of ``num_samples="auto"``: an integer of at least the first round."""
+    return check_integer("max_samples", max_samples, first_round,
+                         f"an integer >= {first_round} (the first round of num_samples='auto'; below it, use an "
+                         "integer num_samples)")
 
 
 def sample_until_stable(
