@@ -358,14 +358,57 @@ def test_auto_stops_at_ties_and_says_why(wine_model):
     with pytest.warns(UserWarning, match=r"stopped at \d+ rows with an estimated stability of 0\.\d\d, below "
                                          r"stability_target=0\.9: doubling the rows last raised it by 0\.\d\d only, "
                                          r"and even max_samples=20000 rows are predicted to reach 0\.\d\d.*\(ties\)"):
-        exp = LimeTabularExplainer(data.data, random_state=0).explain_instance(
-            data.data[0], counter, labels=(0,), num_features=5, num_samples="auto")
+        exp = LimeTabularExplainer(data.data, random_state=1).explain_instance(
+            data.data[170], counter, labels=(0, 1, 2), num_features=3, num_samples="auto")
     stop = exp.neighborhood.auto_stop
-    assert stop.reason == "ties" and exp.num_samples == counter.rows < adaptive.DEFAULT_MAX_SAMPLES
-    assert stop.stability == pytest.approx(exp.stability) and exp.stability < 0.9
+    assert stop.reason == "ties"
+    assert adaptive.TIE_FLOOR <= exp.num_samples == counter.rows < adaptive.DEFAULT_MAX_SAMPLES
+    tied = min((0, 1, 2), key=exp.stability_of)
+    assert stop.stability == pytest.approx(exp.stability_of(tied)) and stop.stability < 0.9
     assert stop.predicted_at_max_samples < 0.9
-    gain, _ = doubling_gain(exp.neighborhood.design(), exp.neighborhood.outputs[:, 0], 5, "auto")
+    gain, _ = doubling_gain(exp.neighborhood.design(), exp.neighborhood.outputs[:, tied], 3, "auto")
     assert gain < adaptive.GAIN_TOLERANCE
+
+
+def test_auto_no_tie_stop_before_lime_default_rows(wine_model):
+    """Row 0's label 0 looked tied after 2000 rows (the old rule stopped there, below the target);
+    no tie stop comes before lime's default 5000 rows, and there the target is reached."""
+    data, model = wine_model
+    exp = LimeTabularExplainer(data.data, random_state=0).explain_instance(
+        data.data[0], model.predict_proba, labels=(0,), num_features=5, num_samples="auto")
+    stop = exp.neighborhood.auto_stop
+    assert stop.reason == "target" and exp.stability >= 0.9 and exp.num_samples == adaptive.TIE_FLOOR
+
+
+def _noise_model(rows):
+    """Outputs unrelated to the rows: no feature matters, so the top features never settle."""
+    p = np.random.RandomState(len(rows)).uniform(0.2, 0.8, len(rows))
+    return np.stack([p, 1 - p], axis=1)
+
+
+def test_auto_out_of_reach_goes_straight_to_lime_default_rows(wine_model):
+    data, _ = wine_model
+    sizes = []  # rows per model call; one call per round (batch_size above any round)
+
+    def model(rows):
+        sizes.append(len(rows))
+        return _noise_model(rows)
+
+    with pytest.warns(UserWarning, match="below stability_target=0.9"):
+        exp = LimeTabularExplainer(data.data, random_state=0).explain_instance(
+            data.data[0], model, labels=(1,), num_features=5, num_samples="auto", batch_size=10**6)
+    # the first round shows the target out of reach: the next round goes to the floor at once
+    assert sizes[:2] == [adaptive.FIRST_ROUND, adaptive.TIE_FLOOR - adaptive.FIRST_ROUND]
+    assert exp.stability < 0.5 and exp.neighborhood.auto_stop.reason in ("ties", "max_samples")
+    assert exp.num_samples == sum(sizes) >= adaptive.TIE_FLOOR
+    # a budget below the floor is spent instead of stopping at ties
+    sizes.clear()
+    with pytest.warns(UserWarning, match="stopped at max_samples=3000"):
+        capped = LimeTabularExplainer(data.data, random_state=0).explain_instance(
+            data.data[0], model, labels=(1,), num_features=5, num_samples="auto", max_samples=3000,
+            batch_size=10**6)
+    assert sizes == [adaptive.FIRST_ROUND, 3000 - adaptive.FIRST_ROUND]
+    assert capped.neighborhood.auto_stop.reason == "max_samples"
 
 
 def test_auto_several_labels_wait_for_the_least_stable(wine_model):

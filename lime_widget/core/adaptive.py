@@ -6,7 +6,11 @@ bootstrap of :mod:`.uncertainty` estimates the stability of every explained
 label's top ``num_features`` (zero model calls). Sampling stops at the first of:
 
 * **target**: the lowest of them reaches ``stability_target``;
-* **ties**: the target is out of reach and more rows have stopped helping. Near-tied
+* **ties**: the target is out of reach and more rows have stopped helping, and at
+  least lime's default ``num_samples`` (5000, ``TIE_FLOOR``; or ``max_samples`` if
+  lower) rows are scored, so that ``"auto"`` never ends below its target less stable
+  than lime's default would be: on the same distribution and surrogate, stability
+  grows with the rows. Near-tied
   features keep swapping places however many rows are drawn, so the stability
   levels off below the target. Two tests, both on the rows already scored, must
   agree: (1) the bootstrap that draws ``max_samples`` rows from this sample
@@ -23,7 +27,8 @@ label's top ``num_features`` (zero model calls). Sampling stops at the first of:
 ``exp.neighborhood.auto_stop`` (:class:`AutoStop`) tells which, with the estimates.
 The size of the next round is predicted with the same m-out-of-n bootstrap: the
 smallest growth, among 1.5x, 2x, 3x and 4x, whose predicted stability reaches
-the target (4x when none does).
+the target (4x when none does); while the target is out of reach (test (1) above)
+and fewer than ``TIE_FLOOR`` rows are scored, the next round goes straight to it.
 An integer ``num_samples`` never comes here: it keeps lime's exact draws.
 """
 
@@ -53,6 +58,8 @@ _FALLBACK_GROWTH = 4.0
 _PLANNING_RESAMPLES = 100
 #: "more rows have stopped helping": the last doubling raised the stability by less than this
 GAIN_TOLERANCE = 0.03
+#: no stop at ties before this many rows (lime's default num_samples), or max_samples if lower
+TIE_FLOOR = 5000
 
 #: ``sample_round(n_rows, first, progress) -> (interpretable rows, model outputs, distances)``;
 #: the first round's first row is the instance; outputs are already checked.
@@ -215,6 +222,11 @@ def sample_until_stable(
                  if stability_of(neighborhood, label, num_features, feature_selection, model_regressor) < target]
         at_cap = max(stability_of(neighborhood, label, num_features, feature_selection, model_regressor,
                                   max_samples / total, _PLANNING_RESAMPLES) for label in below)
+        floor = min(TIE_FLOOR, max_samples)
+        if at_cap < target and total < floor:
+            # out of reach, and no stop at ties before the floor: one round to it, not several looks
+            planned = floor
+            continue
         if at_cap < target:
             design = neighborhood.design()
             gain = max(doubling_gain(design, outputs[:, label], num_features, feature_selection,
