@@ -27,8 +27,8 @@ label's top ``num_features`` (zero model calls). Sampling stops at the first of:
 ``exp.neighborhood.auto_stop`` (:class:`AutoStop`) tells which, with the estimates.
 The size of the next round is predicted with the same m-out-of-n bootstrap: the
 smallest growth, among 1.5x, 2x, 3x and 4x, whose predicted stability reaches
-the target (4x when none does); while the target is out of reach (test (1) above)
-and fewer than ``TIE_FLOOR`` rows are scored, the next round goes straight to it.
+the target (4x when none does), but no further than ``TIE_FLOOR`` while the target
+looks out of reach (test (1) above), so that the tie stop is judged there.
 An integer ``num_samples`` never comes here: it keeps lime's exact draws.
 """
 
@@ -223,11 +223,7 @@ def sample_until_stable(
         at_cap = max(stability_of(neighborhood, label, num_features, feature_selection, model_regressor,
                                   max_samples / total, _PLANNING_RESAMPLES) for label in below)
         floor = min(TIE_FLOOR, max_samples)
-        if at_cap < target and total < floor:
-            # out of reach, and no stop at ties before the floor: one round to it, not several looks
-            planned = floor
-            continue
-        if at_cap < target:
+        if at_cap < target and total >= floor:
             design = neighborhood.design()
             gain = max(doubling_gain(design, outputs[:, label], num_features, feature_selection,
                                      model_regressor)[0] for label in below)
@@ -243,6 +239,8 @@ def sample_until_stable(
         growth = next((g for g in _GROWTH if lowest_stability(*settings, g, _PLANNING_RESAMPLES) >= target),
                       _FALLBACK_GROWTH)
         planned = min(max_samples, max(total + 1, math.ceil(growth * total)))
+        if at_cap < target and total < floor:
+            planned = min(planned, floor)  # the tie stop is judged at the floor, not past it
 
 
 def _floor2(value: float) -> float:
