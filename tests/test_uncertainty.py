@@ -370,14 +370,22 @@ def test_auto_stops_at_ties_and_says_why(wine_model):
     assert gain < adaptive.GAIN_TOLERANCE
 
 
-def test_auto_no_tie_stop_before_lime_default_rows(wine_model):
-    """Row 0's label 0 looked tied after 2000 rows (the old rule stopped there, below the target);
-    no tie stop comes before lime's default 5000 rows, and there the target is reached."""
-    data, model = wine_model
-    exp = LimeTabularExplainer(data.data, random_state=0).explain_instance(
-        data.data[0], model.predict_proba, labels=(0,), num_features=5, num_samples="auto")
-    stop = exp.neighborhood.auto_stop
-    assert stop.reason == "target" and exp.stability >= 0.9 and exp.num_samples == adaptive.TIE_FLOOR
+def test_auto_no_tie_stop_before_lime_default_rows(wine_model, monkeypatch):
+    """Even when both tie checks say "stop" from the first round on, the tie stop waits for
+    lime's default 5000 rows, so "auto" below its target is never less stable than the default."""
+    data, _ = wine_model
+    monkeypatch.setattr(adaptive, "doubling_gain", lambda *args, **kwargs: (0.0, 0.5))
+    sizes = []
+
+    def model(rows):
+        sizes.append(len(rows))
+        return _noise_model(rows)
+
+    with pytest.warns(UserWarning, match=r"stopped at 5000 rows .*\(ties\)"):
+        exp = LimeTabularExplainer(data.data, random_state=0).explain_instance(
+            data.data[0], model, labels=(1,), num_features=5, num_samples="auto", batch_size=10**6)
+    assert exp.neighborhood.auto_stop.reason == "ties" and exp.num_samples == adaptive.TIE_FLOOR == sum(sizes)
+    assert sizes == [500, 500, 1000, 2000, 1000]
 
 
 def _noise_model(rows):
@@ -397,8 +405,9 @@ def test_auto_out_of_reach_goes_straight_to_lime_default_rows(wine_model):
     with pytest.warns(UserWarning, match="below stability_target=0.9"):
         exp = LimeTabularExplainer(data.data, random_state=0).explain_instance(
             data.data[0], model, labels=(1,), num_features=5, num_samples="auto", batch_size=10**6)
-    # the target out of reach: rounds grow 4x, the third stops at the floor, where the tie stop is judged
-    assert sizes[:3] == [adaptive.FIRST_ROUND, 3 * adaptive.FIRST_ROUND, adaptive.TIE_FLOOR - 4 * adaptive.FIRST_ROUND]
+    # the target out of reach: the rows double, and the round that would pass the floor stops at it,
+    # where the tie stop is judged
+    assert sizes[:5] == [500, 500, 1000, 2000, adaptive.TIE_FLOOR - 4000]
     assert exp.stability < 0.5 and exp.neighborhood.auto_stop.reason in ("ties", "max_samples")
     assert exp.num_samples == sum(sizes) >= adaptive.TIE_FLOOR
     # a budget below the floor is spent instead of stopping at ties
@@ -407,7 +416,7 @@ def test_auto_out_of_reach_goes_straight_to_lime_default_rows(wine_model):
         capped = LimeTabularExplainer(data.data, random_state=0).explain_instance(
             data.data[0], model, labels=(1,), num_features=5, num_samples="auto", max_samples=3000,
             batch_size=10**6)
-    assert sizes == [adaptive.FIRST_ROUND, 3 * adaptive.FIRST_ROUND, 1000]
+    assert sizes == [500, 500, 1000, 1000]
     assert capped.neighborhood.auto_stop.reason == "max_samples"
 
 
