@@ -13,7 +13,17 @@ Cases: wine RF-100, breast_cancer RF-100 (quartile discretization, row 0, its pr
 class), a 300-word document (TF-IDF + LogisticRegression on generated two-topic text)
 and a 224x224 image (astronaut, quickshift, a cheap classifier, top label).
 
+``--variants``: the experiment behind the README's "fewer rows for the same stability"
+paragraph. The measured stability (top-5 Jaccard across seeds) of fixed-size neighbourhoods
+drawn three ways, each row with lime's distribution: lime's independent rows ("iid"),
+antithetic pairs (a text or image mask and its complement; for tabular rows the uniforms
+u and 1 - u behind the bins and the values inside them) and stratified rows (tabular and
+image: every feature's uniforms a Latin hypercube within blocks of 16 rows; text: the
+number of removed words stratified). The samplers are patched in for the experiment only;
+the library has none of them.
+
 Run: ``PYTHONPATH=. .venv/bin/python benchmarks/bench_stability.py [--seeds 10] [--first-seed 0]``
+or ``... --variants [--seeds 60] [--sizes 1667 5000] [--cases wine cancer text image]``
 """
 
 from __future__ import annotations
@@ -128,6 +138,109 @@ def image_case():
     return classify, run_lime, run_ours
 
 
+# -- --variants: the same neighbourhood distribution per row, dependent rows (experiment only) --------------
+def _paired(base: np.ndarray, n: int, partner) -> np.ndarray:
+    """Rows 1..n-1 from ``base`` rows, each followed by ``partner(row)``; row 0 is a placeholder."""
+    pairs = (n - 1) // 2
+    out = np.empty((n,) + base.shape[1:], dtype=base.dtype)
+    out[0] = base[-1]
+    out[1:2 * pairs + 1:2] = base[:pairs]
+    out[2:2 * pairs + 1:2] = partner(base[:pairs])
+    if (n - 1) % 2:
+        out[-1] = base[pairs]
+    return out
+
+
+def _antithetic_uniforms(rng, k, n):
+    return _paired(rng.random_sample((n // 2 + 1, k)), n, lambda u: 1 - u).T
+
+
+def _stratified_uniforms(rng, k, n, block=16):
+    """Per feature, a Latin hypercube within each block of ``block`` rows: each row's uniform is U(0, 1)."""
+    blocks = -(-n // block)
+    order = np.argsort(rng.random_sample((k, blocks, block)), axis=2)
+    return ((order + rng.random_sample((k, blocks, block))) / block).reshape(k, -1)[:, :n]
+
+
+def _tabular_draw(uniforms):
+    from lime_widget.core.tabular_sampling import Draws
+
+    def draw(self, num_samples, rng, sampling_method="gaussian", bin_rng=None):
+        codes_u = uniforms(rng, len(self.categorical_features), num_samples)
+        positions = np.repeat(self._starts[:, None], num_samples, axis=1)
+        for point in self._inner_cdfs.T:
+            positions += codes_u >= point[:, None]
+        codes = np.take(self._values, positions)
+        values = np.ascontiguousarray(codes.T)
+        index = codes[self._binned_rows, 1:].astype(np.intp) + self._bin_offsets[:, None]
+        in_bins = uniforms(rng, len(self._binned_rows), num_samples)[:, 1:]
+        values[1:, self._binned_rows] = self.discretizer.values_in_bins(index, in_bins).T
+        return Draws(codes=codes, values=values)
+
+    return draw
+
+
+def _image_masks(uniforms):
+    def masks(rng, n, d):
+        out = (uniforms(rng, d, n) < 0.5).astype(int).T
+        out[0] = 1
+        return out
+
+    return masks
+
+
+def _antithetic_active(rng, d, n):
+    from lime_widget.core.text_sampling import sample_active
+
+    def complement(active):  # removing k words <-> removing the other d - k; all removed stays so
+        flipped = ~active
+        flipped[~active.any(axis=1)] = False
+        return flipped
+
+    out = _paired(sample_active(rng, d, n // 2 + 2)[1:], n, complement)
+    out[0] = True
+    return out
+
+
+def _stratified_active(rng, d, n):
+    sizes = (np.floor(_stratified_uniforms(rng, 1, n - 1)[0] * d) + 1).astype(int)  # uniform on 1..d
+    removed = np.argsort(rng.random_sample((n - 1, d)), axis=1) < sizes[:, None]
+    return np.vstack([np.ones((1, d), dtype=bool), ~removed])
+
+
+def _use_variant(variant: str) -> None:
+    import lime_widget.core.image as image_module
+    import lime_widget.core.text as text_module
+    from lime_widget.core import tabular_sampling
+
+    saved = _use_variant.__dict__.setdefault("lime", (image_module._draw_masks, text_module.sample_active,
+                                                      tabular_sampling.TabularSampler.draw))
+    if variant == "iid":
+        image_module._draw_masks, text_module.sample_active, tabular_sampling.TabularSampler.draw = saved
+        return
+    uniforms = _antithetic_uniforms if variant == "antithetic" else _stratified_uniforms
+    image_module._draw_masks = _image_masks(uniforms)
+    text_module.sample_active = _antithetic_active if variant == "antithetic" else _stratified_active
+    tabular_sampling.TabularSampler.draw = _tabular_draw(uniforms)
+
+
+def variants(cases, sizes, seeds) -> None:
+    print("| case | rows | seeds | iid (lime's draws) | antithetic pairs | stratified |")
+    print("|---|---|---|---|---|---|")
+    for name, make in cases:
+        predict, _, run_ours = make()
+        for size in sizes:
+            cells = []
+            for variant in ("iid", "antithetic", "stratified"):
+                _use_variant(variant)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)
+                    sets = [run_ours(seed, predict, size)[0] for seed in seeds]
+                cells.append(f"{mean_pairwise_jaccard(np.array(sets)):.3f}")
+            _use_variant("iid")
+            print(f"| {name} | {size} | {len(seeds)} | " + " | ".join(cells) + " |", flush=True)
+
+
 def uncertainty_cost(repeats: int = 7) -> dict:
     data = load_breast_cancer()
     model = RandomForestClassifier(n_estimators=100, random_state=0).fit(data.data, data.target)
@@ -151,14 +264,21 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--first-seed", type=int, default=0, help="seeds first-seed .. first-seed + seeds - 1")
     parser.add_argument("--cost-only", action="store_true", help="only time exp.uncertainty()")
+    parser.add_argument("--variants", action="store_true",
+                        help="fixed-size stability of lime's draws, antithetic pairs and stratified rows")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[THIRD, 5000])
+    parser.add_argument("--cases", nargs="+", default=["wine", "cancer", "text", "image"])
     args = parser.parse_args()
     if args.cost_only:
         return print_cost()
     seeds = range(args.first_seed, args.first_seed + args.seeds)
-    cases = [("wine RF-100", lambda: tabular_case(load_wine)),
-             ("breast_cancer RF-100", lambda: tabular_case(load_breast_cancer)),
-             ("text 300 words, TF-IDF+LR", text_case),
-             ("image 224x224", image_case)]
+    named = {"wine": ("wine RF-100", lambda: tabular_case(load_wine)),
+             "cancer": ("breast_cancer RF-100", lambda: tabular_case(load_breast_cancer)),
+             "text": ("text 300 words, TF-IDF+LR", text_case),
+             "image": ("image 224x224", image_case)}
+    cases = [named[key] for key in args.cases]
+    if args.variants:
+        return variants(cases, args.sizes, seeds)
     print("| case | lime@5000 stability | ours 'auto' stability | ours estimated | ours@1667 stability | lime rows "
           "| ours rows (median, min-max) | ours / lime rows | 'auto' stopped on | lime s | ours s |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")

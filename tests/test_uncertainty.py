@@ -358,14 +358,66 @@ def test_auto_stops_at_ties_and_says_why(wine_model):
     with pytest.warns(UserWarning, match=r"stopped at \d+ rows with an estimated stability of 0\.\d\d, below "
                                          r"stability_target=0\.9: doubling the rows last raised it by 0\.\d\d only, "
                                          r"and even max_samples=20000 rows are predicted to reach 0\.\d\d.*\(ties\)"):
-        exp = LimeTabularExplainer(data.data, random_state=0).explain_instance(
-            data.data[0], counter, labels=(0,), num_features=5, num_samples="auto")
+        exp = LimeTabularExplainer(data.data, random_state=1).explain_instance(
+            data.data[170], counter, labels=(0, 1, 2), num_features=3, num_samples="auto")
     stop = exp.neighborhood.auto_stop
-    assert stop.reason == "ties" and exp.num_samples == counter.rows < adaptive.DEFAULT_MAX_SAMPLES
-    assert stop.stability == pytest.approx(exp.stability) and exp.stability < 0.9
+    assert stop.reason == "ties"
+    assert adaptive.TIE_FLOOR <= exp.num_samples == counter.rows < adaptive.DEFAULT_MAX_SAMPLES
+    tied = min((0, 1, 2), key=exp.stability_of)
+    assert stop.stability == pytest.approx(exp.stability_of(tied)) and stop.stability < 0.9
     assert stop.predicted_at_max_samples < 0.9
-    gain, _ = doubling_gain(exp.neighborhood.design(), exp.neighborhood.outputs[:, 0], 5, "auto")
+    gain, _ = doubling_gain(exp.neighborhood.design(), exp.neighborhood.outputs[:, tied], 3, "auto")
     assert gain < adaptive.GAIN_TOLERANCE
+
+
+def test_auto_no_tie_stop_before_lime_default_rows(wine_model, monkeypatch):
+    """Even when both tie checks say "stop" from the first round on, the tie stop waits for
+    lime's default 5000 rows, so "auto" below its target is never less stable than the default."""
+    data, _ = wine_model
+    monkeypatch.setattr(adaptive, "doubling_gain", lambda *args, **kwargs: (0.0, 0.5))
+    sizes = []
+
+    def model(rows):
+        sizes.append(len(rows))
+        return _noise_model(rows)
+
+    with pytest.warns(UserWarning, match=r"stopped at 5000 rows .*\(ties\)"):
+        exp = LimeTabularExplainer(data.data, random_state=0).explain_instance(
+            data.data[0], model, labels=(1,), num_features=5, num_samples="auto", batch_size=10**6)
+    assert exp.neighborhood.auto_stop.reason == "ties" and exp.num_samples == adaptive.TIE_FLOOR == sum(sizes)
+    assert sizes == [500, 500, 1000, 2000, 1000]
+
+
+def _noise_model(rows):
+    """Outputs unrelated to the rows: no feature matters, so the top features never settle."""
+    p = np.random.RandomState(len(rows)).uniform(0.2, 0.8, len(rows))
+    return np.stack([p, 1 - p], axis=1)
+
+
+def test_auto_out_of_reach_goes_straight_to_lime_default_rows(wine_model):
+    data, _ = wine_model
+    sizes = []  # rows per model call; one call per round (batch_size above any round)
+
+    def model(rows):
+        sizes.append(len(rows))
+        return _noise_model(rows)
+
+    with pytest.warns(UserWarning, match="below stability_target=0.9"):
+        exp = LimeTabularExplainer(data.data, random_state=0).explain_instance(
+            data.data[0], model, labels=(1,), num_features=5, num_samples="auto", batch_size=10**6)
+    # the target out of reach: the rows double, and the round that would pass the floor stops at it,
+    # where the tie stop is judged
+    assert sizes[:5] == [500, 500, 1000, 2000, adaptive.TIE_FLOOR - 4000]
+    assert exp.stability < 0.5 and exp.neighborhood.auto_stop.reason in ("ties", "max_samples")
+    assert exp.num_samples == sum(sizes) >= adaptive.TIE_FLOOR
+    # a budget below the floor is spent instead of stopping at ties
+    sizes.clear()
+    with pytest.warns(UserWarning, match="stopped at max_samples=3000"):
+        capped = LimeTabularExplainer(data.data, random_state=0).explain_instance(
+            data.data[0], model, labels=(1,), num_features=5, num_samples="auto", max_samples=3000,
+            batch_size=10**6)
+    assert sizes == [500, 500, 1000, 1000]
+    assert capped.neighborhood.auto_stop.reason == "max_samples"
 
 
 def test_auto_several_labels_wait_for_the_least_stable(wine_model):
@@ -507,3 +559,20 @@ def test_failure_in_the_first_round(wine_model):
     with pytest.raises(adaptive.RoundFailed, match="round 1") as info:
         LimeTabularExplainer(data.data).explain_instance(data.data[0], broken, num_samples="auto")
     assert info.value.round == 1 and info.value.neighborhood is None
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -1e-9, True, np.bool_(False), "0.5", None, [0.5]])
+def test_check_real_refuses(value):
+    from lime_widget.core.validation import check_real
+
+    with pytest.raises(ValueError, match=r"^x must be a number in \(0, 1\], got "):
+        check_real("x", value, 0.0, 1.0, "right")
+
+
+def test_check_real_accepts_numpy_and_bounds():
+    from lime_widget.core.validation import check_real
+
+    assert check_real("x", np.float32(0.25), 0.0, 1.0, "right") == 0.25
+    assert check_real("x", 1, 0.0, 1.0, "right") == 1.0
+    with pytest.raises(ValueError, match=r"x must be a number in \(0, 1\), got 1\."):
+        check_real("x", 1, 0.0, 1.0, "neither")

@@ -56,6 +56,7 @@ from sklearn.base import clone
 
 from .neighborhood import _one_blas_thread
 from .surrogate import WeightedDesign, select_features, validate_feature_selection
+from .validation import check_real
 
 #: replicates per estimate (selection frequencies to about +-0.035, interval ends to a few %)
 DEFAULT_RESAMPLES = 200
@@ -126,13 +127,7 @@ def mean_pairwise_jaccard(sets: np.ndarray) -> float:
 
 def validate_level(level: float) -> float:
     """A confidence level strictly between 0 and 1."""
-    try:
-        value = float(level)
-    except (TypeError, ValueError):
-        raise ValueError(f"level must be a number strictly between 0 and 1, got {level!r}.") from None
-    if isinstance(level, bool) or not 0.0 < value < 1.0:
-        raise ValueError(f"level must be a number strictly between 0 and 1 (e.g. 0.95), got {level!r}.")
-    return value
+    return check_real("level", level, 0.0, 1.0, "neither", "a number strictly between 0 and 1 (e.g. 0.95)")
 
 
 def bootstrap_counts(n_samples: int, n_resamples: int, scale: float = 1.0, seed: int = _SEED) -> np.ndarray:

@@ -420,3 +420,29 @@ def check_codes(where: str, values: np.ndarray, column: int, column_name: str,
                 f"{where}: categorical column {column} ({column_name!r}) holds the code {int(outside[0])}, but "
                 f"categorical_names[{column}] names only codes 0..{len(names) - 1}: {_short(list(names))}."
             )
+
+
+def check_real(name: str, value: Any, min_val: float, max_val: float, include_boundaries: str = "both",
+               expected: Optional[str] = None) -> float:
+    """``value`` as a ``float``, a real number between ``min_val`` and ``max_val``.
+
+    Checked with scikit-learn's :func:`~sklearn.utils.check_scalar` (``include_boundaries``
+    as there: ``"both"``, ``"left"``, ``"right"`` or ``"neither"``); booleans and NaN are
+    refused too. ``expected`` replaces "a number in [min_val, max_val]" in the message.
+
+    Raises
+    ------
+    ValueError
+        For booleans, strings, ``None``, NaN and numbers outside the interval.
+    """
+    try:
+        if isinstance(value, (bool, np.bool_)) or (isinstance(value, numbers.Real) and np.isnan(value)):
+            raise TypeError
+        check_scalar(value, name, numbers.Real, min_val=min_val, max_val=max_val,
+                     include_boundaries=include_boundaries)
+    except (TypeError, ValueError):
+        left = "[" if include_boundaries in ("both", "left") else "("
+        right = "]" if include_boundaries in ("both", "right") else ")"
+        interval = f"a number in {left}{min_val:g}, {max_val:g}{right}"
+        raise ValueError(f"{name} must be {expected or interval}, got {_short(value)}.") from None
+    return float(value)
