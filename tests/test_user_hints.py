@@ -57,3 +57,14 @@ def test_to_frame_of_nothing_says_what_it_needs():
     with pytest.raises(TypeError, match="got str"):
         lime_widget.to_frame("exp")
     assert lime_widget.to_frame([]).empty
+
+
+@pytest.mark.parametrize("extra", [{"max_samples": 3000}, {"stability_target": 0.8}])
+def test_auto_only_arguments_with_an_integer_num_samples_are_refused(extra):
+    data = load_iris()
+    explainer = LimeTabularExplainer(data.data, random_state=0)
+    name = next(iter(extra))
+    with pytest.raises(ValueError, match=rf"{name}=.* applies only with num_samples='auto'"):
+        explainer.explain_instance(data.data[0], never_called, num_samples=500, **extra)
+    with pytest.raises(ValueError, match=rf"{name}=.* applies only with num_samples='auto'"):
+        LimeTextExplainer(random_state=0).explain_instance("a b c", never_called, num_samples=500, **extra)

@@ -101,7 +101,9 @@ def check_num_samples(num_samples: Any, stability_target: Any = DEFAULT_STABILIT
     ------
     ValueError
         Another string than ``"auto"``; with ``"auto"``, ``stability_target``
-        outside (0, 1] or ``max_samples`` not an integer or below the first round.
+        outside (0, 1] or ``max_samples`` not an integer or below the first round;
+        with an integer, either of them given another value than its default
+        (it would be ignored).
     """
     if is_auto(num_samples):
         validate_stability_target(stability_target)
@@ -109,6 +111,14 @@ def check_num_samples(num_samples: Any, stability_target: Any = DEFAULT_STABILIT
         return True
     if isinstance(num_samples, str):
         raise ValueError(f"num_samples must be an integer or 'auto', got {num_samples!r}.")
+    for name, value, default in (("stability_target", stability_target, DEFAULT_STABILITY_TARGET),
+                                 ("max_samples", max_samples, DEFAULT_MAX_SAMPLES)):
+        if not (np.isscalar(value) and value == default):
+            # with a fixed size every row is drawn at once: the argument would be ignored
+            raise ValueError(
+                f"{name}={value!r} applies only with num_samples='auto'; num_samples={num_samples!r} draws that "
+                f"many rows at once. Pass num_samples='auto' to sample until stable, or leave {name} out."
+            )
     return False
 
 
