@@ -127,6 +127,27 @@ def test_worker_processes_load_the_model_once_and_equal_single_calls(wine, tmp_p
     assert "colour=red" in frame_many[0].domain_mapper.feature_names()
 
 
+def test_worker_processes_keep_an_unchanged_payload_across_calls(wine, tmp_path):
+    X, _, model = wine
+    log = tmp_path / "unpickled.log"
+    predict_fn = UnpickleLog(model, str(log))
+    explainer = LimeTabularExplainer(X, random_state=3)
+    first = explain_many(explainer, X[:6], predict_fn, n_jobs=2, chunk_size=1, **KW)
+    loaded = log.read_text().split()
+    assert 1 <= len(loaded) <= 2
+    again = explain_many(explainer, X[:6], predict_fn, n_jobs=2, chunk_size=1, **KW)
+    both = log.read_text().split()
+    # the same bytes: a worker reuses what it loaded (one that had no task in the first call loads now)
+    assert both[:len(loaded)] == loaded and len(set(both)) == len(both)
+    for a, b in zip(first, again):
+        same(a, b)
+    explainer.kernel_width = 1.5  # a changed explainer is sent and loaded again
+    changed = explain_many(explainer, X[:6], predict_fn, n_jobs=2, chunk_size=1, **KW)
+    assert len(log.read_text().split()) > len(both)
+    for a, x in zip(changed, X[:6]):
+        same(a, explainer.explain_instance(x, model.predict_proba, **KW))
+
+
 def test_threads_share_the_objects_and_equal_single_calls(wine):
     X, _, model = wine
     explainer = LimeTabularExplainer(X, random_state=5)
