@@ -534,7 +534,7 @@ class TabularExplainer:
                 value = self.categorical_names[i][value]
             names[i] = f"{names[i]}={value}"
         if self.discretizer is not None:
-            binned = self.discretizer.discretize(row)
+            binned = self._sampler.bin_row(row)
             for f, bin_names in self.discretizer.names.items():
                 names[f] = bin_names[int(binned[f])]
         if self.codec is not None:
