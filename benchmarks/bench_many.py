@@ -27,9 +27,9 @@ Ratios are also given per block (median, and the range over blocks): a block's e
 within seconds of each other, so a block ratio is little moved by load that changes over
 minutes. Two load-robust figures of the parallel engines: their CPU per row against the
 sequential run's (the work that going parallel adds: pickling, transfers, a second copy of
-the per-call state), and an upper bound on the n_jobs=2 speed-up on an idle 2-core machine,
-the sequential run's calling-thread CPU (its wall time when no other process competes) over
-half of the n_jobs=2 CPU (both cores busy, perfectly balanced). Bytes that cross between
+the per-call state), and an estimate of their speed-up on an idle 2-core machine, the
+sequential run's calling-thread CPU (about its wall time when no other process competes)
+over half of the parallel run's CPU (both cores busy, perfectly balanced). Bytes that cross between
 processes are counted from what the engines pickle: the explainer and model (once per worker
 and call), the rows (per row) and the results (per row, detached as workers return them).
 
@@ -390,8 +390,8 @@ def main() -> None:
               f"{' (target >= 1.7)' if key == 'jobs2' else ''}; CPU per row / sequential's "
               f"{_median_range(per_block(key, 'seq', 'cpu'))}")
         bound = 2 * seq["thread_cpu"] / pair[key]["cpu"]
-        print(f"    upper bound on an idle 2-core machine (sequential calling-thread CPU / half its CPU): "
-              f"{bound:.2f}x")
+        print(f"    estimate for an idle 2-core machine (sequential calling-thread CPU / half of this engine's CPU, "
+              f"perfect balance assumed): {bound:.2f}x")
     print(f"  sequential: calling thread {seq['thread_cpu'] / seq['cpu']:.0%} of its CPU (the rest: the helper "
           "thread beside the model call, BLAS threads)")
     print(f"machine share at the start: two busy processes did {two_busy / one_busy:.2f}x the work of one "

@@ -108,7 +108,7 @@ class WeightedDesign:
         self.n_samples, self.n_features = data.shape
         # one float copy, centred and scaled in place: mixed bool/float arithmetic is
         # several times slower than a cast and float-only arithmetic, for the same numbers
-        centred = data.astype(float)  # the same memory layout, hence the same einsum sums as on data
+        centred = np.array(data, dtype=float, order="K")  # the same memory layout, hence the same einsum sums
         # einsum rather than BLAS: a design may be built on a helper thread beside the model call
         self.x_mean = np.einsum("i,ij->j", sample_weight, centred) / self.total_weight
         self._sqrt_w = np.sqrt(sample_weight)
@@ -219,7 +219,7 @@ class WeightedTarget:
         self._yc = (y - self.y_mean) * design._sqrt_w
         self.xty = design._centred.T @ self._yc
         self.total_ss = float(self._yc @ self._yc)
-        weighted = y if design._all_weighted else y[design.sample_weight > 0]
+        weighted = y if getattr(design, "_all_weighted", False) else y[design.sample_weight > 0]
         # exactly constant outputs leave only rounding noise in total_ss, whose R² is arbitrary
         self.constant = bool(np.ptp(weighted) <= 1e-12 * np.abs(weighted).max()) if weighted.size else True
 
