@@ -148,6 +148,31 @@ def test_worker_processes_keep_an_unchanged_payload_across_calls(wine, tmp_path)
         same(a, explainer.explain_instance(x, model.predict_proba, **KW))
 
 
+class BlasThreadsLog:
+    """predict_proba that writes the BLAS thread limits of the process it runs in to ``path``."""
+
+    def __init__(self, model, path):
+        self.model, self.path = model, path
+
+    def __call__(self, rows):
+        from threadpoolctl import threadpool_info
+
+        with open(self.path, "a") as log:
+            log.write(" ".join(str(lib["num_threads"]) for lib in threadpool_info() if lib["user_api"] == "blas")
+                      + "\n")
+        return self.model.predict_proba(rows)
+
+
+def test_worker_processes_run_blas_on_one_thread(wine, tmp_path):
+    """Two workers on two cores: BLAS threads inside them would only compete (no oversubscription)."""
+    X, _, model = wine
+    log = tmp_path / "blas.log"
+    explain_many(LimeTabularExplainer(X, random_state=0), X[:4], BlasThreadsLog(model, str(log)), n_jobs=2,
+                 chunk_size=1, **KW)
+    lines = log.read_text().split("\n")[:-1]
+    assert len(lines) == 4 and all(set(line.split()) == {"1"} for line in lines)
+
+
 def test_threads_share_the_objects_and_equal_single_calls(wine):
     X, _, model = wine
     explainer = LimeTabularExplainer(X, random_state=5)
