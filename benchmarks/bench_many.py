@@ -77,12 +77,26 @@ def _cpu(process) -> float:
     return times.user + times.system
 
 
-def _children_cpu() -> float:
-    """CPU of every live descendant process (joblib's reusable workers, Dask's nannies and workers)."""
+def _children_cpu(within=None, exclude=None) -> float:
+    """CPU of live descendant processes (joblib's reusable workers, Dask's nannies and workers).
+
+    ``within``: only the process tree of that ``subprocess.Popen`` (it included);
+    ``exclude``: all but that tree.
+    """
     import psutil
 
+    tree: set = set()
+    for root in (within, exclude):
+        if root is not None:
+            try:
+                host = psutil.Process(root.pid)
+                tree = {host.pid, *(p.pid for p in host.children(recursive=True))}
+            except psutil.NoSuchProcess:
+                pass
     total = 0.0
     for child in psutil.Process().children(recursive=True):
+        if (within is not None and child.pid not in tree) or (exclude is not None and child.pid in tree):
+            continue
         try:
             total += _cpu(child)
         except psutil.NoSuchProcess:
@@ -215,12 +229,15 @@ def paired(n_rows: int, block: int, engines: list) -> dict:
     from lime_widget.core.many import explain_many
     from lime_widget.lime_tabular import LimeTabularExplainer
 
-    client = cluster = None
+    client = hosting = None
     if "dask" in engines:
-        from distributed import Client, LocalCluster
+        # the scheduler lives in a process of its own: in this one, its event loop would add
+        # to every engine's CPU (about 10% of a core, measured here)
+        from distributed import Client
 
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
-        client = Client(cluster)
+        hosting = subprocess.Popen([sys.executable, __file__, "--host-dask"], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, text=True)
+        client = Client(hosting.stdout.readline().strip())
     explainers = {name: LimeTabularExplainer(X, random_state=0) for name in (*engines, "model")}
     runs = {
         "seq": lambda part: explain_many(explainers["seq"], part, model.predict_proba, num_samples=NUM_SAMPLES),
@@ -240,7 +257,10 @@ def paired(n_rows: int, block: int, engines: list) -> dict:
         for row in part:  # the model's rows for this block (untimed)
             explainers["model"].explain_instance(row, _capture(captured), num_samples=NUM_SAMPLES)
         for name in order[b % len(order):] + order[:b % len(order)]:
-            cpu0, live0, kids0, thread0 = _self_cpu(), _children_cpu(), _finished_children_cpu(), time.thread_time()
+            # each engine is charged for its own processes only: this one, plus its workers
+            engine_cpu = {"jobs2": lambda: _children_cpu(exclude=hosting),
+                          "dask": lambda: _children_cpu(within=hosting)}.get(name, lambda: 0.0)
+            cpu0, live0, kids0, thread0 = _self_cpu(), engine_cpu(), _finished_children_cpu(), time.thread_time()
             start = time.perf_counter()
             if name == "model":
                 for neighbourhood in captured:
@@ -251,13 +271,24 @@ def paired(n_rows: int, block: int, engines: list) -> dict:
             figures = blocks[name]
             figures["wall"].append(time.perf_counter() - start)
             figures["thread_cpu"].append(time.thread_time() - thread0)
-            figures["cpu"].append(_self_cpu() - cpu0 + _children_cpu() - live0 + _finished_children_cpu() - kids0)
+            figures["cpu"].append(_self_cpu() - cpu0 + engine_cpu() - live0 + _finished_children_cpu() - kids0)
             figures["rows"].append(len(part))
             exps = None
-    if cluster is not None:
+    if hosting is not None:
         client.close()
-        cluster.close()
+        hosting.stdin.close()  # the host closes its cluster and exits
+        hosting.wait(60)
     return blocks
+
+
+def host_dask() -> None:
+    """A 2-worker LocalCluster: print its scheduler's address, serve until stdin closes."""
+    warnings.filterwarnings("ignore")
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        print(cluster.scheduler_address, flush=True)
+        sys.stdin.read()
 
 
 def transfer_bytes(n_rows: int = 64) -> dict:
@@ -321,7 +352,11 @@ def main() -> None:
     parser.add_argument("--spin", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--paired", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--bytes", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--host-dask", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.host_dask:
+        host_dask()
+        return
     n = args.rows or (200 if args.quick else 1000)
     lime_rows = min(n, args.lime_rows or (20 if args.quick else 100))
     block = args.block or (50 if args.quick else 100)
