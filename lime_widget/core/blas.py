@@ -11,6 +11,7 @@ and worker processes run with one thread.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from typing import Callable, Iterator, Optional
 
@@ -21,6 +22,17 @@ _lock = threading.Lock()
 _depth = 0  # threads inside one_blas_thread() now
 _saved: list = []
 _controls: Optional[list[tuple[Callable[[], int], Callable[[int], None]]]] = None
+
+
+def _reset_after_fork() -> None:
+    # a fork while another thread held the lock or was inside a block: the child has
+    # neither that thread nor its exit, so it starts afresh (with the limit it inherited)
+    global _lock, _depth, _saved
+    _lock, _depth, _saved = threading.Lock(), 0, []
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 def small_blas(shape: tuple) -> "contextlib.AbstractContextManager":
