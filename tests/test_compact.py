@@ -116,18 +116,99 @@ def test_a_changed_explainer_gives_a_clear_error_not_other_numbers(cancer):
         exp.refit(num_features=3)
 
 
-def test_sparse_and_auto_neighbourhoods_stay_full(cancer):
+def check_compact_matches_full(full, counting, explainer, other_row, refits=REFITS, uncertainty=True):
+    """A compact copy refits and resamples as the full explanation, with zero model calls."""
+    compact = compact_copy(full)
+    assert compact.is_compact and not full.is_compact
+    assert compact.num_samples == full.num_samples
+    # other calls in between move a shared generator on: the replay must not depend on it
+    explainer.explain_instance(other_row, counting, num_samples=300)
+    counting.reset()
+    for change in refits:
+        assert_same(full.refit(**change), compact.refit(**change))
+    if uncertainty:
+        assert_same_frames(full.uncertainty(level=0.9), compact.uncertainty(level=0.9))
+    assert counting.calls == 0
+    np.testing.assert_array_equal(compact.neighborhood.data, full.neighborhood.data)
+    np.testing.assert_array_equal(compact.neighborhood.distances, full.neighborhood.distances)
+    assert compact.compact().is_compact
+    return compact
+
+
+@pytest.mark.parametrize("random_state", [0, "instance", None])
+@pytest.mark.parametrize("options", [{}, {"discretize_continuous": False, "sample_around_instance": True},
+                                     {"categorical_features": [0, 3]}])
+@pytest.mark.filterwarnings("ignore:num_samples=.auto. stopped")
+def test_auto_neighbourhoods_drawn_in_rounds_compact_and_match_full(cancer, random_state, options):
     X, model = cancer
-    explainer = TabularExplainer(X, random_state=0)
-    auto = explainer.explain_instance(X[0], model.predict_proba, num_samples="auto", num_features=3,
-                                      max_samples=4000)
-    assert not auto.compact().is_compact  # drawn in rounds: kept whole (documented)
-    assert auto.neighborhood.data.shape[0] == auto.num_samples
-    sparse = scipy.sparse.csr_matrix(X)
-    explainer = TabularExplainer(sparse, random_state=0)
-    exp = explainer.explain_instance(sparse[0], lambda rows: model.predict_proba(rows.toarray()), num_samples=300)
+    rs = np.random.RandomState(11) if random_state == "instance" else random_state
+    if "categorical_features" in options:
+        X = X.copy()
+        X[:, [0, 3]] = np.round(X[:, [0, 3]] / X[:, [0, 3]].max(axis=0) * 3)
+        model = LogisticRegression(max_iter=5000).fit(X, model.predict(load_breast_cancer().data))
+    counting = CountingModel(model.predict_proba)
+    explainer = TabularExplainer(X, random_state=rs, **options)
+    for row in X[:12]:  # a strict target: the first row whose sampling took several rounds
+        full = explainer.explain_instance(row, counting, num_samples="auto", num_features=3, stability_target=0.99,
+                                          max_samples=4000)
+        if full.neighborhood.auto_stop.rounds >= 2:
+            break
+    assert full.neighborhood.auto_stop.rounds >= 2
+    compact = check_compact_matches_full(full, counting, explainer, X[5], REFITS[:4])
+    assert compact.neighborhood.auto_stop == full.neighborhood.auto_stop
+
+
+def test_a_neighbourhood_not_drawn_by_the_explainer_alone_stays_full(cancer, monkeypatch):
+    """Compact only when the rows are exactly the explainer's rounds: here another stage reorders them."""
+    from lime_widget.core import adaptive
+
+    X, model = cancer
+    original = adaptive.sample_until_stable
+
+    def reordered(*args, **kwargs):
+        neighborhood = original(*args, **kwargs)
+        order = np.r_[0, np.arange(neighborhood.num_samples - 1, 0, -1)]
+        neighborhood.data, neighborhood.distances = neighborhood.data[order], neighborhood.distances[order]
+        neighborhood.outputs = neighborhood.outputs[order]
+        return neighborhood
+
+    monkeypatch.setattr(adaptive, "sample_until_stable", reordered)
+    exp = TabularExplainer(X, random_state=0).explain_instance(X[0], model.predict_proba, num_samples="auto",
+                                                               num_features=3, max_samples=2000)
     assert not exp.compact().is_compact
-    assert exp.neighborhood.data.shape[0] == 300
+    assert exp.neighborhood.data.shape[0] == exp.num_samples
+
+
+class SparseCounting:
+    """predict_proba of CSR rows, counting calls."""
+
+    def __init__(self, model):
+        self.model, self.calls = model, 0
+
+    def __call__(self, rows):
+        self.calls += 1
+        return self.model.predict_proba(rows.toarray())
+
+    def reset(self):
+        self.calls = 0
+
+
+@pytest.mark.parametrize("random_state", [0, "instance", None])
+@pytest.mark.parametrize("kwargs", [{}, {"distance_metric": "manhattan"}, {"sampling_method": "lhs"}])
+def test_sparse_neighbourhoods_compact_and_match_full(cancer, random_state, kwargs):
+    X, model = cancer
+    rs = np.random.RandomState(5) if random_state == "instance" else random_state
+    sparse = scipy.sparse.csr_matrix(np.where(X > np.median(X, axis=0), X, 0.0))
+    counting = SparseCounting(model)
+    explainer = TabularExplainer(sparse, random_state=rs, sample_around_instance=random_state == 0)
+    full = explainer.explain_instance(sparse[3], counting, num_samples=600, num_features=5, **kwargs)
+    assert full.neighborhood.columns is not None  # only the row's non-zero columns were sampled
+    # refits only: uncertainty() of a sparse row's explanation fails on the full explanation too
+    # (feature ids of the wide space index the stored columns' bootstrap), a bug outside compaction
+    check_compact_matches_full(full, counting, explainer, sparse[4], uncertainty=False)
+    # an all-zero row: nothing varies, and it compacts too
+    zero = explainer.explain_instance(scipy.sparse.csr_matrix((1, X.shape[1])), counting, num_samples=50)
+    check_compact_matches_full(zero, counting, explainer, sparse[4], REFITS[:2], uncertainty=False)
 
 
 def test_explain_many_returns_compact_explanations_equal_to_single_calls(cancer):

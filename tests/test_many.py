@@ -127,6 +127,52 @@ def test_worker_processes_load_the_model_once_and_equal_single_calls(wine, tmp_p
     assert "colour=red" in frame_many[0].domain_mapper.feature_names()
 
 
+def test_worker_processes_keep_an_unchanged_payload_across_calls(wine, tmp_path):
+    X, _, model = wine
+    log = tmp_path / "unpickled.log"
+    predict_fn = UnpickleLog(model, str(log))
+    explainer = LimeTabularExplainer(X, random_state=3)
+    first = explain_many(explainer, X[:6], predict_fn, n_jobs=2, chunk_size=1, **KW)
+    loaded = log.read_text().split()
+    assert 1 <= len(loaded) <= 2
+    again = explain_many(explainer, X[:6], predict_fn, n_jobs=2, chunk_size=1, **KW)
+    both = log.read_text().split()
+    # the same bytes: a worker reuses what it loaded (one that had no task in the first call loads now)
+    assert both[:len(loaded)] == loaded and len(set(both)) == len(both)
+    for a, b in zip(first, again):
+        same(a, b)
+    explainer.kernel_width = 1.5  # a changed explainer is sent and loaded again
+    changed = explain_many(explainer, X[:6], predict_fn, n_jobs=2, chunk_size=1, **KW)
+    assert len(log.read_text().split()) > len(both)
+    for a, x in zip(changed, X[:6]):
+        same(a, explainer.explain_instance(x, model.predict_proba, **KW))
+
+
+class BlasThreadsLog:
+    """predict_proba that writes the BLAS thread limits of the process it runs in to ``path``."""
+
+    def __init__(self, model, path):
+        self.model, self.path = model, path
+
+    def __call__(self, rows):
+        from threadpoolctl import threadpool_info
+
+        with open(self.path, "a") as log:
+            log.write(" ".join(str(lib["num_threads"]) for lib in threadpool_info() if lib["user_api"] == "blas")
+                      + "\n")
+        return self.model.predict_proba(rows)
+
+
+def test_worker_processes_run_blas_on_one_thread(wine, tmp_path):
+    """Two workers on two cores: BLAS threads inside them would only compete (no oversubscription)."""
+    X, _, model = wine
+    log = tmp_path / "blas.log"
+    explain_many(LimeTabularExplainer(X, random_state=0), X[:4], BlasThreadsLog(model, str(log)), n_jobs=2,
+                 chunk_size=1, **KW)
+    lines = log.read_text().split("\n")[:-1]
+    assert len(lines) == 4 and all(set(line.split()) == {"1"} for line in lines)
+
+
 def test_threads_share_the_objects_and_equal_single_calls(wine):
     X, _, model = wine
     explainer = LimeTabularExplainer(X, random_state=5)

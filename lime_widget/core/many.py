@@ -3,8 +3,9 @@
 Rows go in chunks. The explainer and the model reach each worker process once
 per call, never once per row: for joblib's worker processes they are saved to a
 temporary file that each worker loads on its first task (the workers themselves are
-joblib's reusable ones, warm after the first call); a Dask cluster receives them
-scattered to every worker. Within a chunk, the model calls of several
+joblib's reusable ones, warm after the first call, and keep the last explainer and
+model they loaded for a later call that sends the same bytes); a Dask cluster
+receives them scattered to every worker. Within a chunk, the model calls of several
 rows can be stacked into one call of up to ``batch_rows`` rows
 (:mod:`.stacking`). With an integer ``random_state`` every result equals a single
 ``explain_instance`` call on that row, whatever the backend, the number of jobs or
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import hashlib
 import inspect
 import math
 import os
@@ -28,7 +30,6 @@ import pickle
 import tempfile
 import threading
 import traceback
-import uuid
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -122,35 +123,59 @@ def _pickled(name: str, value: Any, where: str) -> bytes:
 
 
 class _Payload:
-    """The explainer and the model, pickled once; unpickled once per worker process."""
+    """The explainer and the model, pickled once; unpickled once per worker process.
 
-    def __init__(self, explainer: Any, predict_fn: Callable, blobs: Optional[tuple] = None):
+    A worker process keeps the last payload it loaded, under a digest of its
+    bytes: a later call that sends the very same bytes (the same explainer and
+    model, unchanged) reuses it, with what it has cached (an integer seed's
+    draws), instead of unpickling the model again.
+    """
+
+    def __init__(self, explainer: Any, predict_fn: Callable, blobs: Optional[tuple] = None,
+                 digest: Optional[str] = None):
         self.explainer = explainer
         self.predict_fn = predict_fn
         self.blobs = blobs
+        self.digest = digest
 
     @classmethod
     def pickled(cls, explainer: Any, predict_fn: Callable, where: str) -> "_Payload":
         blobs = (_pickled("The explainer", explainer, where), _pickled("predict_fn", predict_fn, where))
-        return cls(explainer, predict_fn, blobs)
+        digest = hashlib.blake2b(digest_size=20)
+        for blob in blobs:
+            digest.update(len(blob).to_bytes(8, "little"))
+            digest.update(blob)
+        return cls(explainer, predict_fn, blobs, digest.hexdigest())
 
     def __reduce__(self):
-        return _load_payload, (self.blobs,)
+        return _load_payload, (self.blobs, self.digest)
 
     def __sizeof__(self) -> int:  # Dask and joblib's dask backend scatter big arguments once
         return sum(len(b) for b in self.blobs) if self.blobs else 1 << 20
 
 
-def _load_payload(blobs: tuple) -> _Payload:
-    try:
-        explainer, predict_fn = (cloudpickle.loads(b) for b in blobs)
-    except Exception as exc:
-        raise RuntimeError(
-            f"A worker could not load the explainer and predict_fn ({type(exc).__name__}: {exc}). Define the model "
-            "and its classes in an importable module (not in the notebook or script run as __main__ when the "
-            "workers cannot import it), or run on threads: joblib.parallel_config(backend='threading')."
-        ) from exc
-    return _Payload(explainer, predict_fn, blobs)
+_WORKER_PAYLOAD: dict = {}  # in a worker process: digest -> the _Payload last loaded (one kept)
+_WORKER_LOCK = threading.RLock()
+
+
+def _load_payload(blobs: tuple, digest: Optional[str] = None) -> _Payload:
+    with _WORKER_LOCK:
+        payload = _WORKER_PAYLOAD.get(digest) if digest is not None else None
+        if payload is not None:
+            return payload
+        try:
+            explainer, predict_fn = (cloudpickle.loads(b) for b in blobs)
+        except Exception as exc:
+            raise RuntimeError(
+                f"A worker could not load the explainer and predict_fn ({type(exc).__name__}: {exc}). Define the "
+                "model and its classes in an importable module (not in the notebook or script run as __main__ when "
+                "the workers cannot import it), or run on threads: joblib.parallel_config(backend='threading')."
+            ) from exc
+        payload = _Payload(explainer, predict_fn, blobs, digest)
+        if digest is not None:
+            _WORKER_PAYLOAD.clear()
+            _WORKER_PAYLOAD[digest] = payload
+        return payload
 
 
 @dataclass
@@ -298,15 +323,16 @@ def _run_joblib(payload: _Payload, chunks: Iterator[_Chunk], options: dict, n_jo
 
 
 class _SavedPayload:
-    """A :class:`_Payload` saved to a file; pickles as the file's path.
+    """A :class:`_Payload` saved to a file; pickles as the file's path and the payload's digest.
 
-    Each worker process loads it once, the first time a task of this call
-    reaches it, and keeps it for the call's other tasks. Tasks then carry rows
+    Each worker process loads it once, the first time a task reaches it (or
+    not at all when it holds a payload of the same digest from an earlier
+    call), and keeps it for the call's other tasks. Tasks then carry rows
     only, and joblib's reusable worker processes stay warm across calls.
     """
 
     def __init__(self, payload: _Payload):
-        self.token = uuid.uuid4().hex
+        self.token = payload.digest
         handle, self.path = tempfile.mkstemp(prefix="lime-widget-many-", suffix=".pkl")
         with os.fdopen(handle, "wb") as file:
             pickle.dump(payload.blobs, file, protocol=pickle.HIGHEST_PROTOCOL)
@@ -319,21 +345,15 @@ class _SavedPayload:
             os.remove(self.path)
 
 
-_WORKER_PAYLOAD: dict = {}  # in a worker process: the current call's token -> _Payload (one kept)
-_WORKER_LOCK = threading.Lock()
-
-
 def _worker_payload(path: str, token: str) -> Any:
     with _WORKER_LOCK:
         payload = _WORKER_PAYLOAD.get(token)
         if payload is None:
             try:
                 with open(path, "rb") as file:
-                    payload = _load_payload(pickle.load(file))
+                    payload = _load_payload(pickle.load(file), token)
             except Exception as exc:  # raised by the task, with its message, not as a broken pool
                 return _LoadFailure(exc)
-            _WORKER_PAYLOAD.clear()
-            _WORKER_PAYLOAD[token] = payload
         return payload
 
 

@@ -7,7 +7,9 @@ budget *before* allocating anything, so a typo such as ``num_samples=10**12`` is
 clear error instead of a bare ``MemoryError`` or a kernel killed by the OOM killer.
 
 The budget is half the memory available when the call starts (``MemAvailable``,
-or the cgroup's limit when that is smaller), unless set with
+or the cgroup's limit when that is smaller; read at most every
+``_AVAILABLE_REFRESH`` seconds, so that explaining thousands of rows does not read
+``/proc`` thousands of times), unless set with
 :func:`set_memory_budget` or the ``LIME_WIDGET_MEMORY_BUDGET`` environment variable
 (bytes).
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from typing import Iterator, Optional
 
 from .validation import check_integer
@@ -32,6 +35,8 @@ TEXT_BYTES = (24, 256)
 IMAGE_BYTES = (32, 256)
 
 _budget: Optional[int] = None
+_AVAILABLE_REFRESH = 0.5
+_available: tuple = (-float("inf"), None)  # (time.monotonic() when read, bytes)
 
 
 class NumSamplesTooLarge(ValueError):
@@ -97,7 +102,12 @@ def current_budget() -> Optional[int]:
     env = os.environ.get("LIME_WIDGET_MEMORY_BUDGET", "").strip()
     if env.isdigit() and int(env) > 0:
         return int(env)
-    available = available_memory()
+    global _available
+    read_at, available = _available
+    now = time.monotonic()
+    if now - read_at > _AVAILABLE_REFRESH:
+        available = available_memory()
+        _available = (now, available)
     return None if available is None else int(available * BUDGET_FRACTION)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Optional, Protocol, Sequence
 
 import numpy as np
 
+from .blas import one_blas_thread, small_blas
 from .settings import cap_num_features
 from .surrogate import Kernel, LabelFit, WeightedDesign, exponential_kernel, fit_label, validate_feature_selection
 from .validation import check_kernel_width, is_integer
@@ -306,40 +306,9 @@ def weighted_design(data: np.ndarray, distances: np.ndarray, kernel: Kernel, ker
     return WeightedDesign(data, weights).precompute()
 
 
-_BLAS_THREADS_FLOPS = 5e7
-_blas_libraries = None
-
-
-def _small_blas(shape: tuple) -> "contextlib.AbstractContextManager":
-    """Single-threaded BLAS for designs too small to gain from threads.
-
-    A multi-threaded OpenBLAS product as small as a (1000 x 33) Gram matrix took
-    25-80 ms instead of 0.1 ms on a busy 2-core machine (its parked worker threads
-    wait for a core); one thread is always fast at this size.
-    """
-    n_samples, n_features = shape
-    if n_samples * n_features**2 > _BLAS_THREADS_FLOPS:
-        return contextlib.nullcontext()
-    return _one_blas_thread()
-
-
-@contextlib.contextmanager
-def _one_blas_thread():
-    # threadpoolctl's own limit() collects every library's info on entry; this runs
-    # on every fit, so only the BLAS libraries' thread counts are read and restored
-    global _blas_libraries
-    if _blas_libraries is None:  # looked up late, so every BLAS loaded by then is seen
-        from threadpoolctl import ThreadpoolController
-
-        _blas_libraries = ThreadpoolController().select(user_api="blas").lib_controllers
-    saved = [lib.num_threads for lib in _blas_libraries]
-    for lib in _blas_libraries:
-        lib.set_num_threads(1)
-    try:
-        yield
-    finally:
-        for lib, threads in zip(_blas_libraries, saved):
-            lib.set_num_threads(threads)
+# kept under these names for modules that import them from here
+_small_blas = small_blas
+_one_blas_thread = one_blas_thread
 
 
 def validate_label(label: int, n_outputs: int) -> int:

@@ -19,14 +19,19 @@ import scipy.linalg
 from sklearn.base import clone
 from sklearn.linear_model import lars_path
 
+from .blas import one_blas_thread
 from .validation import check_option
 
 FEATURE_SELECTION_METHODS = ("auto", "forward_selection", "highest_weights", "lasso_path", "none")
 
 Kernel = Callable[[np.ndarray, float], np.ndarray]
 
-# designs up to this many products in their Gram matrix compute it whole, with einsum
-_EINSUM_GRAM_MAX_PRODUCTS = 10_000_000
+# designs up to this many products in their Gram matrix compute it whole
+_WHOLE_GRAM_MAX_PRODUCTS = 10_000_000
+# up to this many features, R² multiplies the whole design rather than copying the used columns
+_DENSE_PREDICT_MAX_FEATURES = 64
+
+_potrf, _potrs = scipy.linalg.lapack.dpotrf, scipy.linalg.lapack.dpotrs
 
 
 def exponential_kernel(distances: np.ndarray, kernel_width: float) -> np.ndarray:
@@ -101,11 +106,16 @@ class WeightedDesign:
                 "distances in this neighbourhood. Use a larger kernel_width."
             )
         self.n_samples, self.n_features = data.shape
+        # one float copy, centred and scaled in place: mixed bool/float arithmetic is
+        # several times slower than a cast and float-only arithmetic, for the same numbers
+        centred = np.array(data, dtype=float, order="K")  # the same memory layout, hence the same einsum sums
         # einsum rather than BLAS: a design may be built on a helper thread beside the model call
-        self.x_mean = np.einsum("i,ij->j", sample_weight, data) / self.total_weight
+        self.x_mean = np.einsum("i,ij->j", sample_weight, centred) / self.total_weight
         self._sqrt_w = np.sqrt(sample_weight)
-        self._centred = data - self.x_mean
-        self._centred *= self._sqrt_w[:, None]
+        centred -= self.x_mean
+        centred *= self._sqrt_w[:, None]
+        self._centred = centred
+        self._all_weighted = bool(np.all(sample_weight > 0))
         self._gram: Optional[np.ndarray] = None
         self._kernel_matrix: Optional[np.ndarray] = None
         self._column_ss: Optional[np.ndarray] = None
@@ -115,20 +125,27 @@ class WeightedDesign:
 
     @property
     def small(self) -> bool:
-        """Whether the Gram matrix is cheap enough to compute whole, without BLAS.
+        """Whether the Gram matrix is cheap enough to compute whole.
 
         Small designs (most tabular data) always use that one matrix, so every fit,
-        fresh or refitted, sees the same rounding; it can be computed on a helper
-        thread beside the model call (see :meth:`precompute`).
+        fresh or refitted, sees the same rounding.
         """
-        return self.n_samples * self.n_features**2 <= _EINSUM_GRAM_MAX_PRODUCTS
+        return self.n_samples * self.n_features**2 <= _WHOLE_GRAM_MAX_PRODUCTS
 
     @property
     def gram(self) -> np.ndarray:
-        """The full weighted, centred Gram matrix (computed once, on first use)."""
+        """The full weighted, centred Gram matrix (computed once, on first use).
+
+        ``Xc' Xc`` goes to BLAS's symmetric rank-k update (numpy spots the
+        transpose), six times faster than an einsum. Small designs compute it on
+        one BLAS thread, so its rounding is the same in every process; that limit
+        is process-wide, hence the Gram matrix is computed in the foreground
+        (a fit), never beside the model call.
+        """
         if self._gram is None:
             if self.small:
-                self._gram = np.einsum("ij,ik->jk", self._centred, self._centred)
+                with one_blas_thread():
+                    self._gram = self._centred.T @ self._centred
             else:
                 self._gram = self._centred.T @ self._centred
         return self._gram
@@ -136,8 +153,6 @@ class WeightedDesign:
     def precompute(self) -> "WeightedDesign":
         """Compute what fits need that is independent of the model's outputs and needs no BLAS."""
         _ = self.column_ss
-        if self.small:
-            _ = self.gram
         return self
 
     @property
@@ -170,8 +185,13 @@ class WeightedDesign:
         for documents with a thousand distinct words.
         """
         if alpha not in self._ridge_factors:
-            regularised = self.gram + alpha * np.eye(self.n_features)
-            self._ridge_factors[alpha] = scipy.linalg.cho_factor(regularised, check_finite=False)
+            regularised = self.gram.copy()
+            regularised.flat[:: self.n_features + 1] += alpha
+            # LAPACK directly: scipy.linalg.cho_factor's checks cost more than the 30 x 30 factorisation
+            factor, info = _potrf(regularised, lower=False, clean=False, overwrite_a=True)
+            if info != 0:
+                raise np.linalg.LinAlgError(f"The regularised Gram matrix is not positive definite (LAPACK info {info}).")
+            self._ridge_factors[alpha] = (factor, False)  # as scipy.linalg.cho_factor returns it
         return self._ridge_factors[alpha]
 
     def kernel_matrix(self) -> np.ndarray:
@@ -199,13 +219,15 @@ class WeightedTarget:
         self._yc = (y - self.y_mean) * design._sqrt_w
         self.xty = design._centred.T @ self._yc
         self.total_ss = float(self._yc @ self._yc)
-        weighted = y[design.sample_weight > 0]
+        weighted = y if getattr(design, "_all_weighted", False) else y[design.sample_weight > 0]
         # exactly constant outputs leave only rounding noise in total_ss, whose R² is arbitrary
         self.constant = bool(np.ptp(weighted) <= 1e-12 * np.abs(weighted).max()) if weighted.size else True
 
     def solve(self, features: np.ndarray, alpha: float) -> np.ndarray:
         """Ridge coefficients (``alpha > 0``) on a subset of features, as sklearn's solver."""
         d = self.design
+        if d.n_features == 0:  # an all-zero sparse row: nothing varies
+            return np.zeros(0)
         if alpha and len(features) == d.n_features:
             # all features, possibly reordered: solve in natural order, then permute
             if d.n_features > d.n_samples:
@@ -213,14 +235,24 @@ class WeightedTarget:
                 kernel = d.kernel_matrix() + alpha * np.eye(d.n_samples)
                 coef = d._centred.T @ np.linalg.solve(kernel, self._yc)
             else:
-                coef = scipy.linalg.cho_solve(d.ridge_factor(alpha), self.xty, check_finite=False)
+                coef, info = _potrs(d.ridge_factor(alpha)[0], self.xty, lower=False)
+                if info != 0:
+                    raise np.linalg.LinAlgError(f"The ridge solve failed (LAPACK info {info}).")
             return coef[features]
-        gram = d.gram_block(features) + alpha * np.eye(len(features))
+        gram = d.gram_block(features)
+        gram.flat[:: len(features) + 1] += alpha  # a fresh copy: gram_block indexes
         return np.linalg.solve(gram, self.xty[features])
 
     def r2(self, features: np.ndarray, coef: np.ndarray) -> float:
         """Weighted R² (sklearn's ``score`` with ``sample_weight``)."""
-        resid = self.design._centred[:, features] @ coef - self._yc
+        d = self.design
+        if len(features) < d.n_features and d.n_features <= _DENSE_PREDICT_MAX_FEATURES:
+            # a product with the whole design, zeros for the unused features, rather than a copy of the used columns
+            full = np.zeros(d.n_features)
+            full[features] = coef
+            resid = d._centred @ full - self._yc
+        else:
+            resid = d._centred[:, features] @ coef - self._yc
         rss = float(resid @ resid)
         if self.constant or self.total_ss == 0.0:
             return 0.0  # nothing to explain: stated as 0, with a warning on the explanation

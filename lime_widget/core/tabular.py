@@ -423,13 +423,23 @@ class TabularExplainer:
         if auto:
             if sparse_row is not None:
                 raise ValueError("num_samples='auto' does not take sparse rows yet; pass an integer num_samples.")
+            replay = self._replay_state()
+            rounds: list = []
             neighborhood = adaptive.sample_until_stable(
-                self._round_sampler(row, predict_fn, centre, sampling_method, distance_metric, batch_size),
+                self._round_sampler(row, predict_fn, centre, sampling_method, distance_metric, batch_size, rounds),
                 kernel, self.kernel_width, self.mode, labels, top_labels, settings.num_features,
                 settings.selection_method, settings.model_regressor, stability_target, max_samples, progress=progress)
+            # compact only when the neighbourhood is exactly the rounds drawn here, in order
+            drawn = [d for _, d in rounds]
+            if replay is not None and drawn and np.array_equal(
+                    np.concatenate(drawn) if len(drawn) > 1 else drawn[0], neighborhood.distances):
+                neighborhood.regenerate = TabularRegenerate(self, row, replay, neighborhood.num_samples,
+                                                            sampling_method, distance_metric,
+                                                            neighborhood.distances, [n for n, _ in rounds])
             return self._finish(neighborhood, row, data_row, predict_fn, labels, top_labels, settings,
                                 sampling_method, batch_size)
         # lime's __data_inverse, split: the model's rows first, the interpretable side beside the model call
+        replay = self._replay_state()
         if sparse_row is not None:
             sample = SparseSample.draw(sparse_row, int(num_samples),
                                        random_state_for_call(self.random_state, self._init_state),
@@ -437,7 +447,6 @@ class TabularExplainer:
                                        sampling_method)
             inverse = sample.model_rows()
         else:
-            replay = self._replay_state()
             draws = self._draws(int(num_samples), sampling_method)
             inverse = self._sampler.model_rows(row, draws, centre)
 
@@ -451,15 +460,10 @@ class TabularExplainer:
 
         def interpretable_side() -> tuple[np.ndarray, WeightedDesign, TableDomainMapper]:
             if sparse_row is not None:  # only the row's non-zero columns vary
-                scaled = sample.scaled(self.scaler_scale)
-                distances = _distances_to_first(
-                    scaled if distance_metric == "euclidean" else sample.scaled_rows(self.scaler_scale),
-                    distance_metric)
+                scaled, distances = _sparse_side(sample, self.scaler_scale, distance_metric)
                 return (distances, weighted_design(scaled, distances, kernel, self.kernel_width),
                         self._domain_mapper(row))
-            data = self._sampler.interpretable_rows(row, draws, inverse)
-            scaled = data if self._identity_scaling else (data - self.scaler_mean) / self.scaler_scale
-            distances = _distances_to_first(scaled, distance_metric)
+            scaled, distances = _round_side(self, row, draws, inverse, distance_metric, 0)
             return distances, weighted_design(scaled, distances, kernel, self.kernel_width), self._domain_mapper(row)
 
         outputs, (distances, design, domain_mapper) = beside(lambda: call_model(predict_fn, make_rows, int(num_samples), batch_size, progress),
@@ -467,7 +471,10 @@ class TabularExplainer:
         outputs = check_outputs(outputs, self.mode, self.class_names, owner=self)
         neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, self.kernel_width,
                                                 *((sample.columns, n_features) if sparse_row is not None else ()))
-        if sparse_row is None and replay is not None:
+        if sparse_row is not None and replay is not None:
+            neighborhood.regenerate = SparseRegenerate(self, sparse_row, replay, int(num_samples), sampling_method,
+                                                       distance_metric, distances)
+        elif replay is not None:
             neighborhood.regenerate = TabularRegenerate(self, row, replay, int(num_samples), sampling_method,
                                                         distance_metric, distances)
         return self._finish(neighborhood, row, data_row, predict_fn, labels, top_labels, settings,
@@ -495,21 +502,27 @@ class TabularExplainer:
         return exp
 
     def _round_sampler(self, row: np.ndarray, predict_fn: Callable, centre: np.ndarray, sampling_method: str,
-                       distance_metric: str, batch_size: Optional[int]) -> adaptive.RoundSampler:
-        """One round of ``num_samples='auto'``: fresh draws from one generator, placed around ``row``."""
+                       distance_metric: str, batch_size: Optional[int],
+                       rounds: Optional[list] = None) -> adaptive.RoundSampler:
+        """One round of ``num_samples='auto'``: fresh draws from one generator, placed around ``row``.
+
+        ``rounds``, when given, receives ``(rows drawn, distances returned)`` for
+        every round that returned: what replays the neighbourhood.
+        """
         rng = random_state_for_call(self.random_state, self._init_state)
 
         def sample_round(n_rows: int, first: bool, progress: Optional[ProgressCallback]) -> tuple:
             skip = 0 if first else 1  # later rounds drop their placeholder row 0 (the instance)
             draws = self._sampler.draw(n_rows + skip, rng, sampling_method)
             inverse = self._sampler.model_rows(row, draws, centre)
-            data = self._sampler.interpretable_rows(row, draws, inverse)
-            scaled = data if self._identity_scaling else (data - self.scaler_mean) / self.scaler_scale
-            distances = _distances_to_first(scaled, distance_metric)[skip:]
+            scaled, distances = _round_side(self, row, draws, inverse, distance_metric, skip)
             rows = inverse[skip:]
             outputs = call_model(predict_fn, lambda part: self.codec.decode(rows[part]) if self.codec is not None
                                  else rows[part], n_rows, batch_size, progress)
-            return scaled[skip:], check_outputs(outputs, self.mode, self.class_names, owner=self), distances
+            outputs = check_outputs(outputs, self.mode, self.class_names, owner=self)
+            if rounds is not None:
+                rounds.append((n_rows + skip, distances))
+            return scaled, outputs, distances
 
         return sample_round
 
@@ -521,7 +534,7 @@ class TabularExplainer:
                 value = self.categorical_names[i][value]
             names[i] = f"{names[i]}={value}"
         if self.discretizer is not None:
-            binned = self.discretizer.discretize(row)
+            binned = self._sampler.bin_row(row)
             for f, bin_names in self.discretizer.names.items():
                 names[f] = bin_names[int(binned[f])]
         if self.codec is not None:
@@ -545,10 +558,14 @@ class TabularRegenerate:
     (shared by every explanation of that explainer, not copied). A fingerprint of
     the distances guards against replaying other draws (an explainer changed
     since, or a generator shared with another thread while drawing).
+    ``rounds``: the neighbourhood of ``num_samples='auto'``, drawn in rounds of
+    these many rows from one generator (every round after the first drops its
+    placeholder row 0), as :meth:`TabularExplainer._round_sampler` draws them.
     """
 
     def __init__(self, explainer: "TabularExplainer", row: np.ndarray, replay: Any, num_samples: int,
-                 sampling_method: str, distance_metric: str, distances: np.ndarray):
+                 sampling_method: str, distance_metric: str, distances: np.ndarray,
+                 rounds: Optional[list[int]] = None):
         self.explainer = explainer
         self.row = row
         self.replay = replay
@@ -558,6 +575,7 @@ class TabularRegenerate:
         self.init_state = explainer._init_state  # the explainer's own tuple, not a copy
         self.sample_around_instance = explainer.sample_around_instance
         self.fingerprint = distances_fingerprint(distances)
+        self.rounds = rounds
 
     def _generator(self) -> np.random.RandomState:
         if is_integer(self.replay):
@@ -569,17 +587,69 @@ class TabularRegenerate:
     def __call__(self) -> tuple[np.ndarray, np.ndarray]:
         explainer = self.explainer
         sampler = explainer._sampler
-        if is_integer(self.replay) and explainer.random_state == self.replay:
-            draws = explainer._draws(self.num_samples, self.sampling_method)  # reuses kept draws
-        else:
-            draws = sampler.draw(self.num_samples, self._generator(), self.sampling_method)
         centre = self.row if self.sample_around_instance else explainer.scaler_mean
-        inverse = sampler.model_rows(self.row, draws, centre)
-        data = sampler.interpretable_rows(self.row, draws, inverse)
-        scaled = data if explainer._identity_scaling else (data - explainer.scaler_mean) / explainer.scaler_scale
-        distances = _distances_to_first(scaled, self.distance_metric)
+        if self.rounds is not None:
+            rng = self._generator()
+            parts = []
+            for k, n_rows in enumerate(self.rounds):
+                draws = sampler.draw(n_rows, rng, self.sampling_method)
+                inverse = sampler.model_rows(self.row, draws, centre)
+                parts.append(_round_side(explainer, self.row, draws, inverse, self.distance_metric, int(k > 0)))
+            # joined as num_samples='auto' joins its rounds
+            scaled, distances = (np.concatenate([p[i] for p in parts]) if len(parts) > 1 else parts[0][i]
+                                 for i in range(2))
+        else:
+            if is_integer(self.replay) and explainer.random_state == self.replay:
+                draws = explainer._draws(self.num_samples, self.sampling_method)  # reuses kept draws
+            else:
+                draws = sampler.draw(self.num_samples, self._generator(), self.sampling_method)
+            inverse = sampler.model_rows(self.row, draws, centre)
+            scaled, distances = _round_side(explainer, self.row, draws, inverse, self.distance_metric, 0)
         check_replayed(distances, self.fingerprint, "rows", "Explain the row again.")
         return scaled, distances
+
+
+class SparseRegenerate:
+    """Rebuilds a sparse row's neighbourhood (its non-zero columns) from its seed or saved generator state."""
+
+    def __init__(self, explainer: "TabularExplainer", row: Any, replay: Any, num_samples: int,
+                 sampling_method: str, distance_metric: str, distances: np.ndarray):
+        self.explainer = explainer
+        self.row = row  # the (1, n) CSR row: its non-zero values only
+        self.replay = replay
+        self.num_samples = num_samples
+        self.sampling_method = sampling_method
+        self.distance_metric = distance_metric
+        self.init_state = explainer._init_state
+        self.sample_around_instance = explainer.sample_around_instance
+        self.fingerprint = distances_fingerprint(distances)
+
+    _generator = TabularRegenerate._generator
+
+    def __call__(self) -> tuple[np.ndarray, np.ndarray]:
+        explainer = self.explainer
+        sample = SparseSample.draw(self.row, self.num_samples, self._generator(), explainer.sampling_scale,
+                                   explainer.scaler_mean, self.sample_around_instance, self.sampling_method)
+        scaled, distances = _sparse_side(sample, explainer.scaler_scale, self.distance_metric)
+        check_replayed(distances, self.fingerprint, "rows", "Explain the row again.")
+        return scaled, distances
+
+
+def _round_side(explainer: "TabularExplainer", row: np.ndarray, draws: Draws, inverse: np.ndarray,
+                distance_metric: str, skip: int) -> tuple[np.ndarray, np.ndarray]:
+    """Interpretable rows (scaled) and distances of placed draws, without their first ``skip`` rows."""
+    data = explainer._sampler.interpretable_rows(row, draws, inverse)
+    scaled = data if explainer._identity_scaling else (data - explainer.scaler_mean) / explainer.scaler_scale
+    distances = _distances_to_first(scaled, distance_metric)
+    return (scaled[skip:], distances[skip:]) if skip else (scaled, distances)
+
+
+def _sparse_side(sample: SparseSample, scaler_scale: np.ndarray, distance_metric: str) -> tuple[np.ndarray, np.ndarray]:
+    """A sparse sample's varying columns, scaled, and their distances to the row."""
+    scaled = sample.scaled(scaler_scale)
+    distances = _distances_to_first(
+        scaled if distance_metric == "euclidean" else sample.scaled_rows(scaler_scale), distance_metric)
+    return scaled, distances
 
 
 def _spread_notes(n_rows: int, variances: np.ndarray) -> list[str]:

@@ -109,6 +109,21 @@ class TabularSampler:
             # binned columns' rows in the drawn codes, and where their bins start in the bin tables
             self._binned_rows = np.array([self.categorical_features.index(c) for c in binned], dtype=np.intp)
             self._bin_offsets = discretizer.bin_tables(binned)["offset"].astype(np.intp)
+        self._boundaries = _boundary_table(discretizer)
+
+    def bin_row(self, row: np.ndarray) -> np.ndarray:
+        """``discretizer.discretize(row)`` for one row: its bin indices (other columns as they are).
+
+        One vectorised comparison with every feature's boundaries rather than a
+        ``searchsorted`` call per feature: a bin index is the number of boundaries
+        below the value, the same integer ``searchsorted`` finds.
+        """
+        if self._boundaries is None:
+            return self.discretizer.discretize(row)
+        features, table = self._boundaries
+        binned = np.array(row, dtype=float, copy=True)
+        binned[features] = np.count_nonzero(table < binned[features, None], axis=1)
+        return binned
 
     def draw(self, num_samples: int, rng: np.random.RandomState, sampling_method: str = "gaussian",
              bin_rng: Optional[np.random.RandomState] = None) -> Draws:
@@ -196,7 +211,7 @@ class TabularSampler:
         """
         categorical = self.categorical_features
         if draws.values is not None:
-            binary = draws.codes == self.discretizer.discretize(row)[:, None]
+            binary = draws.codes == self.bin_row(row)[:, None]
             binary[:, 0] = True
             return binary.T  # boolean: an eighth of the memory, and no copy
         data = model_rows.copy()
@@ -205,3 +220,22 @@ class TabularSampler:
             binary[0] = True
             data[:, categorical] = binary
         return data
+
+
+def _boundary_table(discretizer: Any) -> Optional[tuple[np.ndarray, np.ndarray]]:
+    """The binned features and their sorted boundaries padded with +inf, for :meth:`TabularSampler.bin_row`.
+
+    ``None`` (use the discretizer's own ``discretize``) unless it is a
+    :class:`BaseDiscretizer` whose ``discretize`` is the base one, with sorted
+    boundaries.
+    """
+    if not isinstance(discretizer, BaseDiscretizer) or type(discretizer).discretize is not BaseDiscretizer.discretize:
+        return None
+    boundaries = {f: np.asarray(q, dtype=float) for f, q in discretizer.boundaries.items()}
+    if not boundaries or any(q.ndim != 1 or np.any(np.diff(q) < 0) or not np.all(np.isfinite(q))
+                             for q in boundaries.values()):
+        return None
+    table = np.full((len(boundaries), max(len(q) for q in boundaries.values())), np.inf)
+    for k, q in enumerate(boundaries.values()):
+        table[k, :len(q)] = q
+    return np.fromiter(boundaries, dtype=np.intp, count=len(boundaries)), table
