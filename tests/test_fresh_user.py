@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import CountingModel
 from sklearn.datasets import load_wine
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -24,17 +25,6 @@ def wine():
     X = pd.DataFrame(data.data, columns=data.feature_names)
     names = np.array(["barolo", "grignolino", "barbera"])[data.target]
     return X, names, RandomForestClassifier(n_estimators=10, random_state=0).fit(X, names)
-
-
-class Counting:
-    """A predict function that records every call."""
-
-    def __init__(self, fn):
-        self.fn, self.calls = fn, 0
-
-    def __call__(self, rows):
-        self.calls += 1
-        return self.fn(rows)
 
 
 def test_string_classes_name_the_classes(wine):
@@ -68,7 +58,7 @@ def test_text_pipeline_classes():
                                   np.array(["good plot"])])
 def test_documents_in_a_container_are_refused_before_the_model(docs):
     pipe = make_pipeline(TfidfVectorizer(), LogisticRegression()).fit(DOCS, [1, 0] * 6)
-    predict = Counting(pipe.predict_proba)
+    predict = CountingModel(pipe.predict_proba)
     with pytest.raises(ValueError, match=r"instance is a \w+ of \d string\(s\); explain\(\) explains one document"):
         lime_widget.explain(predict, docs)
     assert predict.calls == 0
@@ -76,7 +66,7 @@ def test_documents_in_a_container_are_refused_before_the_model(docs):
 
 def test_a_table_row_of_strings_with_training_data_is_still_tabular():
     frame = pd.DataFrame({"city": ["paris", "rome", "oslo"] * 20, "job": ["a", "b"] * 30})
-    model = Counting(lambda rows: np.tile([0.25, 0.75], (len(rows), 1)))
+    model = CountingModel(lambda rows: np.tile([0.25, 0.75], (len(rows), 1)))
     exp = lime_widget.explain(model, frame.iloc[0], training_data=frame, num_samples=50)
     assert exp.domain_mapper.modality == "tabular" and model.calls >= 1
 
