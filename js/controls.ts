@@ -61,6 +61,21 @@ function commitOnEnter(input: HTMLInputElement, commit: () => void): void {
   });
 }
 
+/**
+ * Writes the model's value into a field, but never over what the user is typing: a focused
+ * field is only written when the model's value changed since it was last written (Python
+ * put a rejected value back, or another view changed it), so after Enter on a value Python
+ * rejects, the field shows the value the explanation on screen was fitted with.
+ */
+class FieldWriter {
+  private readonly written = new WeakMap<HTMLInputElement, string>();
+
+  write(input: HTMLInputElement, value: string): void {
+    if (document.activeElement !== input || this.written.get(input) !== value) input.value = value;
+    this.written.set(input, value);
+  }
+}
+
 function numberOr(v: string, fallback: number): number {
   const n = Number(v);
   return v.trim() !== "" && Number.isFinite(n) ? n : fallback;
@@ -175,6 +190,7 @@ export class Controls {
   /** The state last shown (what a committed value is compared with). */
   private shown: ControlState | null = null;
   private toggles = new Map<number, HTMLButtonElement>();
+  private readonly fields = new FieldWriter();
 
   constructor(private readonly actions: ControlActions) {
     ({ group: this.predictionGroup, classes: this.classes, classesNote: this.classesNote, regression: this.regression } =
@@ -265,15 +281,15 @@ export class Controls {
       setAttr(el, "min", String(min));
       setAttr(el, "max", String(max));
     }
-    if (document.activeElement !== this.numField) this.numField.value = String(s.numFeatures);
+    this.fields.write(this.numField, String(s.numFeatures));
     this.range.value = String(s.numFeatures);
   }
 
   /** The controls only Python can answer (re-sampling, kernel width, feature selection): off in an export. */
   private updateKernelControls(s: ControlState): void {
     const offline = s.offline;
-    if (document.activeElement !== this.samples) this.samples.value = s.numSamples === null ? "" : String(s.numSamples);
-    if (document.activeElement !== this.kernel) this.kernel.value = s.kernelWidth === null ? "" : String(+s.kernelWidth.toPrecision(6));
+    this.fields.write(this.samples, s.numSamples === null ? "" : String(s.numSamples));
+    this.fields.write(this.kernel, s.kernelWidth === null ? "" : String(+s.kernelWidth.toPrecision(6)));
     this.selection.value = s.featureSelection || "auto";
     for (const el of [this.samples, this.kernel, this.selection]) {
       el.disabled = offline;
