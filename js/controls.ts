@@ -5,7 +5,7 @@
 import { formatNumber } from "./color";
 import { h, setAttr, setText } from "./dom";
 import { argmax, className, offlineLabels, offlineRange, type ResolvedFit } from "./resolve";
-import { stabilityText, type Trust } from "./trust";
+import { stabilityNaText, stabilityText, type Trust } from "./trust";
 import type { ExplanationDict, Status } from "./types";
 
 export const FEATURE_SELECTIONS = ["auto", "forward_selection", "highest_weights", "lasso_path", "none"] as const;
@@ -317,7 +317,16 @@ export class Controls {
       setText(this.qualityText, "");
     }
     const stability = fit ? s.trust?.stability : null;
-    if (typeof stability === "number") {
+    const notApplicable = fit ? s.trust?.stabilityNa : null;
+    if (notApplicable) {
+      const { text, title } = stabilityNaText(notApplicable, fit!.weights.length);
+      setText(this.stability, text);
+      setAttr(this.stability, "title", title);
+      setAttr(this.stability, "aria-label", title);
+      setAttr(this.stability, "data-stability", "n/a");
+      this.stability.classList.remove("lw-unstable");
+      this.stability.hidden = false;
+    } else if (typeof stability === "number") {
       const { text, title } = stabilityText(stability, fit!.weights.length);
       setText(this.stability, text);
       setAttr(this.stability, "title", title);
