@@ -10,6 +10,9 @@ import type { ExplanationDict, Status } from "./types";
 
 export const FEATURE_SELECTIONS = ["auto", "forward_selection", "highest_weights", "lasso_path", "none"] as const;
 
+const AUTO_TITLE =
+  "Sample new rows in rounds (calling the model) until the top features are stable; Samples then shows how many were used";
+
 /** Show every class up to this many; above it only the likely and explained ones. */
 export const MAX_ALL_CLASSES = 12;
 export const MAX_TOP_CLASSES = 10;
@@ -141,7 +144,7 @@ function surrogateInputs(): {
       type: "button",
       class: "lw-auto",
       "data-testid": "lw-sample-until-stable",
-      title: "Sample new rows in rounds (calling the model) until the top features are stable; Samples then shows how many were used",
+      title: AUTO_TITLE,
     },
     "Sample until stable",
   );
@@ -296,7 +299,12 @@ export class Controls {
       setAttr(el, "title", offline ? "Needs a running Python kernel (this is an exported view)" : null);
     }
     this.autoButton.hidden = offline;
-    this.autoButton.disabled = s.modelStatus === "computing";
+    // a fit of every feature is "stable" at once: Python refuses the run, the button says why
+    const notApplicable = s.resolved ? s.trust?.stabilityNa : null;
+    this.autoButton.disabled = s.modelStatus === "computing" || !!notApplicable;
+    setAttr(this.autoButton, "title", notApplicable
+      ? `Stability does not apply (${notApplicable}): show fewer features to sample until stable`
+      : AUTO_TITLE);
     this.offlineNote.hidden = !offline;
     setText(this.offlineNote, offline ? "Exported view: the classes and feature counts computed at export time." : "");
   }

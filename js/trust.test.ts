@@ -221,10 +221,15 @@ describe("a fit that shows every feature", () => {
     expect(badge.getAttribute("aria-label")).toBe(badge.title);
     expect(badge.classList.contains("lw-unstable")).toBe(false);
     expect(q(".lw-uncertain").map((b) => b.dataset.fid)).toEqual(["3"]); // the intervals still show
+    const auto = q('[data-testid="lw-sample-until-stable"]')[0] as HTMLButtonElement;
+    expect(auto.disabled).toBe(true); // it would stop at the first round: Python refuses it too
+    expect(auto.title).toContain("Stability does not apply (all features shown)");
     model.push({ uncertainty: tabularTrust({ stability: 0.4 }) }); // a fit of fewer features: the number again
     await tick();
     expect(badge.textContent).toBe("Stability 0.40");
     expect(badge.classList.contains("lw-unstable")).toBe(true);
+    expect(auto.disabled).toBe(false);
+    expect(auto.title).toContain("until the top features are stable");
 
     cleanup?.();
     const exp = tabularExplanation();

@@ -72,3 +72,20 @@ def test_the_rule():
     assert serialization.stability_not_applicable(4, 4) == "all features shown"
     assert serialization.stability_not_applicable(9, 10) is None
     assert serialization.stability_not_applicable(1, 2) is None
+
+
+def test_sample_until_stable_is_refused_for_a_fit_of_every_feature(diabetes_exp):
+    """num_samples='auto' would stop at its first round (stability 1): the view keeps its rows."""
+    exp = diabetes_exp
+    w = ExplanationWidget(exp)
+    w.sample_until_stable += 1
+    assert w.wait(WAIT)
+    assert w.status == "error" and w.error.startswith("Could not sample until stable: the stability does not apply")
+    assert "all features shown: 10 of 10 features" in w.error
+    assert w.current_explanation is exp and w.num_samples == 500
+    w.num_features = 9  # fewer features: the run goes, and the controls follow
+    assert (w.status, w.error) == ("idle", "")
+    w.sample_until_stable += 1
+    assert w.wait(120)
+    assert (w.status, w.error) == ("idle", "")
+    assert w.num_samples == w.current_explanation.num_samples != 500

@@ -215,11 +215,29 @@ class ExplanationController:
 
     def _on_sample_until_stable(self) -> None:
         try:
+            self._check_stability_applies()
             resample = self._resample_hook()
-        except RuntimeError as exc:
+        except (RuntimeError, ValueError) as exc:
             self._fail("resample", "sample until stable", exc)
             return
         self._start_resample(resample, "auto")
+
+    def _check_stability_applies(self) -> None:
+        """Refuse "sample until stable" for a fit of every feature: its stability is 1 by construction.
+
+        ``num_samples="auto"`` stops once the stability reaches its target, which such a
+        fit does at the first round, so it would swap the neighbourhood shown for a
+        smaller one (500 rows of diabetes for 10 of 10 features).
+        """
+        exp = self.current_explanation
+        fit = exp.local_exp.get(trust.shown_label(exp, self._values["label"]), ())
+        n_features = serialization.interpretable_features(exp)
+        reason = serialization.stability_not_applicable(len(fit), n_features)
+        if reason is not None:
+            raise ValueError(
+                f"the stability does not apply ({reason}: {len(fit)} of {n_features} features), so sampling "
+                "until it is stable would stop at the first round. Show fewer features (num_features < "
+                f"{n_features}, feature_selection other than 'none'), or set num_samples.")
 
     def _on_focus(self, feature: int, old: int) -> None:
         if -1 <= feature < self._values["num_features_max"]:
