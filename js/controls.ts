@@ -5,10 +5,13 @@
 import { formatNumber } from "./color";
 import { h, setAttr, setText } from "./dom";
 import { argmax, className, offlineLabels, offlineRange, type ResolvedFit } from "./resolve";
-import { stabilityText, type Trust } from "./trust";
+import { stabilityNaText, stabilityText, type Trust } from "./trust";
 import type { ExplanationDict, Status } from "./types";
 
 export const FEATURE_SELECTIONS = ["auto", "forward_selection", "highest_weights", "lasso_path", "none"] as const;
+
+const AUTO_TITLE =
+  "Sample new rows in rounds (calling the model) until the top features are stable; Samples then shows how many were used";
 
 /** Show every class up to this many; above it only the likely and explained ones. */
 export const MAX_ALL_CLASSES = 12;
@@ -59,6 +62,21 @@ function commitOnEnter(input: HTMLInputElement, commit: () => void): void {
     e.preventDefault();
     commit();
   });
+}
+
+/**
+ * Writes the model's value into a field, but never over what the user is typing: a focused
+ * field is only written when the model's value changed since it was last written (Python
+ * put a rejected value back, or another view changed it), so after Enter on a value Python
+ * rejects, the field shows the value the explanation on screen was fitted with.
+ */
+class FieldWriter {
+  private readonly written = new WeakMap<HTMLInputElement, string>();
+
+  write(input: HTMLInputElement, value: string): void {
+    if (document.activeElement !== input || this.written.get(input) !== value) input.value = value;
+    this.written.set(input, value);
+  }
 }
 
 function numberOr(v: string, fallback: number): number {
@@ -126,7 +144,7 @@ function surrogateInputs(): {
       type: "button",
       class: "lw-auto",
       "data-testid": "lw-sample-until-stable",
-      title: "Sample new rows in rounds (calling the model) until the top features are stable; Samples then shows how many were used",
+      title: AUTO_TITLE,
     },
     "Sample until stable",
   );
@@ -175,6 +193,7 @@ export class Controls {
   /** The state last shown (what a committed value is compared with). */
   private shown: ControlState | null = null;
   private toggles = new Map<number, HTMLButtonElement>();
+  private readonly fields = new FieldWriter();
 
   constructor(private readonly actions: ControlActions) {
     ({ group: this.predictionGroup, classes: this.classes, classesNote: this.classesNote, regression: this.regression } =
@@ -265,22 +284,27 @@ export class Controls {
       setAttr(el, "min", String(min));
       setAttr(el, "max", String(max));
     }
-    if (document.activeElement !== this.numField) this.numField.value = String(s.numFeatures);
+    this.fields.write(this.numField, String(s.numFeatures));
     this.range.value = String(s.numFeatures);
   }
 
   /** The controls only Python can answer (re-sampling, kernel width, feature selection): off in an export. */
   private updateKernelControls(s: ControlState): void {
     const offline = s.offline;
-    if (document.activeElement !== this.samples) this.samples.value = s.numSamples === null ? "" : String(s.numSamples);
-    if (document.activeElement !== this.kernel) this.kernel.value = s.kernelWidth === null ? "" : String(+s.kernelWidth.toPrecision(6));
+    this.fields.write(this.samples, s.numSamples === null ? "" : String(s.numSamples));
+    this.fields.write(this.kernel, s.kernelWidth === null ? "" : String(+s.kernelWidth.toPrecision(6)));
     this.selection.value = s.featureSelection || "auto";
     for (const el of [this.samples, this.kernel, this.selection]) {
       el.disabled = offline;
       setAttr(el, "title", offline ? "Needs a running Python kernel (this is an exported view)" : null);
     }
     this.autoButton.hidden = offline;
-    this.autoButton.disabled = s.modelStatus === "computing";
+    // a fit of every feature is "stable" at once: Python refuses the run, the button says why
+    const notApplicable = s.resolved ? s.trust?.stabilityNa : null;
+    this.autoButton.disabled = s.modelStatus === "computing" || !!notApplicable;
+    setAttr(this.autoButton, "title", notApplicable
+      ? `Stability does not apply (${notApplicable}): show fewer features to sample until stable`
+      : AUTO_TITLE);
     this.offlineNote.hidden = !offline;
     setText(this.offlineNote, offline ? "Exported view: the classes and feature counts computed at export time." : "");
   }
@@ -301,7 +325,16 @@ export class Controls {
       setText(this.qualityText, "");
     }
     const stability = fit ? s.trust?.stability : null;
-    if (typeof stability === "number") {
+    const notApplicable = fit ? s.trust?.stabilityNa : null;
+    if (notApplicable) {
+      const { text, title } = stabilityNaText(notApplicable, fit!.weights.length);
+      setText(this.stability, text);
+      setAttr(this.stability, "title", title);
+      setAttr(this.stability, "aria-label", title);
+      setAttr(this.stability, "data-stability", "n/a");
+      this.stability.classList.remove("lw-unstable");
+      this.stability.hidden = false;
+    } else if (typeof stability === "number") {
       const { text, title } = stabilityText(stability, fit!.weights.length);
       setText(this.stability, text);
       setAttr(this.stability, "title", title);

@@ -171,3 +171,40 @@ describe("anywidget entry modules", () => {
     expect(typeof reviewModule.default.render).toBe("function");
   });
 });
+
+describe("a value Python puts back", () => {
+  // Python rejects the committed value and sets the control back (with the error): the
+  // focused field shows the value the explanation on screen was fitted with, not the rejected one
+  it("replaces the rejected value in the focused field (num_features, num_samples, kernel width)", async () => {
+    const { model, q } = mount();
+    const cases: Array<[string, string, string, number]> = [
+      ["lw-kernel-width", "kernel_width", "1e-300", 25],
+      ["lw-num-samples", "num_samples", "1", 5000],
+      ["lw-num-features", "num_features", "2", 3],
+    ];
+    for (const [testid, trait, typed, shown] of cases) {
+      const field = q(`[data-testid="${testid}"]`)[0] as HTMLInputElement;
+      field.focus();
+      field.value = typed;
+      pressEnter(field);
+      await tick();
+      expect(document.activeElement).toBe(field);
+      expect(field.value).toBe(typed); // while Python has not answered, the field keeps the request
+      model.push({ [trait]: shown, error: `Could not set ${trait}=${typed}`, status: "error" });
+      await tick();
+      expect(document.activeElement).toBe(field);
+      expect(field.value).toBe(String(shown));
+      expect(model.get(trait as "num_features")).toBe(shown);
+    }
+  });
+
+  it("never overwrites what the user is typing when something else changes", async () => {
+    const { model, q } = mount();
+    const samples = q('[data-testid="lw-num-samples"]')[0] as HTMLInputElement;
+    samples.focus();
+    samples.value = "12"; // typing, not committed
+    model.push({ progress: 0.5, status: "computing", uncertainty: {} });
+    await tick();
+    expect(samples.value).toBe("12");
+  });
+});

@@ -203,3 +203,46 @@ describe("stability badge and sample until stable", () => {
     expect(q(".lw-uncertain").map((b) => b.dataset.fid)).toEqual(["3"]);
   });
 });
+
+describe("a fit that shows every feature", () => {
+  // Python decides (serialization.uncertainty_payload): every sample's top set is all features,
+  // so the stability would be 1 whatever the intervals say
+  const allShown = (): Uncertainty => tabularTrust({ stability: null, stability_na: "all features shown" });
+
+  it("shows the stability as not applicable, never 1.00, live and in an export", async () => {
+    const { model, q } = mount();
+    model.push({ uncertainty: allShown() });
+    await tick();
+    const badge = q('[data-testid="lw-stability"]')[0];
+    expect(badge.hidden).toBe(false);
+    expect(badge.textContent).toBe("Stability n/a: all features shown");
+    expect(badge.getAttribute("data-stability")).toBe("n/a");
+    expect(badge.title).toContain("all 2 features are shown");
+    expect(badge.getAttribute("aria-label")).toBe(badge.title);
+    expect(badge.classList.contains("lw-unstable")).toBe(false);
+    expect(q(".lw-uncertain").map((b) => b.dataset.fid)).toEqual(["3"]); // the intervals still show
+    const auto = q('[data-testid="lw-sample-until-stable"]')[0] as HTMLButtonElement;
+    expect(auto.disabled).toBe(true); // it would stop at the first round: Python refuses it too
+    expect(auto.title).toContain("Stability does not apply (all features shown)");
+    model.push({ uncertainty: tabularTrust({ stability: 0.4 }) }); // a fit of fewer features: the number again
+    await tick();
+    expect(badge.textContent).toBe("Stability 0.40");
+    expect(badge.classList.contains("lw-unstable")).toBe(true);
+    expect(auto.disabled).toBe(false);
+    expect(auto.title).toContain("until the top features are stable");
+
+    cleanup?.();
+    const exp = tabularExplanation();
+    exp.fits["0"] = { ...exp.fits["0"], uncertainty: allShown() };
+    const offline = mount(exp, { offline: true });
+    await tick();
+    expect(offline.q('[data-testid="lw-stability"]')[0].textContent).toBe("Stability n/a: all features shown");
+  });
+
+  it("ignores a stability number sent together with a reason it does not apply", () => {
+    const t = trustFor(fit([[2, -0.5], [3, 0.35]]), 0, tabularTrust({ stability: 1, stability_na: "all features shown" }));
+    expect(t?.stability).toBeNull();
+    expect(t?.stabilityNa).toBe("all features shown");
+    expect(trustFor(fit([[2, -0.5], [3, 0.35]]), 0, tabularTrust())?.stabilityNa).toBeNull();
+  });
+});

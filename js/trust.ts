@@ -16,6 +16,8 @@ export interface Interval {
 export interface Trust {
   level: number;
   stability: number | null;
+  /** Why the stability does not apply (Python decides: the fit shows every feature), else null. */
+  stabilityNa: string | null;
   intervals: Map<number, Interval>;
 }
 
@@ -48,7 +50,13 @@ function parseTrust(raw: unknown, fit: Fit, label: number): Trust | null {
     const [, , low, high, freq] = row;
     if (isNum(low) && isNum(high)) intervals.set(fid, { low, high, frequency: isNum(freq) ? freq : null });
   }
-  return { level: isNum(u.level) ? u.level : 0.95, stability: isNum(u.stability) ? u.stability : null, intervals };
+  const stabilityNa = typeof u.stability_na === "string" && u.stability_na ? u.stability_na : null;
+  return {
+    level: isNum(u.level) ? u.level : 0.95,
+    stability: isNum(u.stability) && !stabilityNa ? u.stability : null,
+    stabilityNa,
+    intervals,
+  };
 }
 
 /** Whether an interval includes zero: the data do not settle the weight's sign. */
@@ -79,6 +87,17 @@ export function maxAbsWithIntervals(fit: Fit, trust: Trust | null): number {
     if (iv) m = Math.max(m, Math.abs(iv.low), Math.abs(iv.high));
   }
   return m;
+}
+
+/** The badge of a fit whose stability does not apply (`reason` from Python, e.g. "all features shown"). */
+export function stabilityNaText(reason: string, numFeatures: number): { text: string; title: string } {
+  return {
+    text: `Stability n/a: ${reason}`,
+    title:
+      `Stability does not apply (${reason}): all ${numFeatures} features are shown, so every sample lists the ` +
+      `same ones and the overlap would be 1 whatever the weights. Read the intervals instead: one that crosses ` +
+      `zero means that weight's sign is uncertain.`,
+  };
 }
 
 /** The stability badge's text and its explanation. */

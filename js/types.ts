@@ -20,6 +20,8 @@ export interface Uncertainty {
   label: number;
   level: number;
   stability: number | null;
+  /** Why the stability does not apply ("all features shown"; then `stability` is null), else null. */
+  stability_na?: string | null;
   num_samples?: number;
   intervals: Array<[number, number, number | null, number | null, number | null]>;
   error?: string;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,6 +12,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 import lime_widget
 from lime_widget.core.many import ExplainManyWarning, RowFailure, explain_many
@@ -155,8 +158,56 @@ def test_pick_marks_rows_and_bad_input_is_named(wine_many):
                         num_exps_desired=2, num_samples=200)
     marked = GlobalView(sp.explanations, pick=sp)
     assert marked.summary["picked"] == sorted(int(v) for v in sp.V)
-    with pytest.raises(ValueError, match="pick was made on 10 explanations, but the view has 12"):
-        GlobalView(exps, pick=sp)
+    # exps explain data rows 0..11 and the pick was made on rows 0..9: its data rows are marked
+    assert GlobalView(exps, pick=sp).picked == sorted(int(sp.sample_indices[v]) for v in sp.V)
+
+
+@pytest.fixture(scope="module")
+def wine_picks():
+    X, y = load_wine(return_X_y=True)
+    X = X[:30]
+    model = make_pipeline(StandardScaler(), LogisticRegression()).fit(*load_wine(return_X_y=True))
+    explainer = LimeTabularExplainer(X, random_state=0)
+    kwargs = dict(num_features=3, num_samples=200, top_labels=1)
+    exps = explain_many(explainer, X, model.predict_proba, **kwargs)
+    picks = {
+        "sample, all rows shuffled": SubmodularPick(explainer, X, model.predict_proba, sample_size=30,
+                                                    num_exps_desired=3, **kwargs),
+        "sample of 12": SubmodularPick(explainer, X, model.predict_proba, sample_size=12, num_exps_desired=3,
+                                       **kwargs),
+        "full": SubmodularPick(explainer, X, model.predict_proba, method="full", num_exps_desired=3, **kwargs),
+    }
+    return X, model, explainer, exps, picks
+
+
+@pytest.mark.parametrize("which", ["sample, all rows shuffled", "sample of 12", "full"])
+def test_a_pick_circles_the_rows_whose_explanations_it_picked(wine_picks, which):
+    X, _, _, exps, picks = wine_picks
+    sp = picks[which]
+    view = GlobalView(exps, pick=sp)
+    expected = sorted(int(sp.sample_indices[v]) for v in sp.V)
+    assert view.picked == expected and view.summary["picked"] == expected  # no failed rows: row index = position
+    if which != "full":
+        assert expected != sorted(sp.V)  # the shuffled sample's positions would be other rows
+    # the circled rows' explanations are the picked ones (an integer seed gives the same answer every call)
+    circled = {tuple(exps[p].as_list(label=exps[p].top_labels[0])) for p in view.picked}
+    picked = {tuple(e.as_list(label=e.top_labels[0])) for e in sp.sp_explanations}
+    assert circled == picked and len(circled) == 3
+    own = GlobalView(sp.explanations, pick=sp)  # with its own explanations, V are the positions
+    assert own.picked == sorted(sp.V)
+    assert {tuple(sp.explanations[p].as_list(label=sp.explanations[p].top_labels[0])) for p in own.picked} == picked
+
+
+def test_a_pick_made_on_other_rows_is_refused(wine_picks):
+    X, model, explainer, exps, picks = wine_picks
+    sp = picks["sample, all rows shuffled"]
+    with pytest.raises(ValueError, match="not of the data the pick was made on"):
+        GlobalView(exps[::-1], pick=sp)
+    rows = sorted(int(sp.sample_indices[v]) for v in sp.V)
+    beyond = [r for r in rows if r >= 10]
+    assert beyond  # this pick chose rows the first ten explanations do not hold
+    with pytest.raises(ValueError, match=re.escape(f"pick chose data rows {beyond}, but the view has 10 explanations")):
+        GlobalView(exps[:10], pick=sp)
 
 
 def test_text_colours_are_presence_and_class_toggle_checks():

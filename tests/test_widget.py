@@ -85,26 +85,29 @@ def test_bad_control_values_show_an_error_and_keep_the_last_good_explanation(win
     w = ExplanationWidget(exp)
     w.num_features = 4
     good = w.explanation
+    before = getattr(w, name)
     setattr(w, name, value)
     assert w.status == "error"
     assert needle in w.error
     assert w.error.startswith("Could not ")
     assert w.explanation == good
     assert w.last_exception is not None
+    assert getattr(w, name) == before  # the control is put back to the value shown
 
 
-def test_the_error_clears_once_the_controls_are_valid_again(wine_exp):
+def test_the_error_clears_at_the_next_valid_change(wine_exp):
     exp, _ = wine_exp
     w = ExplanationWidget(exp)
+    width = w.kernel_width
     w.kernel_width = 0.0
-    assert w.status == "error"
-    w.num_features = 6  # still an invalid width: the error stays
-    assert w.status == "error" and "kernel_width" in w.error
+    assert w.status == "error" and w.kernel_width == width  # put back: the controls describe what is shown
+    w.num_features = 6  # the width is the valid one again: this change refits
+    assert (w.status, w.error, w.kernel_width) == ("idle", "", width)
+    assert len(fits_of(w, 0)["weights"]) == 6
     w.kernel_width = 2.0
     assert (w.status, w.error) == ("idle", "")
-    assert len(fits_of(w, 0)["weights"]) == 6
     w.focused_feature = 99
-    assert w.status == "error"
+    assert w.status == "error" and w.focused_feature == -1
     w.focused_feature = 3
     assert (w.status, w.error, w.focused_feature) == ("idle", "", 3)
 

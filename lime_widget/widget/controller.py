@@ -14,7 +14,9 @@ explanation it shows. The controller holds what the view shows as plain values
   progress report and its result or error is dropped;
 - the shown fit's uncertainty is computed in the background (:mod:`.trust`);
 - a failure is kept as a :class:`ViewFailure` (which kind of request failed, and
-  the exception), shown as the ``error`` and ``status`` values.
+  the exception), shown as the ``error`` and ``status`` values; the rejected control
+  goes back to its last valid value in the same update, so the controls always
+  describe what is shown and the next valid change of any control refits.
 
 Its owner passes control changes in with :meth:`~ExplanationController.set_control`
 and receives every change of the values through the one callback given to
@@ -154,8 +156,11 @@ class ExplanationController:
         """The user set control ``name`` to ``value``: refit, re-sample or check it.
 
         A value equal to the one held is no request (it is the owner echoing a
-        value the controller sent, e.g. ``num_samples`` put back after a failure).
-        Errors never escape: they become the ``error`` value.
+        value the controller sent, e.g. a control put back after a failure).
+        Errors never escape: they become the ``error`` value, and a rejected value
+        is put back to the last valid one (the one the shown explanation was
+        fitted with), so the controls always describe what is shown and the next
+        valid change of any control works.
         """
         if name not in CONTROLS:
             raise KeyError(f"{name!r} is not a control; expected one of {CONTROLS}.")
@@ -165,14 +170,14 @@ class ExplanationController:
                 return
             self._values[name] = value
             if name in SURROGATE_CONTROLS:
-                self._on_surrogate_control(name, value)
+                self._on_surrogate_control(name, value, old)
             elif name == "num_samples":
                 self._on_num_samples(value)
             elif name == "sample_until_stable":
                 if value > old:  # a request counter: every increase asks for num_samples="auto" once
                     self._on_sample_until_stable()
             else:
-                self._on_focus(value)
+                self._on_focus(value, old)
 
     def wait(self, timeout: Optional[float] = None) -> bool:
         """Block until re-sampling runs and the uncertainty are done; ``True`` if none is left running."""
@@ -182,15 +187,18 @@ class ExplanationController:
         return self._trust.wait(timeout) and not pending
 
     # -- control changes (the caller holds the lock) --------------------------------------
-    def _on_surrogate_control(self, name: str, value: Any) -> None:
+    def _on_surrogate_control(self, name: str, value: Any, old: Any) -> None:
         exp = self.current_explanation
+        action = f"show label {value!r}" if name == "label" else f"set {name}={value!r}"
         if name == "label" and exp.mode != "classification" and value not in state.REGRESSION_LABELS:
-            self._fail("control", f"show label {value!r}", ValueError(
-                f"A regression explanation has labels 0 (mirror) and 1 (prediction), not {value!r}."))
+            self._fail("control", action, ValueError(
+                f"A regression explanation has labels 0 (mirror) and 1 (prediction), not {value!r}."),
+                put_back={name: old})
             return
-        # an explained label costs a memoised lookup; a new one is fitted on the cached neighbourhood;
-        # refitting also re-checks every control, so an earlier error clears only when all are valid
-        self._refresh(f"show label {value!r}" if name == "label" else f"set {name}={value!r}")
+        # an explained label costs a memoised lookup; a new one is fitted on the cached neighbourhood.
+        # A rejected value goes back to the last valid one (every other control holds a valid value),
+        # so the next valid change of any control refits
+        self._refresh(action, put_back={name: old})
 
     def _on_num_samples(self, num_samples: Any) -> None:
         try:
@@ -207,20 +215,39 @@ class ExplanationController:
 
     def _on_sample_until_stable(self) -> None:
         try:
+            self._check_stability_applies()
             resample = self._resample_hook()
-        except RuntimeError as exc:
+        except (RuntimeError, ValueError) as exc:
             self._fail("resample", "sample until stable", exc)
             return
         self._start_resample(resample, "auto")
 
-    def _on_focus(self, feature: int) -> None:
+    def _check_stability_applies(self) -> None:
+        """Refuse "sample until stable" for a fit of every feature: its stability is 1 by construction.
+
+        ``num_samples="auto"`` stops once the stability reaches its target, which such a
+        fit does at the first round, so it would swap the neighbourhood shown for a
+        smaller one (500 rows of diabetes for 10 of 10 features).
+        """
+        exp = self.current_explanation
+        fit = exp.local_exp.get(trust.shown_label(exp, self._values["label"]), ())
+        n_features = serialization.interpretable_features(exp)
+        reason = serialization.stability_not_applicable(len(fit), n_features)
+        if reason is not None:
+            raise ValueError(
+                f"the stability does not apply ({reason}: {len(fit)} of {n_features} features), so sampling "
+                "until it is stable would stop at the first round. Show fewer features (num_features < "
+                f"{n_features}, feature_selection other than 'none'), or set num_samples.")
+
+    def _on_focus(self, feature: int, old: int) -> None:
         if -1 <= feature < self._values["num_features_max"]:
             if self.failure is not None and self.failure.kind == "focus":
                 self._emit({"error": "", "status": self._busy_status()})
                 self.failure = None
             return
         self._fail("focus", f"focus feature {feature!r}", ValueError(
-            f"focused_feature must be -1 (none) or a feature id in 0..{self._values['num_features_max'] - 1}."))
+            f"focused_feature must be -1 (none) or a feature id in 0..{self._values['num_features_max'] - 1}."),
+            put_back={"focused_feature": old})
 
     def _resample_hook(self) -> Callable[..., Any]:
         resample = getattr(self.current_explanation, "resample", None)
@@ -241,12 +268,13 @@ class ExplanationController:
         return exp.refit(num_features=num_features, label=label, kernel_width=values["kernel_width"],
                          feature_selection=values["feature_selection"])
 
-    def _refresh(self, action: str) -> None:
+    def _refresh(self, action: str, put_back: Optional[dict] = None) -> None:
+        """Refit to the controls; when that fails, show the error and set ``put_back``'s controls back."""
         with self.lock:
             try:
                 new = self._refit_to_controls(self.current_explanation)
             except Exception as exc:
-                self._fail("control", action, exc)
+                self._fail("control", action, exc, put_back=put_back)
                 return
             self._show(new)
 
@@ -332,12 +360,13 @@ class ExplanationController:
         self._emit(changes)
         self._request_uncertainty(exp)
 
-    def _fail(self, kind: str, action: str, exc: BaseException) -> None:
+    def _fail(self, kind: str, action: str, exc: BaseException, put_back: Optional[dict] = None) -> None:
+        """Show ``exc`` as the error; ``put_back``: controls set back to their last valid values, in the same update."""
         self.failure = ViewFailure(kind, action, exc)
         self.last_exception = exc
         # kept for people debugging their predict_fn
         self.traceback = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        self._emit({"error": self.failure.message, "status": "error", "progress": 1.0})
+        self._emit({"error": self.failure.message, "status": "error", "progress": 1.0, **(put_back or {})})
 
     def _emit(self, changes: dict) -> None:
         with self.lock:

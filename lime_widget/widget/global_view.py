@@ -35,18 +35,32 @@ def _is_explanation(x: Any) -> bool:
     return hasattr(x, "local_exp") and hasattr(x, "domain_mapper")
 
 
-def _picked_positions(pick: Any, n_items: int) -> list[int]:
-    """Positions (in the explanations given) of the rows a submodular pick chose."""
+def _picked_positions(pick: Any, items: Sequence[Any]) -> list[int]:
+    """Positions (in the explanations given) of the rows a submodular pick chose.
+
+    Parameters
+    ----------
+    pick : SubmodularPick, sequence of int or None
+        A pick's ``V`` indexes ``pick.explanations``, which explain the data rows
+        ``pick.sample_indices`` (a shuffled sample for ``method="sample"``). Shown
+        with its own explanations, ``V`` are the positions; shown with the
+        explanations of the data it was made on (row ``i`` at position ``i``), the
+        positions are ``sample_indices[V]``. A sequence gives positions directly.
+    items : sequence
+        The explanations the view shows.
+
+    Raises
+    ------
+    ValueError
+        A position outside the explanations, or the view's explanations at the
+        picked rows do not predict what the pick's did (not the same rows).
+    TypeError
+        ``pick`` is neither a pick nor a sequence of integers.
+    """
     if pick is None:
         return []
-    chosen = getattr(pick, "V", None)
-    made_on = getattr(pick, "explanations", None)
-    if chosen is not None and made_on is not None and len(made_on) != n_items:
-        raise ValueError(f"pick was made on {len(made_on)} explanations, but the view has {n_items}: its rows "
-                         "would be marked at the wrong places. Pass GlobalView(pick.explanations, pick=pick), or "
-                         "pick=[row positions] in these explanations.")
-    if chosen is None:
-        chosen = pick
+    n_items = len(items)
+    chosen = _picked_rows(pick, items) if getattr(pick, "V", None) is not None else pick
     if isinstance(chosen, (str, bytes)) or np.ndim(chosen) != 1:
         raise TypeError(f"pick must be a SubmodularPick or a list of row positions, got {type(pick).__name__}.")
     chosen = list(chosen)
@@ -56,6 +70,46 @@ def _picked_positions(pick: Any, n_items: int) -> list[int]:
     if bad:
         raise ValueError(f"pick has row positions {bad} outside 0..{n_items - 1} (the explanations given).")
     return sorted({int(x) for x in chosen})
+
+
+def _picked_rows(pick: Any, items: Sequence[Any]) -> list[int]:
+    """A submodular pick's chosen rows as positions in ``items`` (see :func:`_picked_positions`)."""
+    chosen = [int(v) for v in pick.V]
+    made_on = getattr(pick, "explanations", None)
+    if made_on is not None and len(made_on) == len(items) and all(a is b for a, b in zip(made_on, items)):
+        return chosen  # the view shows the pick's own explanations, which V indexes
+    rows = getattr(pick, "sample_indices", None)
+    if rows is None or made_on is None:
+        raise ValueError("pick does not say which data rows it explained (no sample_indices and explanations), so "
+                         "its rows cannot be marked in these explanations. Pass GlobalView(pick.explanations, "
+                         "pick=pick), or pick=[row positions] in these explanations.")
+    positions = [int(rows[v]) for v in chosen]
+    outside = [p for p in positions if p >= len(items)]
+    if outside:
+        raise ValueError(f"pick chose data rows {sorted(outside)}, but the view has {len(items)} explanations: they "
+                         "are not the explanations of the data the pick was made on (row i at position i). Pass "
+                         "those, GlobalView(pick.explanations, pick=pick), or pick=[row positions] in these "
+                         "explanations.")
+    for v, position in zip(chosen, positions):
+        ours, theirs = _prediction(items[position]), _prediction(made_on[v])
+        if ours is not None and theirs is not None and (
+                ours.shape != theirs.shape or not np.allclose(ours, theirs, rtol=1e-6, atol=1e-9)):
+            raise ValueError(
+                f"pick explained data row {position} with the model's output {theirs.round(4).tolist()}, but the "
+                f"view's explanation at position {position} has {ours.round(4).tolist()}: these explanations are "
+                "not of the data the pick was made on (row i at position i), so its rows would be marked at the "
+                "wrong places. Pass those explanations, GlobalView(pick.explanations, pick=pick), or "
+                "pick=[row positions] in these explanations.")
+    return positions
+
+
+def _prediction(exp: Any) -> Optional[np.ndarray]:
+    """The model's output on the explained row, when the explanation carries it (else ``None``)."""
+    if not _is_explanation(exp):
+        return None
+    value = getattr(exp, "predict_proba", None) if exp.mode == "classification" else getattr(
+        exp, "predicted_value", None)
+    return None if value is None else np.atleast_1d(np.asarray(value, dtype=float))
 
 
 def _normalised(values: np.ndarray) -> np.ndarray:
@@ -196,8 +250,10 @@ class GlobalView(ExplanationViewTraits, anywidget.AnyWidget):
         What :func:`lime_widget.explain_many` returns (its failed rows are left out
         and counted), or any list of explanations of one kind.
     pick : SubmodularPick or sequence of int, optional
-        Rows to mark: a :class:`~lime_widget.SubmodularPick` made on these same
-        explanations (its ``V``), or positions in ``explanations``.
+        Rows to mark: a :class:`~lime_widget.SubmodularPick` (the rows it chose:
+        with its own ``pick.explanations``, its ``V``; with the explanations of the
+        data it was made on, row ``i`` at position ``i``, its ``sample_indices[V]``),
+        or positions in ``explanations``.
     max_features : int, default 20
         Features shown per class (largest mean |weight| first).
     label : int, optional
@@ -236,7 +292,7 @@ class GlobalView(ExplanationViewTraits, anywidget.AnyWidget):
         if _is_explanation(explanations):
             explanations = [explanations]
         data = GlobalData(explanations, max_features=max_features)
-        picked = _picked_positions(pick, len(data.explanations))
+        picked = _picked_positions(pick, data.explanations)
         if label is None:
             label = data.default_label
         if not is_integer(label) or int(label) not in data.labels:

@@ -9,7 +9,7 @@ the explanation as fitted.
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
@@ -84,21 +84,55 @@ def uncertainty_payload(exp: Any, label: int, level: float = LEVEL) -> dict:
     Returns
     -------
     dict
-        ``{"label", "level", "stability", "num_samples", "intervals"}``; ``intervals``
-        holds ``[feature_id, weight, low, high, selection_frequency]`` per feature of
-        the fit, in its order (the weight lets the view check that the intervals
-        belong to the fit it shows).
+        ``{"label", "level", "stability", "stability_na", "num_samples", "intervals"}``;
+        ``intervals`` holds ``[feature_id, weight, low, high, selection_frequency]``
+        per feature of the fit, in its order (the weight lets the view check that the
+        intervals belong to the fit it shows). ``stability_na`` is why the stability
+        does not apply (then ``stability`` is ``None``), else ``None``: see
+        :func:`stability_not_applicable`.
     """
     frame = exp.uncertainty(label=label, level=level)
     columns = zip(frame["feature_id"], frame["weight"], frame["low"], frame["high"], frame["selection_frequency"])
     intervals = [[int(fid), *(jsonable(float(v)) for v in values)] for fid, *values in columns]
+    not_applicable = stability_not_applicable(len(intervals), interpretable_features(exp))
     return {
         "label": int(label),
         "level": float(level),
-        "stability": jsonable(float(frame.attrs["stability"])),
+        "stability": None if not_applicable else jsonable(float(frame.attrs["stability"])),
+        "stability_na": not_applicable,
         "num_samples": int(exp.num_samples),
         "intervals": intervals,
     }
+
+
+#: Why the stability of a fit that shows every feature is not shown.
+ALL_FEATURES_SHOWN = "all features shown"
+
+
+def stability_not_applicable(n_shown: int, n_features: int) -> Optional[str]:
+    """Why a fit's stability says nothing (``None`` when it applies).
+
+    The stability is the expected Jaccard overlap of the top features of two
+    samples. A fit that lists every interpretable feature (``num_features`` at or
+    above their number, as images by default, or ``feature_selection='none'``)
+    has the same top set in every sample, so its stability is 1 by construction,
+    whatever its intervals say.
+
+    Parameters
+    ----------
+    n_shown : int
+        Features in the fit.
+    n_features : int
+        Interpretable features of the explanation.
+    """
+    return ALL_FEATURES_SHOWN if n_shown >= n_features else None
+
+
+def interpretable_features(exp: Any) -> int:
+    """How many interpretable features ``exp`` has (columns, words or superpixels)."""
+    if getattr(exp, "neighborhood", None) is not None:
+        return int(exp.neighborhood.num_features)
+    return len(exp.domain_mapper.feature_names())
 
 
 def jsonable(value: Any) -> Any:

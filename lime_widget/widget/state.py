@@ -11,6 +11,8 @@ from typing import Any, Optional
 
 import numpy as np
 
+from . import serialization
+
 #: The labels a regression explanation carries (lime: 1 is the prediction, 0 its mirror).
 REGRESSION_LABELS = (0, 1)
 REGRESSION_LABEL = 1
@@ -33,9 +35,7 @@ def default_label(exp: Any) -> int:
 
 def num_features_max(exp: Any) -> int:
     """How many interpretable features the neighbourhood has (the slider's maximum)."""
-    if exp.neighborhood is not None:
-        return int(exp.neighborhood.num_features)
-    return len(exp.domain_mapper.feature_names())
+    return serialization.interpretable_features(exp)
 
 
 def shown_num_features(exp: Any) -> int:

@@ -92,6 +92,17 @@ def test_keyboard_in_the_notebook(page: Page, front: dict):
     assert wait_for(lambda: last_logged(front, "keys-tabular", "kernel_width") == 2.5)
     expect(tab).to_have_attribute("data-status", "idle", timeout=30_000)
 
+    # a width Python rejects (the field lets any width > 0 through) goes back, with the error,
+    # in the field that still has the focus
+    type_and_enter(page, kernel, "1e-300")
+    expect(tab.locator('[data-testid="lw-error"]')).to_contain_text("kernel_width=1e-300", timeout=30_000)
+    expect(kernel).to_have_value("2.5", timeout=30_000)
+    assert active(page)["testid"] == "lw-kernel-width"
+    # Python received it (logged after the value put back: the log observer runs after the view's);
+    # the probe below reads kernel_width == 2.5 in the kernel
+    assert wait_for(lambda: 1e-300 in [e["new"] for e in log_entries(front["log"], "keys-tabular")
+                                       if e["name"] == "kernel_width"])
+
     # 3. letters on a class toggle stay in the widget: no cell inserted (b, a), none cut (x)
     toggle = tab.locator('[data-testid="lw-class-toggle"]').nth(0)
     toggle.click()
