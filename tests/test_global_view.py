@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import CountingModel
 from sklearn.datasets import load_wine
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -22,15 +23,6 @@ from lime_widget.submodular_pick import SubmodularPick
 from lime_widget.widget.global_view import GlobalView
 
 
-class Counting:
-    def __init__(self, fn):
-        self.fn, self.calls = fn, 0
-
-    def __call__(self, rows):
-        self.calls += 1
-        return self.fn(rows)
-
-
 @pytest.fixture(scope="module")
 def wine_many():
     data = load_wine()
@@ -39,7 +31,7 @@ def wine_many():
     rows.iloc[5, 0] = np.nan  # a failing row: left out of the view, counted
     explainer = LimeTabularExplainer(pd.DataFrame(data.data, columns=data.feature_names),
                                      class_names=list(data.target_names), random_state=0)
-    predict = Counting(lambda x: model.predict_proba(np.asarray(x, dtype=float)))
+    predict = CountingModel(lambda x: model.predict_proba(np.asarray(x, dtype=float)))
     with pytest.warns(ExplainManyWarning):
         exps = explain_many(explainer, rows, predict, labels=(0, 1, 2), num_features=5, num_samples=300)
     assert isinstance(exps[5], RowFailure)
@@ -256,7 +248,7 @@ def test_regression_rows_show_one_strip_set():
     X, y = load_diabetes(return_X_y=True)
     model = Ridge().fit(X, y)
     explainer = LimeTabularExplainer(X, mode="regression", random_state=0)
-    predict = Counting(model.predict)
+    predict = CountingModel(model.predict)
     exps = explain_many(explainer, X[:6], predict, num_features=4, num_samples=200)
     calls = predict.calls
     view = GlobalView(exps)
