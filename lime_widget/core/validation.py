@@ -131,6 +131,24 @@ def check_callable(name: str, value: Any, what: str, optional: bool = False) -> 
     return value
 
 
+def check_instance_not_function(name: str, instance: Any, fn_name: str, fn: Any) -> None:
+    """Refuse a function passed as the instance: ``explain_instance(predict_fn, row)``, the arguments swapped.
+
+    Raises
+    ------
+    TypeError
+        ``instance`` is callable (a model or its method); the message names both
+        arguments and the order ``explain_instance(<name>, <fn_name>)``.
+    """
+    if not callable(instance) or isinstance(instance, type):
+        return
+    what = getattr(instance, "__qualname__", None) or type(instance).__name__
+    got = f"of shape {np.shape(fn)}" if hasattr(fn, "shape") else _short(fn, 60)
+    swapped = f" and {fn_name} got {type(fn).__name__} {got}: the arguments look swapped" if not callable(fn) else ""
+    raise TypeError(f"{name} got a function ({what}){swapped}; the order is explain_instance({name}, {fn_name}), "
+                    f"the instance to explain first and the model second.")
+
+
 def check_predict_fn(name: str, predict_fn: Any) -> Any:
     """The user's model function (``predict_fn`` or ``classifier_fn``)."""
     return check_callable(name, predict_fn, "a function taking a batch of instances and returning the model's "
