@@ -242,3 +242,66 @@ def test_progress_true_is_accepted_everywhere(table, capsys):
     assert "100%" in capsys.readouterr().err
     with pytest.raises(TypeError, match="progress must be a function"):
         LimeTabularExplainer(X).explain_instance(X[0], model.predict_proba, progress="yes")
+
+
+# -- (G) explain_many: shared arguments once, a model-wide output mistake stops the run ----
+@pytest.mark.parametrize("kwargs", [{"num_samples": "100"}, {"labels": ["no"]}, {"top_labels": 1.5},
+                                    {"distance_metric": "nope"}, {"batch_size": 0}, {"sampling_method": "x"},
+                                    {"num_features": 0}])
+def test_explain_many_checks_shared_arguments_once_before_any_row(table, kwargs):
+    from lime_widget.core.many import explain_many
+
+    X, _, model = table
+    counting = CountingModel(model.predict_proba)
+    explainer = LimeTabularExplainer(X, random_state=0)
+    with pytest.raises((ValueError, TypeError)) as single:
+        explainer.explain_instance(X[0], counting, **kwargs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ExplainManyWarning: one error, not one failure per row
+        with pytest.raises(type(single.value)) as many:
+            explain_many(explainer, X[:6], counting, **kwargs)
+    assert str(many.value) == str(single.value)
+    assert counting.calls == 0
+
+
+def test_explain_many_refuses_unknown_keywords_and_bad_image_progress_bar(table):
+    from lime_widget.core.many import explain_many
+
+    X, _, model = table
+    counting = CountingModel(model.predict_proba)
+    with pytest.raises(TypeError, match=r"LimeTabularExplainer\.explain_instance, which refuses them: .*'nmu_samples'"):
+        explain_many(LimeTabularExplainer(X), X[:3], counting, nmu_samples=10)
+    images = np.stack([tiny_image()] * 3)
+    with pytest.raises(ValueError, match="progress_bar must be True, False, None or a function"):
+        explain_many(LimeImageExplainer(), images, counting, progress_bar="yes", segmentation_fn=grid_segments)
+    assert counting.calls == 0
+
+
+@pytest.mark.parametrize("extra", [{}, {"batch_rows": 400}, {"errors": "raise"}, {"num_samples": "auto"}])
+def test_explain_many_stops_at_the_first_model_output_mistake(table, extra):
+    from lime_widget.core.many import ExplainManyError, explain_many
+
+    X, _, model = table
+    counting = CountingModel(_labels_of(model.predict_proba))
+    kwargs = {"num_samples": 100, **extra}
+    with pytest.raises(ExplainManyError, match=r"row 0 \(position 0\).*looks like class labels.*stopped there"):
+        explain_many(LimeTabularExplainer(X, random_state=0), X[:8], counting, **kwargs)
+    assert counting.calls == 1  # was one per row (8)
+
+
+def test_explain_many_still_collects_row_specific_failures(table):
+    from lime_widget.core.many import ExplainManyWarning, RowFailure, explain_many
+
+    X, _, model = table
+
+    def nan_far_out(rows):  # NaN may depend on the input: not a reason to stop every row
+        out = model.predict_proba(rows)
+        out[np.asarray(rows)[:, 2] > 20] = np.nan
+        return out
+
+    rows = X[:6].copy()
+    rows[2, 2] = 50.0  # its neighbourhood's first row (the instance) gets NaN
+    with pytest.warns(ExplainManyWarning, match="1 of 6 rows"):
+        out = explain_many(LimeTabularExplainer(X, random_state=0), rows, nan_far_out, num_samples=100)
+    assert isinstance(out[2], RowFailure) and "NaN" in out[2].message
+    assert sum(isinstance(x, RowFailure) for x in out) == 1

@@ -23,7 +23,7 @@ from .explainer import SurrogateArguments
 from .explanation import DomainMapper, Explanation, Resample, build_explanation
 from .memory import IMAGE_BYTES, check_sample_memory
 from .neighborhood import Neighborhood, check_replayed, distances_fingerprint
-from .predict import ProgressCallback, call_model, check_outputs, progress_callback, resolve_labels
+from .predict import ProgressCallback, call_model, check_outputs, check_progress, progress_callback, resolve_labels
 from .random import RandomStateLike, random_state_for_call
 from .segmentation import Superpixels, default_segmentation, hidden_image, index_segments, warn_large_image
 from .settings import FitSettings
@@ -444,9 +444,7 @@ class LimeImageExplainer(SurrogateArguments):
         check_model_regressor(model_regressor)  # before the (slow) segmentation
         if random_seed is not None:
             random_seed = check_integer("random_seed", random_seed, minimum=0)
-        if not (progress_bar is None or isinstance(progress_bar, (bool, np.bool_)) or callable(progress_bar)):
-            raise ValueError(f"progress_bar must be True, False or a function progress(fraction), got "
-                             f"{progress_bar!r}.")
+        check_progress("progress_bar", progress_bar)
         image = prepare_image(image)
         most_rows = max_samples if auto else num_samples
         batch_bytes = 2 * min(batch_size, most_rows) * image.nbytes  # one batch of images and its byte mask

@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterator, Optional, Sequence, Union
 
 import numpy as np
 
-from .exceptions import InvalidModeError
+from .exceptions import InvalidModeError, ModelOutputError
 from .validation import check_batch_size, check_option
 
 ProgressCallback = Callable[[float], None]
@@ -84,6 +84,12 @@ def timed_batches(n_rows: int) -> Iterator[slice]:
         size = remaining if per_row * remaining <= 2 * _BATCH_SECONDS else max(1, int(_BATCH_SECONDS / per_row))
 
 
+def check_progress(name: str, progress: Any) -> None:
+    """``True``, ``False``, ``None`` or a function ``progress(fraction)``; else a ValueError naming ``name``."""
+    if not (progress is None or isinstance(progress, (bool, np.bool_)) or callable(progress)):
+        raise ValueError(f"{name} must be True, False, None or a function progress(fraction), got {progress!r}.")
+
+
 def progress_callback(progress: Progress, total: int, unit: str = "row",
                       name: str = "progress") -> tuple[Optional[ProgressCallback], Callable[[], None]]:
     """A ``progress(fraction)`` callback for ``progress`` and a function closing it.
@@ -100,8 +106,7 @@ def progress_callback(progress: Progress, total: int, unit: str = "row",
     """
     if callable(progress):
         return progress, lambda: None
-    if not (progress is None or isinstance(progress, (bool, np.bool_))):
-        raise ValueError(f"{name} must be True, False, None or a function progress(fraction), got {progress!r}.")
+    check_progress(name, progress)
     if not progress:
         return None, lambda: None
     try:
@@ -214,7 +219,7 @@ def _as_float_array(out: Any) -> np.ndarray:
         # a copy: the model may reuse (and later overwrite) the array it returned
         return np.array(out, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise ValueError(
+        raise ModelOutputError(
             f"predict_fn returned {type(out).__name__}, which is not a numeric array: {exc}"
         ) from exc
 
@@ -234,7 +239,7 @@ def check_row_count(out: np.ndarray, n_rows: int) -> None:
                 "instance at a time, wrap it: lambda rows: np.array([f(row) for row in rows])")
     else:
         hint = f"an array of shape {out.shape}"
-    raise ValueError(f"predict_fn returned {hint} for a batch of {n_rows} rows; {expected}.")
+    raise ModelOutputError(f"predict_fn returned {hint} for a batch of {n_rows} rows; {expected}.")
 
 
 class MultiLabelWarning(UserWarning):
@@ -267,7 +272,7 @@ def check_outputs(outputs: np.ndarray, mode: str, class_names: Optional[Sequence
             else:
                 what = ("these look like logits or decision scores: pass the model's predict_proba, or turn scores "
                         "into probabilities with scipy.special.softmax(scores, axis=1)")
-            raise ValueError(
+            raise ModelOutputError(
                 f"In classification mode predict_fn must return probabilities between 0 and 1; got values in "
                 f"[{low:.3g}, {high:.3g}]: {what}."
             )
@@ -282,14 +287,14 @@ def check_outputs(outputs: np.ndarray, mode: str, class_names: Optional[Sequence
             if owner is not None:
                 owner._warned_multilabel = True
         if class_names is not None and len(class_names) != outputs.shape[1]:
-            raise ValueError(
+            raise ModelOutputError(
                 f"class_names has {len(class_names)} entries but the model returns {outputs.shape[1]} classes."
             )
         return outputs
     if outputs.ndim == 2 and outputs.shape[1] == 1:
         outputs = outputs[:, 0]
     if outputs.ndim != 1:
-        raise ValueError(
+        raise ModelOutputError(
             f"In regression mode predict_fn must return one number per row, got shape {outputs.shape}. For a "
             "classifier use mode='classification' with its predict_proba."
         )
@@ -311,7 +316,7 @@ def _check_probability_shape(outputs: np.ndarray) -> None:
         what = "one number per row: for a regressor use mode='regression'; for a classifier pass its predict_proba"
     else:
         what = "a higher-dimensional array: return a 2-D array (squeeze extra axes)"
-    raise ValueError(
+    raise ModelOutputError(
         f"In classification mode predict_fn must return class probabilities of shape (n_rows, n_classes); got shape "
         f"{shape}, {what}."
     )
@@ -336,7 +341,7 @@ def resolve_labels(
         return chosen, chosen[::-1]
     bad = [label for label in labels if not 0 <= label < n_classes]
     if bad:
-        raise ValueError(
+        raise ModelOutputError(
             f"labels {bad} are not classes of this model; it returns {n_classes} classes, so labels must be "
             f"in 0..{n_classes - 1}."
         )
