@@ -305,3 +305,37 @@ def test_explain_many_still_collects_row_specific_failures(table):
         out = explain_many(LimeTabularExplainer(X, random_state=0), rows, nan_far_out, num_samples=100)
     assert isinstance(out[2], RowFailure) and "NaN" in out[2].message
     assert sum(isinstance(x, RowFailure) for x in out) == 1
+
+
+# -- (M) warnings point at the caller's line ----------------------------------------
+def test_explain_many_warning_points_at_the_callers_line(table):
+    from lime_widget.core.many import ExplainManyWarning, explain_many
+
+    X, _, model = table
+    rows = X[:3].copy()
+    rows[1, 0] = np.nan  # one row fails
+    explainer = LimeTabularExplainer(X, random_state=0)
+    for return_as in ("list", "generator", "generator_unordered"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            list(explain_many(explainer, rows, model.predict_proba, num_samples=100, return_as=return_as))
+        [warning] = [w for w in caught if issubclass(w.category, ExplainManyWarning)]
+        assert warning.filename == __file__, return_as
+
+
+def test_multilabel_warning_points_at_the_callers_line(table):
+    from lime_widget.core.many import explain_many
+
+    X, _, model = table
+
+    def multilabel(rows):
+        p = model.predict_proba(rows)
+        return np.column_stack([p[:, 1], 0.5 * p[:, 1]])
+
+    for run in (lambda e: e.explain_instance(X[0], multilabel, num_samples=100, labels=(0, 1)),
+                lambda e: explain_many(e, X[:2], multilabel, num_samples=100, labels=(0, 1))):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            run(LimeTabularExplainer(X, random_state=0))
+        [warning] = [w for w in caught if issubclass(w.category, MultiLabelWarning)]
+        assert warning.filename == __file__

@@ -30,7 +30,6 @@ import pickle
 import tempfile
 import threading
 import traceback
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import count
@@ -40,6 +39,7 @@ import cloudpickle
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 
+from .caller import warn_at_caller
 from .exceptions import ModelOutputError
 from .explanation import Resample
 from .many_arguments import check_shared_arguments
@@ -691,5 +691,5 @@ def _deliver(results: Iterator[tuple[int, list]], explainer: Any, predict_fn: Ca
         results.close()
     if failures:
         listed = "; ".join(f.describe() for f in failures[:5]) + ("; ..." if len(failures) > 5 else "")
-        warnings.warn(f"{len(failures)} of {n} rows could not be explained (their places hold RowFailure "
-                      f"objects, listed in .failures): {listed}", ExplainManyWarning, stacklevel=3)
+        warn_at_caller(f"{len(failures)} of {n} rows could not be explained (their places hold RowFailure "
+                       f"objects, listed in .failures): {listed}", ExplainManyWarning)

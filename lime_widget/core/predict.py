@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 import inspect
 import time
-import warnings
 from typing import Any, Callable, Iterator, Optional, Sequence, Union
 
 import numpy as np
 
+from .caller import warn_at_caller
 from .exceptions import InvalidModeError, ModelOutputError
 from .validation import check_batch_size, check_option
 
@@ -278,11 +278,10 @@ def check_outputs(outputs: np.ndarray, mode: str, class_names: Optional[Sequence
             )
         sums = outputs.sum(axis=1)
         if warn and np.abs(sums - 1.0).max() > 1e-4 and not getattr(owner, "_warned_multilabel", False):
-            warnings.warn(
+            warn_at_caller(
                 f"predict_fn's rows do not sum to 1 (sums in [{sums.min():.3g}, {sums.max():.3g}]); they are read as "
                 "independent per-label probabilities (a multi-label model) and each label is explained on its own.",
                 MultiLabelWarning,
-                stacklevel=3,
             )
             if owner is not None:
                 owner._warned_multilabel = True
