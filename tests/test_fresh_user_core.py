@@ -339,3 +339,29 @@ def test_multilabel_warning_points_at_the_callers_line(table):
             run(LimeTabularExplainer(X, random_state=0))
         [warning] = [w for w in caught if issubclass(w.category, MultiLabelWarning)]
         assert warning.filename == __file__
+
+
+# -- (R) a kernel returning a fixed number of weights ----------------------------------
+def test_kernel_with_a_fixed_number_of_weights_fails_before_the_model(table):
+    X, _, model = table
+    counting = CountingModel(model.predict_proba)
+    three = lambda d, kernel_width: np.ones(3)  # noqa: E731
+    with pytest.raises(ValueError, match=r"kernel must return one finite weight per distance; on the 5 distances "
+                                         r"\[0.0, 0.25, 0.75, 1.5, 3.0\] with kernel_width=1.29904 it returned "
+                                         r"\[1.0, 1.0, 1.0\]"):
+        LimeTabularExplainer(X, kernel=three).explain_instance(X[0], counting, num_samples=100)
+    with pytest.raises(ValueError, match=r"on the 5 distances"):
+        LimeTextExplainer(kernel=three).explain_instance("a b c", counting)
+    with pytest.raises(ValueError, match=r"on the 5 distances"):
+        LimeImageExplainer(kernel=three).explain_instance(tiny_image(), counting, segmentation_fn=grid_segments)
+    assert counting.calls == 0
+
+
+def test_late_kernel_check_says_what_it_got():
+    from lime_widget.core.neighborhood import weighted_design
+
+    data, distances = np.ones((10, 2)), np.linspace(0, 1, 10)
+    with pytest.raises(ValueError, match=r"for 10 distances \(kernel_width=0.5\) it returned weights of shape \(3,\)"):
+        weighted_design(data, distances, lambda d, w: np.ones(3), 0.5)
+    with pytest.raises(ValueError, match=r"for 10 distances \(kernel_width=0.5\) it returned 1 NaN or infinite"):
+        weighted_design(data, distances, lambda d, w: np.where(d > 0.99, np.nan, 1.0), 0.5)
