@@ -365,3 +365,62 @@ def test_late_kernel_check_says_what_it_got():
         weighted_design(data, distances, lambda d, w: np.ones(3), 0.5)
     with pytest.raises(ValueError, match=r"for 10 distances \(kernel_width=0.5\) it returned 1 NaN or infinite"):
         weighted_design(data, distances, lambda d, w: np.where(d > 0.99, np.nan, 1.0), 0.5)
+
+
+# -- uncertainty() on sparse rows with zero columns ------------------------------------
+@pytest.fixture(scope="module")
+def sparse_table():
+    import scipy.sparse as sp
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(150, 6))
+    X[X < 0.3] = 0
+    y = (X[:, 0] + X[:, 4] > 0.8).astype(int)
+    model = LogisticRegression().fit(X, y)
+    return sp.csr_matrix(X), X, model
+
+
+@pytest.mark.parametrize("num_features, selection", [(2, "forward_selection"), (3, "highest_weights"),
+                                                     (10, "auto"), (10, "none")])
+def test_uncertainty_of_a_sparse_row_matches_its_dense_equivalent(sparse_table, num_features, selection):
+    import scipy.sparse as sp
+
+    from lime_widget.core.neighborhood import Neighborhood
+    from lime_widget.core.uncertainty import resampled_fit
+
+    S, X, model = sparse_table
+    row = sp.csr_matrix(X[[1]])
+    assert 0 < row.nnz < X.shape[1]  # some zero columns
+    exp = LimeTabularExplainer(S, random_state=0, feature_selection=selection).explain_instance(
+        row, model.predict_proba, num_samples=400, num_features=num_features)
+    table = exp.uncertainty()
+    nb = exp.neighborhood
+    assert nb.columns is not None
+    wide = np.zeros((nb.data.shape[0], nb.width))
+    wide[:, nb.columns] = nb.data
+    dense = Neighborhood(wide, nb.outputs, nb.distances, nb.kernel, nb.kernel_width)
+    s = exp.settings
+    expected = resampled_fit(dense, 1, s.num_features, s.selection_method, s.kernel_width, s.model_regressor)
+    got = resampled_fit(nb, 1, s.num_features, s.selection_method, s.kernel_width, s.model_regressor)
+    np.testing.assert_allclose(got.standard_errors(), expected.standard_errors(), atol=1e-10)
+    np.testing.assert_allclose(got.coef, expected.coef, atol=1e-10)
+    assert got.stability == pytest.approx(expected.stability)
+    varying = nb.columns
+    np.testing.assert_allclose(got.selection_frequency[varying], expected.selection_frequency[varying])
+    ids = table["feature_id"].to_numpy()
+    assert sorted(ids) == sorted(i for i, _ in exp.local_exp[1])
+    zero = ~np.isin(ids, varying)
+    assert np.all(table["low"].to_numpy()[zero] == 0) and np.all(table["high"].to_numpy()[zero] == 0)
+    assert np.all(table["low"] <= table["weight"]) and np.all(table["weight"] <= table["high"])
+
+
+def test_uncertainty_of_an_all_zero_sparse_row(sparse_table):
+    import scipy.sparse as sp
+
+    S, X, model = sparse_table
+    exp = LimeTabularExplainer(S, random_state=0).explain_instance(
+        sp.csr_matrix((1, X.shape[1])), model.predict_proba, num_samples=200)
+    table = exp.uncertainty()
+    assert len(table) == len(exp.as_list())
+    assert np.all(table[["weight", "low", "high"]].to_numpy() == 0)
+    assert exp.stability_of() == 1.0
