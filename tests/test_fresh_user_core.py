@@ -199,6 +199,11 @@ def test_swapped_arguments_name_the_instance_and_the_order(table):
     with pytest.raises(TypeError, match=r"image got a function .* and classifier_fn got ndarray .*"
                                         r"explain_instance\(image, classifier_fn\)"):
         LimeImageExplainer().explain_instance(counting, tiny_image())
+    from lime_widget.core.many import explain_many
+
+    with pytest.raises(TypeError, match=r"instances got a function .* and predict_fn got ndarray of shape \(5, 3\).*"
+                                        r"explain_many\(explainer, instances, predict_fn\)"):
+        explain_many(LimeTabularExplainer(X), counting, X[:5])
     assert counting.calls == 0
 
 

@@ -46,7 +46,7 @@ from .many_arguments import check_shared_arguments
 from .many_rows import Rows, as_rows, is_known_explainer
 from .predict import check_progress
 from .stacking import StackedModel
-from .validation import check_predict_fn, is_integer
+from .validation import check_instance_not_function, check_predict_fn, is_integer
 
 RETURN_AS = ("list", "generator", "generator_unordered")
 ERRORS = ("collect", "raise")
@@ -591,6 +591,7 @@ def explain_many(
     if not callable(explain_instance):
         raise TypeError(f"explainer must have an explain_instance method, got {type(explainer).__name__}.")
     if is_known_explainer(explainer):  # others check their own arguments (lime's may take None)
+        check_instance_not_function("instances", instances, "predict_fn", predict_fn)
         check_predict_fn("predict_fn", predict_fn)
     if n_jobs is not None and (not is_integer(n_jobs) or n_jobs == 0):
         raise ValueError(f"n_jobs must be a non-zero integer or None (joblib's meaning), got {n_jobs!r}.")

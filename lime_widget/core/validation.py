@@ -148,8 +148,10 @@ def check_instance_not_function(name: str, instance: Any, fn_name: str, fn: Any)
     what = getattr(instance, "__qualname__", None) or type(instance).__name__
     got = f"of shape {np.shape(fn)}" if hasattr(fn, "shape") else _short(fn, 60)
     swapped = f" and {fn_name} got {type(fn).__name__} {got}: the arguments look swapped" if not callable(fn) else ""
-    raise TypeError(f"{name} got a function ({what}){swapped}; the order is explain_instance({name}, {fn_name}), "
-                    f"the instance to explain first and the model second.")
+    call = "explain_many(explainer, instances, predict_fn)" if name == "instances" else \
+        f"explain_instance({name}, {fn_name})"
+    raise TypeError(f"{name} got a function ({what}){swapped}; the order is {call}, "
+                    f"the data to explain first and the model second.")
 
 
 def check_predict_fn(name: str, predict_fn: Any) -> Any:
