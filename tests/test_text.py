@@ -248,8 +248,8 @@ def test_custom_kernel_and_metric(model, doc):
 
     exp = LimeTextExplainer(kernel=kernel, kernel_width=7, random_state=0).explain_instance(
         doc, model.predict_proba, num_samples=200, distance_metric="euclidean")
-    # once on the neighbourhood, once on a few test distances before the model is called
-    assert calls == [7.0, 7.0]
+    # once on the neighbourhood, twice on test distances (two lengths) before the model is called
+    assert calls == [7.0, 7.0, 7.0]
     d = exp.neighborhood.distances
     assert np.allclose(d, np.sqrt((1 - exp.neighborhood.data).sum(axis=1)) * 100)
 

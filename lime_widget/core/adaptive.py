@@ -35,12 +35,12 @@ An integer ``num_samples`` never comes here: it keeps lime's exact draws.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
+from .caller import warn_at_caller
 from .neighborhood import Neighborhood
 from .predict import PredictFnError, ProgressCallback, resolve_labels
 from .uncertainty import doubling_gain, resampled_fit
@@ -264,7 +264,7 @@ def _warn(neighborhood: Neighborhood, message: str) -> None:
     """Warn now and keep the message on the neighbourhood (``exp.warnings``), which
     survives worker processes where a warning would only reach their stderr."""
     neighborhood.notes = [*neighborhood.notes, message]
-    warnings.warn(message, UserWarning, stacklevel=4)
+    warn_at_caller(message, UserWarning)
 
 
 @dataclass(frozen=True)

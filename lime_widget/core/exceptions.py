@@ -21,3 +21,13 @@ class LabelNotExplainedError(LimeError, KeyError):
     def __str__(self) -> str:
         # KeyError quotes its argument (repr); a sentence reads better unquoted
         return str(self.args[0]) if len(self.args) == 1 else super().__str__()
+
+
+class ModelOutputError(ValueError):
+    """``predict_fn``'s outputs have a shape or kind that is wrong for any input.
+
+    Class labels instead of probabilities, one column, logits, a wrong number of
+    classes or of rows, ``labels`` that are not classes of the model. Not NaN: a
+    model may return NaN for some inputs only.
+    ``explain_many`` stops at the first one, since every row would fail the same way.
+    """

@@ -23,13 +23,14 @@ from .explainer import SurrogateArguments
 from .explanation import DomainMapper, Explanation, Resample, build_explanation
 from .memory import IMAGE_BYTES, check_sample_memory
 from .neighborhood import Neighborhood, check_replayed, distances_fingerprint
-from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
+from .predict import ProgressCallback, call_model, check_outputs, check_progress, progress_callback, resolve_labels
 from .random import RandomStateLike, random_state_for_call
 from .segmentation import Superpixels, default_segmentation, hidden_image, index_segments, warn_large_image
 from .settings import FitSettings
 from .validation import (
     check_callable,
     check_distance_metric,
+    check_instance_not_function,
     check_integer,
     check_labels,
     check_model_regressor,
@@ -303,7 +304,8 @@ def _round_sampler(rng: np.random.RandomState, n_features: int, perturb: "ImageP
             masks[0, :] = 1
         whole = np.ones((1, n_features), dtype=masks.dtype)
         distances = sklearn.metrics.pairwise_distances(masks, whole, metric=distance_metric).ravel()
-        outputs = call_model(classifier_fn, lambda rows: perturb(masks[rows]), n_rows, batch_size, progress)
+        outputs = call_model(classifier_fn, lambda rows: perturb(masks[rows]), n_rows, batch_size, progress,
+                             "classification", class_names)
         return masks, check_outputs(outputs, "classification", class_names, owner=owner), distances
 
     return sample_round
@@ -311,20 +313,7 @@ def _round_sampler(rng: np.random.RandomState, n_features: int, perturb: "ImageP
 
 def _progress_callback(progress_bar: ProgressBar, total: int) -> tuple[Optional[ProgressCallback], Callable[[], None]]:
     """A ``progress(fraction)`` callback for ``progress_bar`` and a function closing it."""
-    if callable(progress_bar):
-        return progress_bar, lambda: None
-    if not progress_bar:
-        return None, lambda: None
-    try:
-        from tqdm.auto import tqdm  # a notebook bar in notebooks, text elsewhere
-    except ImportError:  # a text bar is a nicety, not a requirement
-        return None, lambda: None
-    bar = tqdm(total=total, unit="img")
-
-    def update(fraction: float) -> None:
-        bar.update(int(round(fraction * total)) - bar.n)
-
-    return update, bar.close
+    return progress_callback(progress_bar, total, "img", "progress_bar")
 
 
 class LimeImageExplainer(SurrogateArguments):
@@ -442,6 +431,7 @@ class LimeImageExplainer(SurrogateArguments):
         ImageExplanation
         """
         kernel_width, kernel, class_names = self._surrogate_arguments()
+        check_instance_not_function("image", image, "classifier_fn", classifier_fn)
         check_predict_fn("classifier_fn", classifier_fn)
         auto = adaptive.check_num_samples(num_samples, stability_target, max_samples)
         num_samples = num_samples if auto else check_num_samples(num_samples)
@@ -454,9 +444,7 @@ class LimeImageExplainer(SurrogateArguments):
         check_model_regressor(model_regressor)  # before the (slow) segmentation
         if random_seed is not None:
             random_seed = check_integer("random_seed", random_seed, minimum=0)
-        if not (progress_bar is None or isinstance(progress_bar, (bool, np.bool_)) or callable(progress_bar)):
-            raise ValueError(f"progress_bar must be True, False or a function progress(fraction), got "
-                             f"{progress_bar!r}.")
+        check_progress("progress_bar", progress_bar)
         image = prepare_image(image)
         most_rows = max_samples if auto else num_samples
         batch_bytes = 2 * min(batch_size, most_rows) * image.nbytes  # one batch of images and its byte mask
@@ -505,7 +493,7 @@ class LimeImageExplainer(SurrogateArguments):
             masks = _draw_masks(rng, num_samples, n_features)
             try:
                 outputs = call_model(classifier_fn, lambda rows: perturb(masks[rows]), num_samples, batch_size,
-                                     progress)
+                                     progress, "classification", class_names)
             finally:
                 close()
             outputs = check_outputs(outputs, "classification", class_names, owner=self)

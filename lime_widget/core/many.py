@@ -30,7 +30,6 @@ import pickle
 import tempfile
 import threading
 import traceback
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import count
@@ -40,10 +39,14 @@ import cloudpickle
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 
+from .caller import warn_at_caller
+from .exceptions import ModelOutputError
 from .explanation import Resample
+from .many_arguments import check_shared_arguments
 from .many_rows import Rows, as_rows, is_known_explainer
+from .predict import check_progress
 from .stacking import StackedModel
-from .validation import check_predict_fn, is_integer
+from .validation import check_instance_not_function, check_predict_fn, is_integer
 
 RETURN_AS = ("list", "generator", "generator_unordered")
 ERRORS = ("collect", "raise")
@@ -66,6 +69,7 @@ class RowFailure:
     message: str
     traceback: str = field(repr=False, default="")
     error: Optional[BaseException] = field(repr=False, default=None)
+    every_row: bool = field(repr=False, default=False)  # a ModelOutputError: every row would fail alike
 
     @classmethod
     def from_exception(cls, position: int, row_id: Any, exc: BaseException) -> "RowFailure":
@@ -74,17 +78,32 @@ class RowFailure:
             cloudpickle.dumps(exc)
         except Exception:
             kept = None
-        return cls(position, row_id, type(exc).__name__, str(exc), traceback.format_exc(), kept)
+        return cls(position, row_id, type(exc).__name__, str(exc), traceback.format_exc(), kept,
+                   _model_output_error(exc))
 
     def describe(self) -> str:
         return f"row {self.row_id!r} (position {self.position}): {self.error_type}: {self.message}"
 
 
+def _model_output_error(exc: Optional[BaseException]) -> bool:
+    """Whether ``exc`` or an error it wraps (an ``'auto'`` round's) is a :class:`ModelOutputError`."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, ModelOutputError):
+            return True
+        exc, seen = exc.__cause__, seen + 1
+    return False
+
+
 class ExplainManyError(RuntimeError):
-    """A row failed with ``errors="raise"``; ``failure`` says which and why (the row's error is chained)."""
+    """A row failed with ``errors="raise"``, or the model's outputs are wrong for every row
+    (a :class:`~lime_widget.core.exceptions.ModelOutputError`, whatever ``errors``);
+    ``failure`` says which and why (the row's error is chained)."""
 
     def __init__(self, failure: RowFailure):
-        super().__init__(f"Explaining {failure.describe()}")
+        stopped = (" (stopped there: the model's outputs are wrong in a way that fails every row alike)"
+                   if failure.every_row else "")
+        super().__init__(f"Explaining {failure.describe()}{stopped}")
         self.failure = failure
 
 
@@ -255,7 +274,8 @@ def explain_chunk(explainer: Any, predict_fn: Callable, rows: Any, start: int, i
     ``stack_rows`` rows are explained at a time on threads, their model calls
     stacked up to ``batch_rows`` rows. ``seed`` replaces a ``RandomState``
     explainer's generator for this chunk (workers must not share one generator's
-    copies). With ``stop_on_error`` the list ends at the first failure.
+    copies). With ``stop_on_error`` the list ends at the first failure, and
+    always at a failure that every row would share (a ``ModelOutputError``).
     """
     if seed is not None:
         explainer = copy.copy(explainer)
@@ -265,7 +285,7 @@ def explain_chunk(explainer: Any, predict_fn: Callable, rows: Any, start: int, i
         out = []
         for j in range(n):
             out.append(_explain_one(explainer, predict_fn, rows[j], start + j, ids[j], kwargs, (predict_fn,)))
-            if stop_on_error and isinstance(out[-1], RowFailure):
+            if isinstance(out[-1], RowFailure) and (stop_on_error or out[-1].every_row):
                 break
         return out
     workers = min(stack_rows, n)
@@ -281,7 +301,7 @@ def explain_chunk(explainer: Any, predict_fn: Callable, rows: Any, start: int, i
                     return
                 results[j] = _explain_one(explainer, model, rows[j], start + j, ids[j], kwargs,
                                           (predict_fn, model))
-                if stop_on_error and isinstance(results[j], RowFailure):
+                if isinstance(results[j], RowFailure) and (stop_on_error or results[j].every_row):
                     stop.append(j)
         finally:
             model.leave()
@@ -521,6 +541,11 @@ def explain_many(
         (row id, error) and the other rows finish; the result's ``failures``
         lists them and an :class:`ExplainManyWarning` says how many.
         ``raise``: stop at the first failure with :class:`ExplainManyError`.
+        Either way, a model whose outputs are wrong for every row (class labels
+        instead of probabilities, one column, logits, a wrong number of classes:
+        a :class:`~lime_widget.core.exceptions.ModelOutputError`) stops the run
+        at the first row that shows it, with :class:`ExplainManyError`, rather
+        than calling the model for every row to fail each the same way.
     progress : bool or callable, optional
         ``True``: a tqdm bar (when tqdm is installed); a callable is called
         with the fraction of rows done after each chunk.
@@ -544,9 +569,12 @@ def explain_many(
         or model that cannot be pickled for worker processes or a cluster.
     ValueError
         Unknown ``return_as``/``errors``, bad ``n_jobs``, ``batch_rows``,
-        ``chunk_size``.
+        ``chunk_size``; for the known explainers, an argument in
+        ``explain_kwargs`` that ``explain_instance`` refuses (``num_samples``,
+        ``labels``, ...), checked once before any row, with its message.
     ExplainManyError
-        With ``errors='raise'``, the first row that fails.
+        With ``errors='raise'``, the first row that fails; always, the first
+        row whose model outputs are wrong for every row.
 
     Notes
     -----
@@ -563,6 +591,7 @@ def explain_many(
     if not callable(explain_instance):
         raise TypeError(f"explainer must have an explain_instance method, got {type(explainer).__name__}.")
     if is_known_explainer(explainer):  # others check their own arguments (lime's may take None)
+        check_instance_not_function("instances", instances, "predict_fn", predict_fn)
         check_predict_fn("predict_fn", predict_fn)
     if n_jobs is not None and (not is_integer(n_jobs) or n_jobs == 0):
         raise ValueError(f"n_jobs must be a non-zero integer or None (joblib's meaning), got {n_jobs!r}.")
@@ -572,8 +601,7 @@ def explain_many(
         raise ValueError(f"return_as={return_as!r} is not known; expected one of {', '.join(RETURN_AS)}.")
     if errors not in ERRORS:
         raise ValueError(f"errors={errors!r} is not known; expected 'collect' or 'raise'.")
-    if not (progress is None or isinstance(progress, (bool, np.bool_)) or callable(progress)):
-        raise ValueError(f"progress must be True, False, None or a function progress(fraction), got {progress!r}.")
+    check_progress("progress", progress)
     if client is not None and not (hasattr(client, "submit") and hasattr(client, "scatter")):
         raise TypeError(f"client must be a dask.distributed.Client, got {type(client).__name__}.")
     rows = as_rows(explainer, instances)
@@ -583,6 +611,8 @@ def explain_many(
             kwargs.setdefault("progress_bar", False)  # one bar per image would flood the output
     except (TypeError, ValueError):
         pass
+    if is_known_explainer(explainer):  # once for every row, before any row or model call
+        check_shared_arguments(explainer, predict_fn, kwargs)
     stream = _stream(explainer, rows, predict_fn, n_jobs, batch_rows, chunk_size, return_as == "list"
                      or return_as == "generator", errors, progress, client, kwargs)
     if return_as == "list":
@@ -643,7 +673,7 @@ def _deliver(results: Iterator[tuple[int, list]], explainer: Any, predict_fn: Ca
         for index, items in results:
             for item in items:
                 if isinstance(item, RowFailure):
-                    if errors == "raise":
+                    if errors == "raise" or item.every_row:
                         raise ExplainManyError(item) from item.error
                     failures.append(item)
                 else:
@@ -662,5 +692,5 @@ def _deliver(results: Iterator[tuple[int, list]], explainer: Any, predict_fn: Ca
         results.close()
     if failures:
         listed = "; ".join(f.describe() for f in failures[:5]) + ("; ..." if len(failures) > 5 else "")
-        warnings.warn(f"{len(failures)} of {n} rows could not be explained (their places hold RowFailure "
-                      f"objects, listed in .failures): {listed}", ExplainManyWarning, stacklevel=3)
+        warn_at_caller(f"{len(failures)} of {n} rows could not be explained (their places hold RowFailure "
+                       f"objects, listed in .failures): {listed}", ExplainManyWarning)

@@ -302,7 +302,10 @@ def weighted_design(data: np.ndarray, distances: np.ndarray, kernel: Kernel, ker
     """The design of ``data`` weighted by ``kernel(distances, kernel_width)`` (no BLAS calls)."""
     weights = np.asarray(kernel(distances, kernel_width), dtype=float)
     if weights.shape != distances.shape or not np.all(np.isfinite(weights)):
-        raise ValueError("The kernel must return one finite weight per distance.")
+        got = (f"{int(np.sum(~np.isfinite(weights)))} NaN or infinite weights" if weights.shape == distances.shape
+               else f"weights of shape {weights.shape}")
+        raise ValueError(f"The kernel must return one finite weight per distance; for {distances.shape[0]} "
+                         f"distances (kernel_width={kernel_width:g}) it returned {got}.")
     return WeightedDesign(data, weights).precompute()
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import time
-import warnings
-from typing import Any, Callable, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterator, Optional, Sequence, Union
 
 import numpy as np
 
-from .exceptions import InvalidModeError
+from .caller import warn_at_caller
+from .exceptions import InvalidModeError, ModelOutputError
 from .validation import check_batch_size, check_option
 
 ProgressCallback = Callable[[float], None]
+#: ``True`` (a tqdm bar when tqdm is installed), ``False``/``None`` (none) or ``progress(fraction)``.
+Progress = Union[bool, None, ProgressCallback]
 
 MODES = ("classification", "regression")
 
@@ -20,14 +24,34 @@ class PredictFnError(RuntimeError):
     """The user's prediction function raised; the original error is chained."""
 
 
-def validate_mode(mode: str) -> str:
+def validate_mode(mode: str, n_rows: Optional[int] = None) -> str:
+    """``mode``, or an :class:`InvalidModeError` that says what was passed instead.
+
+    ``n_rows`` (the training data's rows) recognises ``LimeTabularExplainer(X, y)``:
+    an array of numbers of that length is the labels, meant for ``training_labels``.
+    """
     if not isinstance(mode, str) and np.ndim(mode) == 1:
+        values = np.asarray(mode)
+        shown = _short_array(values)
+        if values.dtype.kind in "biuf":
+            length = f" of length {len(values)}, the number of rows of training_data" if len(values) == n_rows else ""
+            raise InvalidModeError(
+                f"mode got an array of {len(values)} numbers ({shown}); expected 'classification' or "
+                f"'regression'. These look like labels{length}: pass them as training_labels=y (and the "
+                "mode by keyword, mode='classification' or 'regression')."
+            )
         # LimeTabularExplainer(X, feature_names, class_names): names land in ``mode``
         raise InvalidModeError(
-            f"mode={mode!r} is not known; expected 'classification' or 'regression'. These look like names "
+            f"mode={shown} is not known; expected 'classification' or 'regression'. These look like names "
             "passed positionally: pass them by keyword (feature_names=..., class_names=...)."
         )
     return check_option("mode", mode, MODES, InvalidModeError)
+
+
+def _short_array(values: np.ndarray, shown: int = 5) -> str:
+    """The first few values of a 1-d array, for a message (never the whole of a long one)."""
+    head = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in values[:shown])
+    return f"[{head}{', ...' if len(values) > shown else ''}]"
 
 
 def batches(n_rows: int, batch_size: Optional[int]) -> list[slice]:
@@ -60,12 +84,84 @@ def timed_batches(n_rows: int) -> Iterator[slice]:
         size = remaining if per_row * remaining <= 2 * _BATCH_SECONDS else max(1, int(_BATCH_SECONDS / per_row))
 
 
+def check_progress(name: str, progress: Any) -> None:
+    """``True``, ``False``, ``None`` or a function ``progress(fraction)``; else a ValueError naming ``name``."""
+    if not (progress is None or isinstance(progress, (bool, np.bool_)) or callable(progress)):
+        raise ValueError(f"{name} must be True, False, None or a function progress(fraction), got {progress!r}.")
+
+
+def progress_callback(progress: Progress, total: int, unit: str = "row",
+                      name: str = "progress") -> tuple[Optional[ProgressCallback], Callable[[], None]]:
+    """A ``progress(fraction)`` callback for ``progress`` and a function closing it.
+
+    ``True`` gives a tqdm bar of ``total`` ``unit`` (none when tqdm is not
+    installed: a bar is a nicety, not a requirement), opened on the first
+    update so that an argument error prints no empty bar; ``False``/``None``
+    none; a callable is used as it is.
+
+    Raises
+    ------
+    ValueError
+        ``progress`` is none of these.
+    """
+    if callable(progress):
+        return progress, lambda: None
+    check_progress(name, progress)
+    if not progress:
+        return None, lambda: None
+    try:
+        from tqdm.auto import tqdm  # a notebook bar in notebooks, text elsewhere
+    except ImportError:
+        return None, lambda: None
+    bars: list = []
+
+    def update(fraction: float) -> None:
+        if not bars:
+            bars.append(tqdm(total=total, unit=unit))
+        bars[0].update(int(round(fraction * total)) - bars[0].n)
+
+    return update, lambda: bars[0].close() if bars else None
+
+
+def accepts_progress_bar(name: str = "progress", unit: str = "%") -> Callable[[Callable], Callable]:
+    """Let a method's ``name`` argument (a ``progress(fraction)`` callback) also be ``True``/``False``.
+
+    ``True`` becomes a tqdm bar (in percent: the number of rows is known only
+    once the arguments are checked), closed when the method returns or raises;
+    one rule for every explainer and :func:`~lime_widget.core.many.explain_many`.
+    """
+    def decorate(method: Callable) -> Callable:
+        signature = inspect.signature(method)
+
+        @functools.wraps(method)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError:  # the method's own error for a wrong call
+                return method(*args, **kwargs)
+            value = bound.arguments.get(name)
+            if value is None or callable(value) or not isinstance(value, (bool, np.bool_)):
+                return method(*args, **kwargs)  # the method checks anything else
+            callback, close = progress_callback(value, 100, unit, name)
+            bound.arguments[name] = callback
+            try:
+                return method(*bound.args, **bound.kwargs)
+            finally:
+                close()
+
+        return wrapper
+
+    return decorate
+
+
 def call_model(
     predict_fn: Callable[[Any], Any],
     make_rows: Callable[[slice], Any],
     n_rows: int,
     batch_size: Optional[int] = None,
     progress: Optional[ProgressCallback] = None,
+    mode: Optional[str] = None,
+    class_names: Optional[Sequence[str]] = None,
 ) -> np.ndarray:
     """Ask the model for every neighbourhood row, batch by batch.
 
@@ -83,6 +179,14 @@ def call_model(
     progress : callable, optional
         Called with the fraction of rows done after each batch; it may raise to
         stop the work at that point.
+    mode : {'classification', 'regression'}, optional
+        When given, the first batch's outputs get :func:`check_outputs`'s checks
+        (shape, labels instead of probabilities, range, ``class_names`` count)
+        before any other batch is sent, so a wrong model fails after one batch,
+        not after all of them. The caller still checks the whole output (a NaN
+        in a later batch) with :func:`check_outputs`.
+    class_names : sequence of str, optional
+        The explainer's class names, for that first check.
 
     Returns
     -------
@@ -102,6 +206,8 @@ def call_model(
             ) from exc
         out = _as_float_array(out)
         check_row_count(out, part.stop - part.start)
+        if mode is not None and not outputs:
+            check_outputs(out, mode, class_names, warn=False)
         outputs.append(out)
         if progress is not None:
             progress(part.stop / n_rows)
@@ -113,7 +219,7 @@ def _as_float_array(out: Any) -> np.ndarray:
         # a copy: the model may reuse (and later overwrite) the array it returned
         return np.array(out, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise ValueError(
+        raise ModelOutputError(
             f"predict_fn returned {type(out).__name__}, which is not a numeric array: {exc}"
         ) from exc
 
@@ -133,7 +239,7 @@ def check_row_count(out: np.ndarray, n_rows: int) -> None:
                 "instance at a time, wrap it: lambda rows: np.array([f(row) for row in rows])")
     else:
         hint = f"an array of shape {out.shape}"
-    raise ValueError(f"predict_fn returned {hint} for a batch of {n_rows} rows; {expected}.")
+    raise ModelOutputError(f"predict_fn returned {hint} for a batch of {n_rows} rows; {expected}.")
 
 
 class MultiLabelWarning(UserWarning):
@@ -141,7 +247,7 @@ class MultiLabelWarning(UserWarning):
 
 
 def check_outputs(outputs: np.ndarray, mode: str, class_names: Optional[Sequence[str]] = None,
-                  owner: Optional[object] = None) -> np.ndarray:
+                  owner: Optional[object] = None, warn: bool = True) -> np.ndarray:
     """Validate model outputs and return them as a 2-D array (one column per label).
 
     Classification needs probabilities of shape (n_rows, n_classes); rows in
@@ -150,6 +256,8 @@ def check_outputs(outputs: np.ndarray, mode: str, class_names: Optional[Sequence
     per ``owner`` (the explainer). Regression needs one number per row and gets a
     single column (lime's convention). Common mistakes (class labels, one
     column, logits, log probabilities) get a message saying what to return.
+    ``warn=False`` checks without the warning (a first batch, checked again
+    whole at the end).
     """
     if outputs.size and not (np.isfinite(outputs.min()) and np.isfinite(outputs.max())):  # NaN/inf reach one
         bad = int(np.sum(~np.isfinite(outputs)))
@@ -164,29 +272,28 @@ def check_outputs(outputs: np.ndarray, mode: str, class_names: Optional[Sequence
             else:
                 what = ("these look like logits or decision scores: pass the model's predict_proba, or turn scores "
                         "into probabilities with scipy.special.softmax(scores, axis=1)")
-            raise ValueError(
+            raise ModelOutputError(
                 f"In classification mode predict_fn must return probabilities between 0 and 1; got values in "
                 f"[{low:.3g}, {high:.3g}]: {what}."
             )
         sums = outputs.sum(axis=1)
-        if np.abs(sums - 1.0).max() > 1e-4 and not getattr(owner, "_warned_multilabel", False):
-            warnings.warn(
+        if warn and np.abs(sums - 1.0).max() > 1e-4 and not getattr(owner, "_warned_multilabel", False):
+            warn_at_caller(
                 f"predict_fn's rows do not sum to 1 (sums in [{sums.min():.3g}, {sums.max():.3g}]); they are read as "
                 "independent per-label probabilities (a multi-label model) and each label is explained on its own.",
                 MultiLabelWarning,
-                stacklevel=3,
             )
             if owner is not None:
                 owner._warned_multilabel = True
         if class_names is not None and len(class_names) != outputs.shape[1]:
-            raise ValueError(
+            raise ModelOutputError(
                 f"class_names has {len(class_names)} entries but the model returns {outputs.shape[1]} classes."
             )
         return outputs
     if outputs.ndim == 2 and outputs.shape[1] == 1:
         outputs = outputs[:, 0]
     if outputs.ndim != 1:
-        raise ValueError(
+        raise ModelOutputError(
             f"In regression mode predict_fn must return one number per row, got shape {outputs.shape}. For a "
             "classifier use mode='classification' with its predict_proba."
         )
@@ -208,7 +315,7 @@ def _check_probability_shape(outputs: np.ndarray) -> None:
         what = "one number per row: for a regressor use mode='regression'; for a classifier pass its predict_proba"
     else:
         what = "a higher-dimensional array: return a 2-D array (squeeze extra axes)"
-    raise ValueError(
+    raise ModelOutputError(
         f"In classification mode predict_fn must return class probabilities of shape (n_rows, n_classes); got shape "
         f"{shape}, {what}."
     )
@@ -233,7 +340,7 @@ def resolve_labels(
         return chosen, chosen[::-1]
     bad = [label for label in labels if not 0 <= label < n_classes]
     if bad:
-        raise ValueError(
+        raise ModelOutputError(
             f"labels {bad} are not classes of this model; it returns {n_classes} classes, so labels must be "
             f"in 0..{n_classes - 1}."
         )

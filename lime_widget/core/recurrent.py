@@ -7,7 +7,7 @@ from typing import Any, Callable, Optional, Sequence
 import numpy as np
 
 from .tabular import TabularExplainer
-from .validation import check_predict_fn
+from .validation import check_instance_not_function, check_predict_fn
 
 
 class RecurrentTabularExplainer(TabularExplainer):
@@ -49,6 +49,7 @@ class RecurrentTabularExplainer(TabularExplainer):
     def explain_instance(self, data_row: np.ndarray, classifier_fn: Callable[[np.ndarray], Any],
                          *args: Any, **kwargs: Any):
         """Explain one sequence of shape ``(n_timesteps, n_features)``; see :class:`TabularExplainer`."""
+        check_instance_not_function("data_row", data_row, "classifier_fn", classifier_fn)
         check_predict_fn("classifier_fn", classifier_fn)
         data_row = np.asarray(data_row)
         if data_row.shape != (self.n_timesteps, self.n_features):

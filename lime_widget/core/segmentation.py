@@ -8,12 +8,12 @@ computes the colour each superpixel takes when it is switched off.
 from __future__ import annotations
 
 import inspect
-import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 import numpy as np
 
+from .caller import warn_at_caller
 from .params import BaseWrapper
 
 SEGMENTATION_ALGORITHMS = ("quickshift", "slic", "felzenszwalb")
@@ -90,11 +90,10 @@ class SegmentationAlgorithm(BaseWrapper):
         accepted = _keyword_names(self.target_fn)
         unknown = sorted(set(params) - accepted)
         if unknown:
-            warnings.warn(
+            warn_at_caller(
                 f"skimage.segmentation.{self.algo_type} does not take {', '.join(unknown)}; ignored. "
                 f"Its parameters are: {', '.join(sorted(accepted - {'image'}))}.",
                 UserWarning,
-                stacklevel=3,
             )
         return {k: v for k, v in params.items() if k in accepted}
 
@@ -163,7 +162,7 @@ def warn_large_image(shape: tuple) -> list[str]:
         "segmentation: segmentation_fn=SegmentationAlgorithm('slic', n_segments=100) (fast), or your own "
         "function image -> (H, W) labels."
     )
-    warnings.warn(message, SlowSegmentationWarning, stacklevel=3)
+    warn_at_caller(message, SlowSegmentationWarning)
     return [message]
 
 

@@ -16,7 +16,15 @@ from .explanation import DomainMapper, Explanation, Resample, build_explanation
 from .frames import FrameCodec, as_frame_codec
 from .memory import TABULAR_BYTES, check_sample_memory
 from .neighborhood import Neighborhood, check_replayed, distances_fingerprint, weighted_design
-from .predict import ProgressCallback, call_model, check_outputs, resolve_labels, validate_mode
+from .predict import (
+    Progress,
+    ProgressCallback,
+    accepts_progress_bar,
+    call_model,
+    check_outputs,
+    resolve_labels,
+    validate_mode,
+)
 from .random import RandomStateLike, is_seed, random_state_for_call, reuse_draws
 from .settings import FitSettings
 from .surrogate import WeightedDesign, exponential_kernel, validate_feature_selection
@@ -32,6 +40,7 @@ from .validation import (
     check_column_indices,
     check_distance_metric,
     check_flag,
+    check_instance_not_function,
     check_kernel_width,
     check_labels,
     check_num_samples,
@@ -100,7 +109,7 @@ class TabularExplainer:
         random_state: RandomStateLike = None,
         training_data_stats: Optional[dict] = None,
     ):
-        self.mode = validate_mode(mode)
+        self.mode = validate_mode(mode, _n_rows(training_data))
         self.verbose = check_flag("verbose", verbose)
         self.class_names = check_class_names(class_names)
         self.feature_selection = validate_feature_selection(feature_selection)
@@ -151,17 +160,12 @@ class TabularExplainer:
             for column in self.categorical_features:
                 check_codes("training_data", data[:, column], column, self.feature_names[column], names.get(column))
         self.categorical_names = names
-        # only the entropy discretizer reads training_labels; lime ignores them otherwise
-        # (its own tests pass class names there), so only then must they fit the rows
-        uses_labels = (discretize_continuous and training_data_stats is None and isinstance(discretizer, str)
-                       and discretizer == "entropy")
-        if training_labels is not None and uses_labels:
-            training_labels = np.asarray(training_labels)
-            if training_labels.ndim != 1 or training_labels.shape[0] != n_rows:
-                raise ValueError(
-                    f"training_labels must hold one label per row of training_data ({n_rows}), got shape "
-                    f"{training_labels.shape}."
-                )
+        # training_labels describe training_data's rows, so they must fit them whether
+        # or not the discretizer reads them (a wrong length is a mistake, often class
+        # names passed positionally). With training_data_stats the data is a stand-in
+        # and nothing reads the labels: lime's own tests pass unrelated ones there.
+        if training_labels is not None and training_data_stats is None:
+            training_labels = _checked_training_labels(training_labels, n_rows)
         if training_data_stats is not None:
             continuous = [f for f in range(n_features) if f not in self.categorical_features]
             training_data_stats = check_training_data_stats(
@@ -265,8 +269,21 @@ class TabularExplainer:
         if data.shape[0] == 0 or data.shape[1] == 0:
             raise ValueError(f"training_data is empty (shape {data.shape}); it needs rows and columns.")
         if not np.all(np.isfinite(data)):
-            raise ValueError("training_data contains NaN or infinite values; impute or drop them first.")
+            raise ValueError(f"training_data contains NaN or infinite values{self._columns_named(~np.isfinite(data))}; "
+                             "impute or drop them first.")
         return data
+
+    def _columns_named(self, bad: np.ndarray) -> str:
+        """' in column(s) ...' for a mask of bad values (a row, or rows x columns), naming at most five."""
+        where = np.flatnonzero(bad.any(axis=0) if bad.ndim == 2 else bad)
+        if self.codec is not None:
+            names = [repr(self.codec.columns[i]) for i in where]
+        elif getattr(self, "feature_names", None) is not None:
+            names = [repr(self.feature_names[i]) for i in where]
+        else:
+            names = [str(i) for i in where]
+        listed = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        return f" in column{'s' if len(names) > 1 else ''} {listed}"
 
     def _row(self, data_row: Any) -> np.ndarray:
         if self.codec is not None:
@@ -291,7 +308,8 @@ class TabularExplainer:
         if row.ndim != 1 or row.shape[0] != n_features:
             raise ValueError(f"data_row must be one row of {n_features} values, got shape {np.shape(row)}.")
         if not np.all(np.isfinite(row)):
-            raise ValueError("data_row contains NaN or infinite values.")
+            raise ValueError(f"data_row contains NaN or infinite values{self._columns_named(~np.isfinite(row))}; "
+                             "the model is explained at a point with a finite value in every column.")
         if self.codec is None:
             for column in self.original_categorical:
                 check_codes("data_row", row[column:column + 1], column, self.feature_names[column],
@@ -343,6 +361,7 @@ class TabularExplainer:
         return self.discretizer.random_state
 
     # -- explaining -----------------------------------------------------------------
+    @accepts_progress_bar("progress")
     def explain_instance(
         self,
         data_row: Any,
@@ -355,7 +374,7 @@ class TabularExplainer:
         model_regressor: Optional[Any] = None,
         sampling_method: str = "gaussian",
         batch_size: Optional[int] = None,
-        progress: Optional[ProgressCallback] = None,
+        progress: Progress = None,
         stability_target: float = adaptive.DEFAULT_STABILITY_TARGET,
         max_samples: int = adaptive.DEFAULT_MAX_SAMPLES,
     ) -> Explanation:
@@ -388,8 +407,9 @@ class TabularExplainer:
             How continuous features are sampled when not discretised.
         batch_size : int, optional
             Rows per ``predict_fn`` call; ``None`` sends all in one call.
-        progress : callable, optional
-            Called with the fraction of rows predicted (of ``max_samples`` with ``'auto'``).
+        progress : bool or callable, optional
+            Called with the fraction of rows predicted (of ``max_samples`` with ``'auto'``);
+            ``True``: a tqdm bar (when tqdm is installed), as ``explain_many`` and the image explainer.
         stability_target : float in (0, 1], default 0.9
             With ``num_samples='auto'``: the estimated expected Jaccard similarity
             of the top features (``exp.stability``) at which sampling stops.
@@ -400,6 +420,7 @@ class TabularExplainer:
         -------
         Explanation
         """
+        check_instance_not_function("data_row", data_row, "predict_fn", predict_fn)
         row = self._row(data_row)
         sparse_row = row if is_sparse(row) else None
         if sparse_row is not None:
@@ -466,7 +487,8 @@ class TabularExplainer:
             scaled, distances = _round_side(self, row, draws, inverse, distance_metric, 0)
             return distances, weighted_design(scaled, distances, kernel, self.kernel_width), self._domain_mapper(row)
 
-        outputs, (distances, design, domain_mapper) = beside(lambda: call_model(predict_fn, make_rows, int(num_samples), batch_size, progress),
+        outputs, (distances, design, domain_mapper) = beside(lambda: call_model(predict_fn, make_rows, int(num_samples), batch_size, progress,
+                                                                           self.mode, self.class_names),
                                  interpretable_side, concurrent=distance_metric == "euclidean")
         outputs = check_outputs(outputs, self.mode, self.class_names, owner=self)
         neighborhood = Neighborhood.from_design(design, outputs, distances, kernel, self.kernel_width,
@@ -518,7 +540,7 @@ class TabularExplainer:
             scaled, distances = _round_side(self, row, draws, inverse, distance_metric, skip)
             rows = inverse[skip:]
             outputs = call_model(predict_fn, lambda part: self.codec.decode(rows[part]) if self.codec is not None
-                                 else rows[part], n_rows, batch_size, progress)
+                                 else rows[part], n_rows, batch_size, progress, self.mode, self.class_names)
             outputs = check_outputs(outputs, self.mode, self.class_names, owner=self)
             if rounds is not None:
                 rounds.append((n_rows + skip, distances))
@@ -690,3 +712,25 @@ def _as_matrix(values: Any) -> np.ndarray:
             f"Could not read the data as numbers ({exc}). For string-valued categorical columns pass a pandas "
             "DataFrame as training_data."
         ) from None
+
+
+def _n_rows(data: Any) -> Optional[int]:
+    """The number of rows of ``training_data`` when it has a length (for messages only)."""
+    try:
+        return int(data.shape[0]) if hasattr(data, "shape") else len(data)
+    except (TypeError, IndexError):
+        return None
+
+
+def _checked_training_labels(training_labels: Any, n_rows: int) -> np.ndarray:
+    """One label per training row, or a ValueError saying what came instead."""
+    labels = np.asarray(training_labels)
+    if labels.ndim == 1 and labels.shape[0] == n_rows:
+        return labels
+    hint = ""
+    if labels.ndim == 1 and labels.dtype.kind in "USO" and len(labels) < n_rows:
+        hint = (" These look like names passed positionally (the third argument is training_labels): pass them by "
+                "keyword, class_names=... or feature_names=...")
+    shown = f" {labels.tolist()!r}" if 0 < labels.size <= 5 else ""
+    raise ValueError(f"training_labels must hold one label per row of training_data ({n_rows}), got shape "
+                     f"{labels.shape}{shown}.{hint}")

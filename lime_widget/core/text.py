@@ -13,7 +13,7 @@ from .explanation import DomainMapper, Resample, build_explanation
 from .explanation import Explanation as CoreExplanation
 from .memory import TEXT_BYTES, check_sample_memory
 from .neighborhood import Neighborhood, check_replayed, distances_fingerprint, weighted_design
-from .predict import ProgressCallback, call_model, check_outputs, resolve_labels
+from .predict import Progress, ProgressCallback, accepts_progress_bar, call_model, check_outputs, resolve_labels
 from .random import RandomStateLike, is_seed, random_state_for_call, reuse_draws
 from .settings import FitSettings
 from .surrogate import Kernel
@@ -25,6 +25,7 @@ from .validation import (
     check_callable,
     check_distance_metric,
     check_flag,
+    check_instance_not_function,
     check_labels,
     check_num_samples,
     check_predict_fn,
@@ -172,6 +173,7 @@ class LimeTextExplainer(SurrogateArguments):
             )
         return indexed
 
+    @accepts_progress_bar("progress")
     def explain_instance(
         self,
         text_instance: str,
@@ -183,7 +185,7 @@ class LimeTextExplainer(SurrogateArguments):
         distance_metric: DistanceMetric = "cosine",
         model_regressor: Optional[object] = None,
         batch_size: Optional[int] = None,
-        progress: Optional[ProgressCallback] = None,
+        progress: Progress = None,
         stability_target: float = adaptive.DEFAULT_STABILITY_TARGET,
         max_samples: int = adaptive.DEFAULT_MAX_SAMPLES,
     ):
@@ -216,9 +218,10 @@ class LimeTextExplainer(SurrogateArguments):
             sends the whole neighbourhood in one call, as lime, unless the
             perturbed documents together exceed 16M characters (long documents):
             then they are built and sent in batches that stay under that.
-        progress : callable, optional
+        progress : bool or callable, optional
             Called with the fraction of documents predicted after each batch
-            (of ``max_samples`` with ``'auto'``).
+            (of ``max_samples`` with ``'auto'``); ``True``: a tqdm bar (when tqdm
+            is installed), as ``explain_many`` and the image explainer.
         stability_target : float in (0, 1], default 0.9
             With ``num_samples='auto'``: the estimated stability (``exp.stability``)
             at which sampling stops.
@@ -232,6 +235,7 @@ class LimeTextExplainer(SurrogateArguments):
             of features, labels, kernel width or feature selection without
             calling the model.
         """
+        check_instance_not_function("text_instance", text_instance, "classifier_fn", classifier_fn)
         indexed = self.index_text(text_instance)
         check_predict_fn("classifier_fn", classifier_fn)
         auto = adaptive.check_num_samples(num_samples, stability_target, max_samples)
@@ -266,7 +270,8 @@ class LimeTextExplainer(SurrogateArguments):
 
             raw, (distances, design) = beside(
                 lambda: call_model(classifier_fn, lambda part: indexed.perturb(active[part]), num_samples,
-                                   batch_size=model_batch, progress=progress),
+                                   batch_size=model_batch, progress=progress, mode="classification",
+                                   class_names=class_names),
                 interpretable_side, concurrent=isinstance(distance_metric, str) and distance_metric == "cosine")
         outputs = check_outputs(raw, "classification", class_names, owner=self)
         fit_labels, top = resolve_labels(outputs, "classification", labels, top_labels)
@@ -310,7 +315,7 @@ class LimeTextExplainer(SurrogateArguments):
             distances = neighborhood_distances(active, distance_metric)[skip:]
             active = active[skip:]
             raw = call_model(classifier_fn, lambda part: indexed.perturb(active[part]), n_rows,
-                             batch_size=batch_size, progress=progress)
+                             batch_size=batch_size, progress=progress, mode="classification", class_names=class_names)
             return active, check_outputs(raw, "classification", class_names, owner=self), distances
 
         return sample_round

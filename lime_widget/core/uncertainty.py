@@ -599,8 +599,35 @@ def resampled_fit(
     if cached is None:
         cached = resample_fits(neighborhood.design(width), neighborhood.outputs[:, label], num_features,
                                feature_selection, model_regressor, n_resamples, scale)
+        if neighborhood.columns is not None:  # a sparse row: back to the wide space's feature ids
+            cached = widened(cached, neighborhood.columns, neighborhood.width, num_features, feature_selection)
         neighborhood._resampled[key] = cached
     return cached
+
+
+def widened(resampled: Resampled, columns: np.ndarray, width: int, num_features: int,
+            feature_selection: str) -> Resampled:
+    """Replicates fitted on a sparse row's stored ``columns``, in the ``width`` columns of the wide space.
+
+    The other columns are zero in every row of the neighbourhood, so every
+    replicate gives them weight 0 (standard error 0); each replicate's top set
+    is padded as the explanation's own fit pads its list
+    (:meth:`.neighborhood.Neighborhood._widen`): the first unused columns, up to
+    the number of features the selection lists.
+    """
+    n = resampled.coef.shape[0]
+    coef = np.zeros((n, width))
+    coef[:, columns] = resampled.coef
+    top = np.zeros((n, width), dtype=bool)
+    top[:, columns] = resampled.top
+    method = feature_selection
+    if method == "auto":
+        method = "forward_selection" if num_features <= 6 else "highest_weights"
+    wanted = {"none": width, "lasso_path": 0}.get(method, int(num_features))
+    missing = wanted - resampled.top.sum(axis=1)
+    free = np.setdiff1d(np.arange(width), columns, assume_unique=True)
+    top[:, free] = np.arange(len(free))[None, :] < missing[:, None]
+    return Resampled(coef, top)
 
 
 def uncertainty_table(weights: list, names: list, resampled: Resampled, level: float = 0.95):

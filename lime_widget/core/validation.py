@@ -23,6 +23,9 @@ from sklearn.utils.validation import has_fit_parameter
 
 # distances the kernel is tried on before the model is called
 _PROBE_DISTANCES = np.array([0.0, 0.5, 1.0])
+# a second probe of another length: a kernel returning a fixed number of weights
+# cannot match both (a neighbourhood of 3 rows would pass a single probe of 3)
+_PROBE_DISTANCES_2 = np.array([0.0, 0.25, 0.75, 1.5, 3.0])
 # metric names that passed the probe (a handful of strings at most)
 _KNOWN_METRICS: set = set()
 
@@ -131,6 +134,26 @@ def check_callable(name: str, value: Any, what: str, optional: bool = False) -> 
     return value
 
 
+def check_instance_not_function(name: str, instance: Any, fn_name: str, fn: Any) -> None:
+    """Refuse a function passed as the instance: ``explain_instance(predict_fn, row)``, the arguments swapped.
+
+    Raises
+    ------
+    TypeError
+        ``instance`` is callable (a model or its method); the message names both
+        arguments and the order ``explain_instance(<name>, <fn_name>)``.
+    """
+    if not callable(instance) or isinstance(instance, type):
+        return
+    what = getattr(instance, "__qualname__", None) or type(instance).__name__
+    got = f"of shape {np.shape(fn)}" if hasattr(fn, "shape") else _short(fn, 60)
+    swapped = f" and {fn_name} got {type(fn).__name__} {got}: the arguments look swapped" if not callable(fn) else ""
+    call = "explain_many(explainer, instances, predict_fn)" if name == "instances" else \
+        f"explain_instance({name}, {fn_name})"
+    raise TypeError(f"{name} got a function ({what}){swapped}; the order is {call}, "
+                    f"the data to explain first and the model second.")
+
+
 def check_predict_fn(name: str, predict_fn: Any) -> Any:
     """The user's model function (``predict_fn`` or ``classifier_fn``)."""
     return check_callable(name, predict_fn, "a function taking a batch of instances and returning the model's "
@@ -182,19 +205,21 @@ def check_kernel(kernel: Callable[[np.ndarray, float], Any], kernel_width: float
 
     ``kernel`` is called the way the explainer calls it (wrapped if needed).
     """
-    try:
-        weights = np.asarray(kernel(_PROBE_DISTANCES.copy(), kernel_width), dtype=float)
-    except Exception as exc:  # the user's kernel: say what we tried
-        raise ValueError(
-            f"kernel raised {type(exc).__name__} on distances {_PROBE_DISTANCES.tolist()} with kernel_width="
-            f"{kernel_width:g}: {exc}. A kernel takes an array of distances and the width and returns one "
-            "weight per distance."
-        ) from exc
-    if weights.shape != _PROBE_DISTANCES.shape or not np.all(np.isfinite(weights)):
-        raise ValueError(
-            f"kernel must return one finite weight per distance; on distances {_PROBE_DISTANCES.tolist()} with "
-            f"kernel_width={kernel_width:g} it returned {_short(weights.tolist() if weights.ndim else weights)}."
-        )
+    for probe in (_PROBE_DISTANCES, _PROBE_DISTANCES_2):
+        try:
+            weights = np.asarray(kernel(probe.copy(), kernel_width), dtype=float)
+        except Exception as exc:  # the user's kernel: say what we tried
+            raise ValueError(
+                f"kernel raised {type(exc).__name__} on distances {probe.tolist()} with kernel_width="
+                f"{kernel_width:g}: {exc}. A kernel takes an array of distances and the width and returns one "
+                "weight per distance."
+            ) from exc
+        if weights.shape != probe.shape or not np.all(np.isfinite(weights)):
+            raise ValueError(
+                f"kernel must return one finite weight per distance; on the {len(probe)} distances {probe.tolist()} "
+                f"with kernel_width={kernel_width:g} it returned "
+                f"{_short(weights.tolist() if weights.ndim else weights)}."
+            )
 
 
 def check_class_names(class_names: Any) -> Optional[list]:
