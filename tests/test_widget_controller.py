@@ -210,10 +210,11 @@ class SeamExecutor(Executor):
 
 
 def test_resampling_uncertainty_and_review_rows_run_on_the_one_executor(monkeypatch):
-    real = threads._background  # earlier tests' work in flight would run on it, beside the seam
-    assert real is None or wait_until(lambda: not real._work and real._idle == real._threads)
+    # earlier tests' work in flight would run on the real pools, beside the seam
+    assert all(wait_until(lambda real=real: not real._work and real._idle == real._threads)
+               for real in threads._background.values())
     seam = SeamExecutor()
-    monkeypatch.setattr(threads, "background_executor", lambda: seam)
+    monkeypatch.setattr(threads, "background_executor", lambda kind: seam)
     X, y = load_iris(return_X_y=True)
     model = LogisticRegression(C=0.05, max_iter=500).fit(X, y)
     main = threading.main_thread()
@@ -243,6 +244,37 @@ def test_resampling_uncertainty_and_review_rows_run_on_the_one_executor(monkeypa
     assert all(on_seam for _, on_seam in where), where
     assert seam.submitted >= 3
     seam.pool.shutdown()
+
+
+def test_review_rows_and_uncertainty_never_share_a_thread(monkeypatch):
+    # each thread has its own malloc arena: the review's long-lived cache next to the
+    # bootstrap's temporaries fragmented them (bench_review_cache: 370 KB per row, not 86)
+    X, y = load_iris(return_X_y=True)
+    model = LogisticRegression(C=0.05, max_iter=500).fit(X, y)
+    main = threading.main_thread()
+    review_threads, trust_threads = set(), set()
+
+    def predict(rows):
+        if threading.current_thread() is not main:
+            review_threads.add(threading.get_ident())
+        return model.predict_proba(rows)
+
+    payload = trust.uncertainty_payload
+
+    def traced_payload(exp, label):
+        trust_threads.add(threading.get_ident())
+        return payload(exp, label)
+
+    monkeypatch.setattr(trust, "uncertainty_payload", traced_payload)
+    review = ErrorReview(predict, X, y, num_samples=200)
+    try:
+        for position in range(6):
+            review.position = position
+            assert review.wait(WAIT)
+    finally:
+        review.close()
+    assert review_threads and trust_threads
+    assert not review_threads & trust_threads
 
 
 def test_the_daemon_executor_runs_work_in_parallel_and_reports_errors():
@@ -275,7 +307,7 @@ def _in_background_in_child(_: int) -> int:
 @pytest.mark.skipif(sys.platform != "linux", reason="the fork start method is Linux's")
 def test_background_work_in_a_forked_child_after_the_parent_used_it():
     assert threads.in_background("test", lambda: 7).result(WAIT) == 7
-    assert threads._background is not None  # the parent's pool exists when the child forks
+    assert threads._background  # the parent's pool exists when the child forks
     with multiprocessing.get_context("fork").Pool(2) as pool:
         assert pool.map_async(_in_background_in_child, [0, 1]).get(timeout=60) == [7, 7]
 

@@ -8,8 +8,10 @@
   model is using (see ``neighborhood._small_blas``).
 - The **background pool** (:func:`in_background`, :func:`background_executor`): the
   views' work that must not block the kernel (a widget's re-sampling, the shown
-  fit's uncertainty, an error review's rows). One ``concurrent.futures`` executor
-  for all of it; tests replace :func:`background_executor` to run it their way.
+  fit's uncertainty, an error review's rows). One seam, ``in_background(kind, fn)``,
+  and one ``concurrent.futures`` executor per kind of work (see
+  :func:`background_executor` for why); tests replace :func:`background_executor`
+  to run it their way.
 
 Both are created on first use and forgotten in a forked child, whose copy has no threads.
 """
@@ -34,7 +36,7 @@ _on_helper = threading.local()  # .active is True on the helper's own thread
 BACKGROUND_THREADS = 8
 #: Seconds an idle background thread waits for work before it exits.
 BACKGROUND_IDLE = 5.0
-_background: Optional[Executor] = None
+_background: dict[str, Executor] = {}  # one pool per kind of work, see background_executor
 _background_lock = threading.Lock()
 
 
@@ -43,7 +45,7 @@ def _forget_threads_after_fork() -> None:
     # them would wait forever. The child starts executors of its own on first use.
     global _helper, _background, _background_lock
     _helper = None
-    _background = None
+    _background = {}
     _background_lock = threading.Lock()  # it may have been held by a thread the child lacks
 
 
@@ -192,21 +194,28 @@ def _in_pool(executor: Executor) -> bool:
     return getattr(_on_pool, "executor", None) is executor
 
 
-def background_executor() -> Executor:
-    """The executor of every view's background work (one per process, created on first use).
+def background_executor(kind: str) -> Executor:
+    """The executor of one kind of the views' background work (one per kind and process, made on first use).
+
+    Each kind (``resample``, ``uncertainty``, ``review``) has threads of its own
+    because glibc gives every thread its own malloc arena: an error review's cache
+    of explanations (long-lived arrays) made on the threads that also ran the
+    uncertainty bootstrap (large short-lived arrays) fragmented those arenas, and
+    the kernel's RSS grew 370 KB per visited row instead of 86 KB
+    (``benchmarks/bench_review_cache.py``).
 
     Replace it in tests (``monkeypatch.setattr(threads, "background_executor", ...)``)
     to run background work another way; :func:`in_background` looks it up on each call.
     """
-    global _background
     with _background_lock:
-        if _background is None:
-            _background = DaemonExecutor(BACKGROUND_THREADS, "lime-widget-background")
-        return _background
+        executor = _background.get(kind)
+        if executor is None:
+            executor = _background[kind] = DaemonExecutor(BACKGROUND_THREADS, f"lime-widget-{kind}-pool")
+        return executor
 
 
 def in_background(kind: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> "Future[T]":
-    """Run ``fn(*args, **kwargs)`` on :func:`background_executor`; its future.
+    """Run ``fn(*args, **kwargs)`` on the :func:`background_executor` of ``kind``; its future.
 
     While it runs, the thread is named ``lime-widget-<kind>`` (``resample``,
     ``uncertainty``, ``review``), so a traceback or a profiler says what the thread
@@ -220,4 +229,4 @@ def in_background(kind: str, fn: Callable[..., T], *args: Any, **kwargs: Any) ->
         finally:
             thread.name = idle_name
 
-    return background_executor().submit(named)
+    return background_executor(kind).submit(named)
