@@ -94,7 +94,7 @@ def test_tabular_auto_rounds_check_the_first_batch(table):
     counting = CountingModel(_labels_of(model.predict_proba))
     with pytest.raises(RoundFailed, match="round 1 .*looks like class labels"):
         LimeTabularExplainer(X, random_state=0).explain_instance(X[0], counting, num_samples="auto",
-                                                                 batch_size=100)
+                                                                 num_features=2, batch_size=100)
     assert counting.calls == 1
 
 
@@ -112,7 +112,7 @@ def test_text_bad_outputs_fail_after_one_batch():
         counting = CountingModel(wrap(proba))
         with pytest.raises(RoundFailed, match=message):
             LimeTextExplainer(random_state=0).explain_instance("a good day at the sea", counting,
-                                                               num_samples="auto", batch_size=50)
+                                                               num_samples="auto", num_features=2, batch_size=50)
         assert counting.calls == 1
 
 
@@ -282,7 +282,7 @@ def test_explain_many_refuses_unknown_keywords_and_bad_image_progress_bar(table)
     assert counting.calls == 0
 
 
-@pytest.mark.parametrize("extra", [{}, {"batch_rows": 400}, {"errors": "raise"}, {"num_samples": "auto"}])
+@pytest.mark.parametrize("extra", [{}, {"batch_rows": 400}, {"errors": "raise"}, {"num_samples": "auto", "num_features": 2}])
 def test_explain_many_stops_at_the_first_model_output_mistake(table, extra):
     from lime_widget.core.many import ExplainManyError, explain_many
 

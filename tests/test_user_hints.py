@@ -1,5 +1,6 @@
 """Mistakes found in a fresh-user trial: each gets advice that names the argument and the fix."""
 
+import numpy as np
 import pytest
 from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
@@ -68,3 +69,30 @@ def test_auto_only_arguments_with_an_integer_num_samples_are_refused(extra):
         explainer.explain_instance(data.data[0], never_called, num_samples=500, **extra)
     with pytest.raises(ValueError, match=rf"{name}=.* applies only with num_samples='auto'"):
         LimeTextExplainer(random_state=0).explain_instance("a b c", never_called, num_samples=500, **extra)
+
+
+def test_auto_refuses_a_fit_of_every_feature_before_the_model():
+    data = load_iris()  # 4 features
+    explainer = LimeTabularExplainer(data.data, random_state=0)
+    with pytest.raises(ValueError, match=r"num_features=10 covers all 4 features.*below 4"):
+        explainer.explain_instance(data.data[0], never_called, num_samples="auto", num_features=10)
+    explainer.feature_selection = "none"
+    with pytest.raises(ValueError, match="feature_selection='none' shows every feature"):
+        explainer.explain_instance(data.data[0], never_called, num_samples="auto", num_features=2)
+    with pytest.raises(ValueError, match=r"num_features=3 covers all 3 words"):
+        LimeTextExplainer(random_state=0).explain_instance("a b c", never_called, num_samples="auto",
+                                                           num_features=3)
+    image = np.zeros((8, 8, 3))
+    two_segments = np.repeat([[0] * 4 + [1] * 4], 8, axis=0)
+    with pytest.raises(ValueError, match=r"num_features=100000 covers all 2 superpixels"):
+        LimeImageExplainer(random_state=0).explain_instance(
+            image, never_called, num_samples="auto", segmentation_fn=lambda img: two_segments)
+
+
+def test_explain_many_refuses_auto_over_every_feature_once():
+    from lime_widget.core.many import explain_many
+
+    data = load_iris()
+    with pytest.raises(ValueError, match=r"num_features=10 covers all 4 features"):
+        explain_many(LimeTabularExplainer(data.data, random_state=0), data.data[:5], never_called,
+                     num_samples="auto")

@@ -122,6 +122,36 @@ def check_num_samples(num_samples: Any, stability_target: Any = DEFAULT_STABILIT
     return False
 
 
+def check_features_to_choose(num_features: int, n_features: int, feature_selection: str, what: str) -> None:
+    """``num_samples="auto"`` needs a choice of features whose stability it can measure.
+
+    With ``num_features`` covering every interpretable feature, or with
+    ``feature_selection='none'``, every fit shows all of them: the top-feature set
+    is the same in every sample, so the first round would look "stable" however
+    noisy its weights are.
+
+    Raises
+    ------
+    ValueError
+        Before any model call, naming ``num_features`` (or ``feature_selection``).
+    """
+    if feature_selection == "none":
+        raise ValueError(
+            "num_samples='auto' samples until the top num_features features are stable, but "
+            "feature_selection='none' shows every feature. Choose a feature selection, or pass an integer "
+            "num_samples."
+        )
+    if num_features >= n_features:
+        raise ValueError(
+            f"num_samples='auto' samples until the top num_features features are stable, but "
+            f"num_features={num_features} covers all {n_features} {what}, so every fit shows them all and there "
+            f"is nothing to make stable. Pass num_features below {n_features} (e.g. {min(5, n_features - 1)}), "
+            "or an integer num_samples."
+            if n_features > 1 else
+            f"num_samples='auto' needs more than one of the {what} to choose from; pass an integer num_samples."
+        )
+
+
 def validate_stability_target(stability_target: Any) -> float:
     """The stability ``num_samples="auto"`` samples for: a number in (0, 1]."""
     return check_real("stability_target", stability_target, 0.0, 1.0, "right", "a number in (0, 1] (e.g. 0.9)")

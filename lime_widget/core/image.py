@@ -475,6 +475,9 @@ class LimeImageExplainer(SurrogateArguments):
         settings = FitSettings(num_features, n_features, kernel_width, self.feature_selection, model_regressor,
                                distance_metric=distance_metric, batch_size=batch_size)
 
+        if auto:
+            adaptive.check_features_to_choose(settings.requested_num_features, n_features, settings.feature_selection,
+                                              "superpixels")
         perturb = ImagePerturber(image, hidden_image(image, superpixels, hide_color), superpixels.feature_map)
         progress, close = _progress_callback(progress_bar, max_samples if auto else num_samples)
         if auto:

@@ -70,6 +70,9 @@ def check_shared_arguments(explainer: Any, predict_fn: Callable, kwargs: dict) -
                                           given.get("max_samples", adaptive.DEFAULT_MAX_SAMPLES))
         if not auto:
             check_num_samples(given["num_samples"])
+        elif isinstance(explainer, TabularExplainer):  # every row has the explainer's columns
+            adaptive.check_features_to_choose(check_integer("num_features", given["num_features"]),
+                                              len(explainer.feature_names), explainer.feature_selection, "features")
     if "num_features" in given:
         check_integer("num_features", given["num_features"])
     if "batch_size" in given:

@@ -442,6 +442,8 @@ class TabularExplainer:
         kernel = checked_kernel(self.kernel_fn, self.kernel_width)
         centre = row if self.sample_around_instance else self.scaler_mean
         if auto:
+            adaptive.check_features_to_choose(settings.requested_num_features, settings.n_features,
+                                              settings.feature_selection, "features")
             if sparse_row is not None:
                 raise ValueError("num_samples='auto' does not take sparse rows yet; pass an integer num_samples.")
             replay = self._replay_state()

@@ -253,6 +253,8 @@ class LimeTextExplainer(SurrogateArguments):
                             min(model_batch or most_rows, most_rows) * document_bytes(text_instance))
 
         if auto:
+            adaptive.check_features_to_choose(settings.requested_num_features, settings.n_features,
+                                              settings.feature_selection, "words")
             neighborhood = adaptive.sample_until_stable(
                 self._round_sampler(indexed, classifier_fn, distance_metric, model_batch, class_names), kernel,
                 kernel_width, "classification", labels, top_labels, settings.num_features,
