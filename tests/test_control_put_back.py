@@ -17,7 +17,7 @@ from lime_widget.widget.global_view import GlobalView
 WAIT = 60
 
 #: (control, rejected value, words of the error); kernel_width=1e-300 passes the front end's
-#: own check (> 0) and makes every weight but the instance's 0
+#: own check (> 0); Python refuses it (its square underflows to 0)
 REJECTED = [
     ("num_features", 0, "num_features must be an integer >= 1, got 0"),
     ("num_features", -2, "num_features must be an integer >= 1, got -2"),
@@ -26,7 +26,7 @@ REJECTED = [
     ("kernel_width", -1.0, "kernel_width must be a positive"),
     ("kernel_width", 0.0, "kernel_width must be a positive"),
     ("kernel_width", float("inf"), "kernel_width must be a positive, finite number"),
-    ("kernel_width", 1e-300, "finite weight"),
+    ("kernel_width", 1e-300, "kernel_width=1e-300 is too small"),
     ("feature_selection", "best", "feature_selection='best' is not known"),
     ("num_samples", 1, "num_samples must be an integer >= 2"),
     ("focused_feature", 99, "focused_feature must be -1 (none) or a feature id in 0..3"),

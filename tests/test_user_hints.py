@@ -96,3 +96,18 @@ def test_explain_many_refuses_auto_over_every_feature_once():
     with pytest.raises(ValueError, match=r"num_features=10 covers all 4 features"):
         explain_many(LimeTabularExplainer(data.data, random_state=0), data.data[:5], never_called,
                      num_samples="auto")
+
+
+def test_a_kernel_width_whose_square_underflows_is_refused_without_numpy_warnings():
+    import warnings
+
+    data = load_iris()
+    model = LogisticRegression(max_iter=500).fit(data.data, data.target)
+    exp = LimeTabularExplainer(data.data, random_state=0).explain_instance(data.data[0], model.predict_proba,
+                                                                          num_samples=300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning from numpy before the message
+        with pytest.raises(ValueError, match=r"kernel_width=1e-300 is too small: its square underflows"):
+            exp.refit(kernel_width=1e-300)
+        with pytest.raises(ValueError, match=r"kernel_width=1e-300 is too small"):
+            LimeTextExplainer(kernel_width=1e-300)

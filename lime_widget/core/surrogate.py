@@ -36,7 +36,9 @@ _potrf, _potrs = scipy.linalg.lapack.dpotrf, scipy.linalg.lapack.dpotrs
 
 def exponential_kernel(distances: np.ndarray, kernel_width: float) -> np.ndarray:
     """lime's default similarity kernel, ``sqrt(exp(-d**2 / width**2))``."""
-    return np.sqrt(np.exp(-(distances**2) / kernel_width**2))
+    # exp underflows to weight 0 far away (a tiny width): WeightedDesign warns when all are ~0
+    with np.errstate(under="ignore"):
+        return np.sqrt(np.exp(-(distances**2) / kernel_width**2))
 
 
 @dataclass(frozen=True)

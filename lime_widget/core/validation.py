@@ -116,6 +116,9 @@ def check_kernel_width(kernel_width: Any) -> float:
     if not np.isfinite(width) or width <= 0:
         raise ValueError(f"kernel_width must be a positive, finite number, got {_short(kernel_width)}."
                          f"{_names_hint(kernel_width)}")
+    if width * width == 0.0:  # the kernel divides by width**2, which underflows to 0 here
+        raise ValueError(f"kernel_width={width!r} is too small: its square underflows to 0, so no distance would "
+                         "get a weight. Use a width on the scale of the neighbourhood's distances.")
     return width
 
 
