@@ -64,6 +64,16 @@ def assert_same_frames(a: pd.DataFrame, b: pd.DataFrame):
     assert a.attrs["stability"] == pytest.approx(b.attrs["stability"], abs=1e-12)
 
 
+def _data_for(cancer, options):
+    """breast_cancer, with columns 0 and 3 made categorical (codes 0..3) when the options say so."""
+    X, model = cancer
+    if "categorical_features" in options:
+        X = X.copy()
+        X[:, [0, 3]] = np.round(X[:, [0, 3]] / X[:, [0, 3]].max(axis=0) * 3)
+        model = LogisticRegression(max_iter=5000).fit(X, model.predict(load_breast_cancer().data))
+    return X, model
+
+
 @pytest.mark.parametrize("random_state", [0, "instance", None])
 @pytest.mark.parametrize("options", [
     {},
@@ -73,12 +83,8 @@ def assert_same_frames(a: pd.DataFrame, b: pd.DataFrame):
     {"categorical_features": [0, 3]},
 ])
 def test_compact_refits_and_uncertainty_match_full_with_zero_model_calls(cancer, random_state, options):
-    X, model = cancer
+    X, model = _data_for(cancer, options)
     rs = np.random.RandomState(7) if random_state == "instance" else random_state
-    if "categorical_features" in options:
-        X = X.copy()
-        X[:, [0, 3]] = np.round(X[:, [0, 3]] / X[:, [0, 3]].max(axis=0) * 3)
-        model = LogisticRegression(max_iter=5000).fit(X, model.predict(load_breast_cancer().data))
     counting = CountingModel(model.predict_proba)
     explainer = TabularExplainer(X, random_state=rs, **options)
     full = explainer.explain_instance(X[7], counting, num_samples=1500, num_features=5)
@@ -140,12 +146,8 @@ def check_compact_matches_full(full, counting, explainer, other_row, refits=REFI
                                      {"categorical_features": [0, 3]}])
 @pytest.mark.filterwarnings("ignore:num_samples=.auto. stopped")
 def test_auto_neighbourhoods_drawn_in_rounds_compact_and_match_full(cancer, random_state, options):
-    X, model = cancer
+    X, model = _data_for(cancer, options)
     rs = np.random.RandomState(11) if random_state == "instance" else random_state
-    if "categorical_features" in options:
-        X = X.copy()
-        X[:, [0, 3]] = np.round(X[:, [0, 3]] / X[:, [0, 3]].max(axis=0) * 3)
-        model = LogisticRegression(max_iter=5000).fit(X, model.predict(load_breast_cancer().data))
     counting = CountingModel(model.predict_proba)
     explainer = TabularExplainer(X, random_state=rs, **options)
     for row in X[:12]:  # a strict target: the first row whose sampling took several rounds
