@@ -8,7 +8,7 @@ from typing import Optional, Protocol, Sequence
 
 import numpy as np
 
-from .blas import one_blas_thread, small_blas
+from .blas import small_blas
 from .settings import cap_num_features
 from .surrogate import Kernel, LabelFit, WeightedDesign, exponential_kernel, fit_label, validate_feature_selection
 from .validation import check_kernel_width, is_integer
@@ -218,7 +218,7 @@ class Neighborhood:
         validate_feature_selection(feature_selection)
         cap_num_features(num_features, self.num_features)
         width = check_kernel_width(self.kernel_width if kernel_width is None else kernel_width)
-        with _small_blas(self.data.shape):
+        with small_blas(self.data.shape):
             fits = self._fit_labels(labels, num_features, feature_selection, width, model_regressor)
         if self.columns is None:
             return fits
@@ -308,10 +308,6 @@ def weighted_design(data: np.ndarray, distances: np.ndarray, kernel: Kernel, ker
                          f"distances (kernel_width={kernel_width:g}) it returned {got}.")
     return WeightedDesign(data, weights).precompute()
 
-
-# kept under these names for modules that import them from here
-_small_blas = small_blas
-_one_blas_thread = one_blas_thread
 
 
 def validate_label(label: int, n_outputs: int) -> int:

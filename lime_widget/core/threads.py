@@ -5,7 +5,7 @@
   core, work that does not need the model's outputs (distances, kernel weights, the
   centred design) costs nothing when it runs beside them. Work handed to the helper
   must not call a multi-threaded BLAS: its worker threads would wait for the core the
-  model is using (see ``neighborhood._small_blas``).
+  model is using (see ``blas.small_blas``).
 - The **background pool** (:func:`in_background`, :func:`background_executor`): the
   views' work that must not block the kernel (a widget's re-sampling, the shown
   fit's uncertainty, an error review's rows). One seam, ``in_background(kind, fn)``,

@@ -13,8 +13,6 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable, Optional
 
-from threadpoolctl import threadpool_limits
-
 from ..core.threads import in_background
 from .serialization import LEVEL, uncertainty_payload
 
@@ -74,12 +72,8 @@ class TrustWorker:
                     return
                 token, exp, label = self._pending
                 self._pending = None
-            try:
-                # BLAS and OpenMP called from a second thread with their default threads took ten
-                # times longer here (2.3 s instead of 0.25 s for 5000 x 30, 10 features, on a
-                # busy 2-core machine); one thread per library brings most of that back
-                with threadpool_limits(1):
-                    payload, error = uncertainty_payload(exp, label), None
+            try:  # the core's bootstrap limits BLAS to one thread itself (core/blas.py)
+                payload, error = uncertainty_payload(exp, label), None
             except Exception as exc:  # reported to the widget, never lost in a thread
                 payload, error = None, exc
             self._deliver(token, payload, error)
