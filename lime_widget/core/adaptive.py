@@ -40,6 +40,7 @@ from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
+from .assisted import AssistedNeighborhood, affordable
 from .caller import warn_at_caller
 from .neighborhood import Neighborhood
 from .predict import PredictFnError, ProgressCallback, resolve_labels
@@ -201,7 +202,8 @@ def sample_until_stable(
         When given, every round's neighbourhood is an
         :class:`.assisted.AssistedNeighborhood`: its surrogate is fitted with an
         emulator of the model and free rows of this population, which reach the
-        same stability with fewer model rows (see :mod:`.assisted`).
+        same stability with fewer model rows (see :mod:`.assisted`); not for rows
+        of more features than :func:`.assisted.affordable` allows.
 
     Returns
     -------
@@ -244,11 +246,11 @@ def sample_until_stable(
         total = planned
         data, outputs, distances, *inputs = (np.concatenate([p[i] for p in parts]) if len(parts) > 1 else parts[0][i]
                                              for i in range(len(parts[0])))
+        if population is not None and not affordable(data.shape[1]):
+            population = None  # too many features for free rows: the scored rows alone
         if population is None:
             neighborhood = Neighborhood(data, outputs, distances, kernel, kernel_width)
         else:
-            from .assisted import AssistedNeighborhood
-
             neighborhood = AssistedNeighborhood.assisted(data, outputs, distances, kernel, kernel_width, population,
                                                          inputs[0] if inputs else None)
         fit_labels, _ = resolve_labels(outputs, mode, labels, top_labels)

@@ -54,11 +54,15 @@ from .neighborhood import Neighborhood, validate_label
 from .surrogate import LabelFit, validate_feature_selection
 
 #: free rows per scored row, and at least this many; more while one pass over them costs at most
-#: POPULATION_FLOPS multiply-adds of Gram sums (rows x features²), up to POPULATION_MAX
+#: POPULATION_FLOPS multiply-adds of Gram sums (rows x features²), up to POPULATION_MAX; never
+#: more than MAX_FLOPS, and no emulator at all where POPULATION_MIN rows would cost more
 POPULATION_FACTOR = 20
 POPULATION_MIN = 20_000
 POPULATION_FLOPS = 200_000_000
 POPULATION_MAX = 200_000
+MAX_FLOPS = 4_000_000_000
+#: values per array of one draw of free rows (a chunk is drawn in parts of at most this size)
+_DRAW_VALUES = 1 << 21
 #: cross-fitting folds of the emulator
 FOLDS = 5
 EMULATOR_ALPHA = 1.0
@@ -164,8 +168,19 @@ def population_size(n_scored: int, n_features: int) -> int:
     Their sampling error adds to the scored rows' (the bootstrap counts both), and
     they cost no model call: as many as a fixed budget of arithmetic allows.
     """
-    affordable = min(POPULATION_MAX, POPULATION_FLOPS // max(1, n_features) ** 2)
-    return max(POPULATION_MIN, POPULATION_FACTOR * n_scored, affordable)
+    squared = max(1, n_features) ** 2
+    affordable = min(POPULATION_MAX, POPULATION_FLOPS // squared)
+    return min(max(POPULATION_MIN, POPULATION_FACTOR * n_scored, affordable), max(POPULATION_MIN, MAX_FLOPS // squared))
+
+
+def affordable(n_features: int) -> bool:
+    """Whether free rows are cheap enough for rows of ``n_features`` interpretable features.
+
+    The Gram sums cost rows x features² per pass; beyond about 450 features
+    (a long document's distinct words) even :data:`POPULATION_MIN` rows cost more
+    than :data:`MAX_FLOPS`, and ``"auto"`` fits on the scored rows alone.
+    """
+    return POPULATION_MIN * max(1, n_features) ** 2 <= MAX_FLOPS
 
 
 def chunk_count(n_features: int) -> int:
@@ -239,22 +254,24 @@ class AssistedNeighborhood(Neighborhood):
             sums = ChunkSums(sizes.astype(float), np.zeros(chunks), np.zeros((chunks, p)), np.zeros((chunks, p, p)))
         for label in missing:
             sums.label_weight[label], sums.label_first[label] = np.zeros(chunks), np.zeros((chunks, p))
+        per_draw = max(1, _DRAW_VALUES // (3 * max(1, p)))  # rows, features (up to 2p) and a float copy
         with one_blas_thread():
             for c, size in enumerate(sizes):
-                # chunk c of the free rows is the same draw whichever labels or width ask for it
-                data, distances, features = self.population.draw(np.random.RandomState([self.seed, chunks, c]),
-                                                                 int(size))
-                data = np.asarray(data, dtype=float)
-                w = np.asarray(self.kernel(distances, width), dtype=float)
-                if fresh:
-                    weighted = data * w[:, None]
-                    sums.weight[c] = w.sum()
-                    sums.first[c] = weighted.sum(axis=0)
-                    sums.second[c] = weighted.T @ data
-                for label, emulator in emulators.items():
-                    wg = w * emulator.predict(features)
-                    sums.label_weight[label][c] = wg.sum()
-                    sums.label_first[label][c] = wg @ data
+                # chunk c of the free rows is the same draws whichever labels or width ask for it
+                rng = np.random.RandomState([self.seed, chunks, c])
+                for start in range(0, int(size), per_draw):
+                    data, distances, features = self.population.draw(rng, min(per_draw, int(size) - start))
+                    data = np.asarray(data, dtype=float)
+                    w = np.asarray(self.kernel(distances, width), dtype=float)
+                    if fresh:
+                        weighted = data * w[:, None]
+                        sums.weight[c] += w.sum()
+                        sums.first[c] += weighted.sum(axis=0)
+                        sums.second[c] += weighted.T @ data
+                    for label, emulator in emulators.items():
+                        wg = w * emulator.predict(features)
+                        sums.label_weight[label][c] += wg.sum()
+                        sums.label_first[label][c] += wg @ data
         self._sums[width] = sums
         if len(self._sums) > _SUMS_CACHE_SIZE:
             self._sums.popitem(last=False)

@@ -542,7 +542,7 @@ class TabularExplainer:
             inverse = self._sampler.model_rows(row, draws, centre)
             scaled, distances = _round_side(self, row, draws, inverse, distance_metric, skip)
             rows = inverse[skip:]
-            codes = np.array(draws.codes.T[skip:])
+            codes = self._sampler.code_indices(draws.codes[:, skip:])
             if first and len(codes):
                 codes[0] = self._instance_codes(row)
             outputs = call_model(predict_fn, lambda part: self.codec.decode(rows[part]) if self.codec is not None
@@ -555,9 +555,10 @@ class TabularExplainer:
         return sample_round
 
     def _instance_codes(self, row: np.ndarray) -> np.ndarray:
-        """The instance's own categories and bins (what every draw is compared with)."""
+        """:meth:`TabularSampler.code_indices` of the instance's own categories and bins."""
         binned = row if self.discretizer is None else self._sampler.bin_row(row)
-        return np.asarray(binned, dtype=float)[self._sampler.categorical_features]
+        codes = np.asarray(binned, dtype=float)[self._sampler.categorical_features]
+        return self._sampler.code_indices(codes[:, None])[0]
 
     def _population(self, row: np.ndarray, centre: np.ndarray, sampling_method: str,
                     distance_metric: str) -> Optional["TabularPopulation"]:
@@ -697,8 +698,6 @@ class TabularPopulation:
         self.instance_codes = instance_codes
         self.sampling_method, self.distance_metric = sampling_method, distance_metric
         self.scaling, self.link = scaling, link
-        sizes = np.diff(np.r_[sampler._starts, len(sampler._values)])
-        self._owner = np.repeat(np.arange(len(sizes)), sizes)
         self._continuous = np.setdiff1d(np.arange(len(row)), sampler.categorical_features)
 
     def draw(self, rng: np.random.RandomState, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -706,13 +705,13 @@ class TabularPopulation:
         inverse = self.sampler.model_rows(self.row, draws, self.centre)
         data = self.sampler.interpretable_rows(self.row, draws, inverse)
         scaled = data if self.scaling is None else (data - self.scaling[0]) / self.scaling[1]
-        codes = np.array(draws.codes.T)
+        codes = self.sampler.code_indices(draws.codes)
         codes[0] = self.instance_codes
         return scaled, _distances_to_first(scaled, self.distance_metric), self.features(scaled, codes)
 
     def features(self, data: np.ndarray, inputs: Optional[np.ndarray]) -> np.ndarray:
-        one_hot = inputs[:, self._owner] == self.sampler._values
-        return np.hstack([one_hot, np.asarray(data, dtype=float)[:, self._continuous]])
+        """One-hot codes (``inputs``: :meth:`TabularSampler.code_indices`) and the continuous columns."""
+        return np.hstack([self.sampler.one_hot(inputs), np.asarray(data, dtype=float)[:, self._continuous]])
 
 
 def _round_side(explainer: "TabularExplainer", row: np.ndarray, draws: Draws, inverse: np.ndarray,
