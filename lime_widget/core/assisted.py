@@ -223,8 +223,15 @@ class AssistedNeighborhood(Neighborhood):
                    seed=int(seed))
 
     def release_designs(self) -> None:
+        """Also forget the free rows' sums (drawn again, the same numbers, on the next fit)."""
         super().release_designs()
         self._sums.clear()
+
+    @property
+    def nbytes(self) -> int:
+        arrays = [self.inputs] + [a for sums in list(self._sums.values())
+                                  for a in (sums.second, sums.first, *sums.label_first.values())]
+        return super().nbytes + sum(a.nbytes for a in arrays if a is not None)
 
     # -- the pieces -----------------------------------------------------------------------
     def emulator(self, label: int) -> Emulator:
@@ -252,8 +259,9 @@ class AssistedNeighborhood(Neighborhood):
         fresh = sums is None
         if fresh:
             sums = ChunkSums(sizes.astype(float), np.zeros(chunks), np.zeros((chunks, p)), np.zeros((chunks, p, p)))
-        for label in missing:
-            sums.label_weight[label], sums.label_first[label] = np.zeros(chunks), np.zeros((chunks, p))
+        # filled aside and published when complete: a refit on another thread may read these sums meanwhile
+        label_weight = {label: np.zeros(chunks) for label in missing}
+        label_first = {label: np.zeros((chunks, p)) for label in missing}
         per_draw = max(1, _DRAW_VALUES // (3 * max(1, p)))  # rows, features (up to 2p) and a float copy
         with one_blas_thread():
             for c, size in enumerate(sizes):
@@ -270,8 +278,10 @@ class AssistedNeighborhood(Neighborhood):
                         sums.second[c] += weighted.T @ data
                     for label, emulator in emulators.items():
                         wg = w * emulator.predict(features)
-                        sums.label_weight[label][c] += wg.sum()
-                        sums.label_first[label][c] += wg @ data
+                        label_weight[label][c] += wg.sum()
+                        label_first[label][c] += wg @ data
+        sums.label_weight.update(label_weight)
+        sums.label_first.update(label_first)
         self._sums[width] = sums
         if len(self._sums) > _SUMS_CACHE_SIZE:
             self._sums.popitem(last=False)
@@ -323,17 +333,17 @@ class AssistedNeighborhood(Neighborhood):
         used, coef = select_and_fit(reps, num_features, feature_selection)
         used, coef = used[0], coef[0, used[0]]
         intercept = float(reps.y_mean[0] - reps.x_mean[0, used] @ coef)
+        # R² on the rows the model scored: how well the surrogate describes the model there
         y = self.outputs[:, label]
-        constant = bool(np.ptp(y) == 0)
         w = self.design(width).sample_weight
         data = np.asarray(self.data, dtype=float)
         fitted = intercept + data[:, used] @ coef
         y_mean = w @ y / w.sum()
         total = float(w @ (y - y_mean) ** 2)
-        score = 0.0 if constant or total == 0 else 1.0 - float(w @ (y - fitted) ** 2) / total
+        score = 0.0 if total == 0 else 1.0 - float(w @ (y - fitted) ** 2) / total
         order = np.argsort(-np.abs(coef), kind="stable")
         weights = [(int(used[i]), float(coef[i])) for i in order]
-        return LabelFit(int(label), weights, intercept, float(score), float(intercept + data[0, used] @ coef), constant)
+        return LabelFit(int(label), weights, intercept, float(score), float(intercept + data[0, used] @ coef))
 
 
 class MomentReplicates:
