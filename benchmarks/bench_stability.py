@@ -3,10 +3,12 @@
 For each case, 10 explanations of the same instance with seeds 0..9: the mean pairwise
 Jaccard similarity of their top-5 feature sets ("measured stability"), and the model rows
 each used. lime 0.2.0.1 uses its default 5000 samples; ours uses ``num_samples="auto"``
-(stability_target=0.9, max_samples=20000), with how often it stopped on each reason
+(stability_target=0.9, max_samples=20000; a model-assisted surrogate, see
+``lime_widget.core.assisted``), with how often it stopped on each reason
 (``exp.neighborhood.auto_stop.reason``: target, ties, max_samples). Also: our own estimate (``exp.stability``,
 mean over the 10 seeds), the measured stability of ours with a fixed 1667 rows (a third
-of lime's; same surrogate, so it shows what a third of the rows can buy), and the cost of ``exp.uncertainty()`` on 5000 samples x 30
+of lime's; an integer ``num_samples`` is lime's own surrogate, so it shows what a third of
+the rows buys without the emulator), and the cost of ``exp.uncertainty()`` on 5000 samples x 30
 features (breast_cancer, memo cleared, median of 7).
 
 Cases: wine RF-100, breast_cancer RF-100 (quartile discretization, row 0, its predicted

@@ -351,23 +351,35 @@ def test_auto_stops_when_stable_and_respects_max_samples(wine_model):
     assert capped.neighborhood.auto_stop.reason == "max_samples"
 
 
-def test_auto_stops_at_ties_and_says_why(wine_model):
+def _tied_data_and_model():
+    """Five independent features; class 1 depends equally on the first four, class 0 on the
+    fifth alone, class 2 on all (the fifth most). Explained at ``np.full(5, 1.5)``, in the top
+    quartile of every feature, the first four are exchangeable: an exact tie for class 1."""
+    data = np.random.RandomState(0).normal(size=(600, 5))
+
+    def predict_proba(rows):
+        a = 0.5 / (1 + np.exp(-3 * rows[:, 4]))
+        b = 0.5 / (1 + np.exp(-rows[:, :4].sum(axis=1)))
+        return np.stack([a, b, 1 - a - b], axis=1)
+
+    return data, predict_proba
+
+
+def test_auto_stops_at_ties_and_says_why():
     """Below the target, more rows no longer helping, and the budget predicted not to reach it: stop early."""
-    data, model = wine_model
-    counter = CountingModel(model.predict_proba)
+    data, predict_proba = _tied_data_and_model()
+    counter = CountingModel(predict_proba)
     with pytest.warns(UserWarning, match=r"stopped at \d+ rows with an estimated stability of 0\.\d\d, below "
                                          r"stability_target=0\.9: doubling the rows last raised it by 0\.\d\d only, "
                                          r"and even max_samples=20000 rows are predicted to reach 0\.\d\d.*\(ties\)"):
-        exp = LimeTabularExplainer(data.data, random_state=1).explain_instance(
-            data.data[170], counter, labels=(0, 1, 2), num_features=3, num_samples="auto")
+        exp = LimeTabularExplainer(data, random_state=1).explain_instance(
+            np.full(5, 1.5), counter, labels=(1,), num_features=1, num_samples="auto")
     stop = exp.neighborhood.auto_stop
     assert stop.reason == "ties"
     assert adaptive.TIE_FLOOR <= exp.num_samples == counter.rows < adaptive.DEFAULT_MAX_SAMPLES
-    tied = min((0, 1, 2), key=exp.stability_of)
-    assert stop.stability == pytest.approx(exp.stability_of(tied)) and stop.stability < 0.9
+    assert stop.stability == pytest.approx(exp.stability_of(1)) and stop.stability < 0.9
     assert stop.predicted_at_max_samples < 0.9
-    gain, _ = doubling_gain(exp.neighborhood.design(), exp.neighborhood.outputs[:, tied], 3, "auto")
-    assert gain < adaptive.GAIN_TOLERANCE
+    assert adaptive.gain_of_doubling(exp.neighborhood, 1, 1, "auto") < adaptive.GAIN_TOLERANCE
 
 
 def test_auto_no_tie_stop_before_lime_default_rows(wine_model, monkeypatch):
@@ -420,11 +432,11 @@ def test_auto_out_of_reach_goes_straight_to_lime_default_rows(wine_model):
     assert capped.neighborhood.auto_stop.reason == "max_samples"
 
 
-def test_auto_several_labels_wait_for_the_least_stable(wine_model):
-    data, model = wine_model
+def test_auto_several_labels_wait_for_the_least_stable():
+    data, predict_proba = _tied_data_and_model()
     with pytest.warns(UserWarning, match=r"\(ties\)"):
-        exp = LimeTabularExplainer(data.data, random_state=1).explain_instance(
-            data.data[170], model.predict_proba, labels=(0, 1, 2), num_features=3, num_samples="auto")
+        exp = LimeTabularExplainer(data, random_state=1).explain_instance(
+            np.full(5, 1.5), predict_proba, labels=(0, 1, 2), num_features=1, num_samples="auto")
     stop = exp.neighborhood.auto_stop
     stabilities = [exp.stability_of(label) for label in (0, 1, 2)]
     assert stop.stability == pytest.approx(min(stabilities))

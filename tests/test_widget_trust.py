@@ -120,7 +120,7 @@ def test_sample_until_stable_runs_the_adaptive_path_and_the_controls_follow(wine
     shown = w.current_explanation
     assert (w.status, w.error) == ("idle", "")
     assert counter.rows == shown.num_samples - 1 or counter.rows == shown.num_samples
-    assert shown.num_samples != 1000  # the adaptive rounds, not the old neighbourhood
+    assert shown.neighborhood.auto_stop is not None and shown.neighborhood is not exp.neighborhood  # the adaptive rounds
     assert w.num_samples == shown.num_samples == w.explanation["settings"]["num_samples"]
     assert w.num_features == 3 and len(w.explanation["fits"][str(w.label)]["weights"]) == 3
     assert seen and seen[0] == 0.0 and seen[-1] == 1.0 and any(0 < p < 1 for p in seen)

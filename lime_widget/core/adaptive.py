@@ -40,10 +40,11 @@ from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
+from .assisted import AssistedNeighborhood, affordable
 from .caller import warn_at_caller
 from .neighborhood import Neighborhood
 from .predict import PredictFnError, ProgressCallback, resolve_labels
-from .uncertainty import doubling_gain, resampled_fit
+from .uncertainty import _SEED, DEFAULT_PARTITIONS, doubling_gain, is_assisted, resampled_fit
 from .validation import check_integer, check_real
 
 AUTO = "auto"
@@ -63,8 +64,9 @@ GAIN_TOLERANCE = 0.03
 #: no stop at ties before this many rows (lime's default num_samples), or max_samples if lower
 TIE_FLOOR = 5000
 
-#: ``sample_round(n_rows, first, progress) -> (interpretable rows, model outputs, distances)``;
-#: the first round's first row is the instance; outputs are already checked.
+#: ``sample_round(n_rows, first, progress) -> (interpretable rows, model outputs, distances[, inputs])``;
+#: the first round's first row is the instance; outputs are already checked. ``inputs`` (rows
+#: first): what the population's emulator features need besides the interpretable rows.
 RoundSampler = Callable[[int, bool, Optional[ProgressCallback]], tuple]
 
 
@@ -178,6 +180,7 @@ def sample_until_stable(
     max_samples: int = DEFAULT_MAX_SAMPLES,
     first_round: int = FIRST_ROUND,
     progress: Optional[ProgressCallback] = None,
+    population: Optional[Any] = None,
 ) -> Neighborhood:
     """Sample in rounds until every explained label's top features are stable.
 
@@ -195,6 +198,12 @@ def sample_until_stable(
     first_round : int
     progress : callable, optional
         Called with the fraction of ``max_samples`` scored so far.
+    population : assisted.Population, optional
+        When given, every round's neighbourhood is an
+        :class:`.assisted.AssistedNeighborhood`: its surrogate is fitted with an
+        emulator of the model and free rows of this population, which reach the
+        same stability with fewer model rows (see :mod:`.assisted`); not for rows
+        of more features than :func:`.assisted.affordable` allows.
 
     Returns
     -------
@@ -235,9 +244,15 @@ def sample_until_stable(
                 f"num_samples='auto': round {round_number} (rows {total}..{planned - 1}) failed: {exc}{kept}",
                 round_number, neighborhood) from exc
         total = planned
-        data, outputs, distances = (np.concatenate([p[i] for p in parts]) if len(parts) > 1 else parts[0][i]
-                                    for i in range(3))
-        neighborhood = Neighborhood(data, outputs, distances, kernel, kernel_width)
+        data, outputs, distances, *inputs = (np.concatenate([p[i] for p in parts]) if len(parts) > 1 else parts[0][i]
+                                             for i in range(len(parts[0])))
+        if population is not None and not affordable(data.shape[1]):
+            population = None  # too many features for free rows: the scored rows alone
+        if population is None:
+            neighborhood = Neighborhood(data, outputs, distances, kernel, kernel_width)
+        else:
+            neighborhood = AssistedNeighborhood.assisted(data, outputs, distances, kernel, kernel_width, population,
+                                                         inputs[0] if inputs else None)
         fit_labels, _ = resolve_labels(outputs, mode, labels, top_labels)
         if round_number == 1 and np.ptp(outputs[:, fit_labels], axis=0).max() == 0:
             _warn(neighborhood,
@@ -266,9 +281,8 @@ def sample_until_stable(
                                   max_samples / total, _PLANNING_RESAMPLES) for label in below)
         floor = min(TIE_FLOOR, max_samples)
         if at_cap < target and total >= floor:
-            design = neighborhood.design()
-            gain = max(doubling_gain(design, outputs[:, label], num_features, feature_selection,
-                                     model_regressor)[0] for label in below)
+            gain = max(gain_of_doubling(neighborhood, label, num_features, feature_selection, model_regressor)
+                       for label in below)
             if gain < GAIN_TOLERANCE:
                 _warn(neighborhood,
                     f"num_samples='auto' stopped at {total} rows with an estimated stability of {_floor2(reached):.2f}, "
@@ -336,6 +350,18 @@ def stability_of(neighborhood: Neighborhood, label: int, num_features: int, feat
     extra = {} if n_resamples is None else {"n_resamples": n_resamples}
     return resampled_fit(neighborhood, label, num_features, feature_selection, None, model_regressor,
                          scale=scale, **extra).stability
+
+
+def gain_of_doubling(neighborhood: Neighborhood, label: int, num_features: int, feature_selection: str,
+                     model_regressor: Optional[object] = None) -> float:
+    """How much the last doubling of the rows raised one label's stability (see :func:`.uncertainty.doubling_gain`)."""
+    if model_regressor is None and is_assisted(neighborhood):
+        from . import assisted
+
+        return assisted.doubling_gain(neighborhood, label, num_features, feature_selection, DEFAULT_PARTITIONS,
+                                      _SEED)[0]
+    return doubling_gain(neighborhood.design(), neighborhood.outputs[:, label], num_features, feature_selection,
+                         model_regressor)[0]
 
 
 def lowest_stability(neighborhood: Neighborhood, labels: Sequence[int], num_features: int, feature_selection: str,

@@ -486,7 +486,8 @@ class LimeImageExplainer(SurrogateArguments):
                     _round_sampler(rng, n_features, perturb, classifier_fn, distance_metric, batch_size, class_names,
                                    self), kernel,
                     kernel_width, "classification", labels, top_labels, settings.num_features,
-                    settings.selection_method, model_regressor, stability_target, max_samples, progress=progress)
+                    settings.selection_method, model_regressor, stability_target, max_samples, progress=progress,
+                    population=ImagePopulation(n_features, distance_metric))
             finally:
                 close()
             outputs, num_samples = neighborhood.outputs, neighborhood.num_samples
@@ -586,6 +587,28 @@ def _draw_masks(rng: np.random.RandomState, num_samples: int, n_features: int) -
     masks = rng.randint(0, 2, num_samples * n_features).reshape((num_samples, n_features))
     masks[0, :] = 1
     return masks
+
+
+class ImagePopulation:
+    """Free rows of an image neighbourhood for ``num_samples="auto"`` (:class:`.assisted.Population`).
+
+    The emulator's features are the superpixels' on/off indicators themselves.
+    """
+
+    link = "logit"
+
+    def __init__(self, n_features: int, distance_metric: str):
+        self.n_features = n_features
+        self.distance_metric = distance_metric
+
+    def draw(self, rng: np.random.RandomState, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        masks = rng.randint(0, 2, n_rows * self.n_features).reshape((n_rows, self.n_features))
+        whole = np.ones((1, self.n_features), dtype=masks.dtype)
+        distances = sklearn.metrics.pairwise_distances(masks, whole, metric=self.distance_metric).ravel()
+        return masks, distances, self.features(masks, None)
+
+    def features(self, data: np.ndarray, inputs: Optional[np.ndarray]) -> np.ndarray:
+        return np.asarray(data, dtype=float)
 
 
 class ImageRegenerate:

@@ -451,7 +451,8 @@ class TabularExplainer:
             neighborhood = adaptive.sample_until_stable(
                 self._round_sampler(row, predict_fn, centre, sampling_method, distance_metric, batch_size, rounds),
                 kernel, self.kernel_width, self.mode, labels, top_labels, settings.num_features,
-                settings.selection_method, settings.model_regressor, stability_target, max_samples, progress=progress)
+                settings.selection_method, settings.model_regressor, stability_target, max_samples, progress=progress,
+                population=self._population(row, centre, sampling_method, distance_metric))
             # compact only when the neighbourhood is exactly the rounds drawn here, in order
             drawn = [d for _, d in rounds]
             if replay is not None and drawn and np.array_equal(
@@ -541,14 +542,38 @@ class TabularExplainer:
             inverse = self._sampler.model_rows(row, draws, centre)
             scaled, distances = _round_side(self, row, draws, inverse, distance_metric, skip)
             rows = inverse[skip:]
+            codes = self._sampler.code_indices(draws.codes[:, skip:])
+            if first and len(codes):
+                codes[0] = self._instance_codes(row)
             outputs = call_model(predict_fn, lambda part: self.codec.decode(rows[part]) if self.codec is not None
                                  else rows[part], n_rows, batch_size, progress, self.mode, self.class_names)
             outputs = check_outputs(outputs, self.mode, self.class_names, owner=self)
             if rounds is not None:
                 rounds.append((n_rows + skip, distances))
-            return scaled, outputs, distances
+            return scaled, outputs, distances, codes
 
         return sample_round
+
+    def _instance_codes(self, row: np.ndarray) -> np.ndarray:
+        """:meth:`TabularSampler.code_indices` of the instance's own categories and bins."""
+        binned = row if self.discretizer is None else self._sampler.bin_row(row)
+        codes = np.asarray(binned, dtype=float)[self._sampler.categorical_features]
+        return self._sampler.code_indices(codes[:, None])[0]
+
+    def _population(self, row: np.ndarray, centre: np.ndarray, sampling_method: str,
+                    distance_metric: str) -> Optional["TabularPopulation"]:
+        """Free rows for ``num_samples="auto"``, when an emulator can know more than the interpretable rows.
+
+        That needs categorical or binned features (their drawn codes); a lime-style
+        discretizer object draws from its own generator, which free rows must not advance.
+        """
+        sampler = self._sampler
+        if not sampler.categorical_features or not (self.discretizer is None
+                                                    or isinstance(self.discretizer, BaseDiscretizer)):
+            return None
+        return TabularPopulation(sampler, row, centre, self._instance_codes(row), sampling_method, distance_metric,
+                                 None if self._identity_scaling else (self.scaler_mean, self.scaler_scale),
+                                 "logit" if self.mode == "classification" else "identity")
 
     def _domain_mapper(self, row: np.ndarray) -> TableDomainMapper:
         names = list(self.feature_names)
@@ -657,6 +682,36 @@ class SparseRegenerate:
         scaled, distances = _sparse_side(sample, explainer.scaler_scale, self.distance_metric)
         check_replayed(distances, self.fingerprint, "rows", "Explain the row again.")
         return scaled, distances
+
+
+class TabularPopulation:
+    """Free rows of a tabular neighbourhood for ``num_samples="auto"`` (:class:`.assisted.Population`).
+
+    The emulator's features are the one-hot codes of every categorical or binned
+    column (which bin a draw fell in, where the interpretable row only says
+    whether it is the instance's) and the scaled values of the other columns.
+    """
+
+    def __init__(self, sampler: TabularSampler, row: np.ndarray, centre: np.ndarray, instance_codes: np.ndarray,
+                 sampling_method: str, distance_metric: str, scaling: Optional[tuple], link: str):
+        self.sampler, self.row, self.centre = sampler, row, centre
+        self.instance_codes = instance_codes
+        self.sampling_method, self.distance_metric = sampling_method, distance_metric
+        self.scaling, self.link = scaling, link
+        self._continuous = np.setdiff1d(np.arange(len(row)), sampler.categorical_features)
+
+    def draw(self, rng: np.random.RandomState, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        draws = self.sampler.draw(n_rows, rng, self.sampling_method)
+        inverse = self.sampler.model_rows(self.row, draws, self.centre)
+        data = self.sampler.interpretable_rows(self.row, draws, inverse)
+        scaled = data if self.scaling is None else (data - self.scaling[0]) / self.scaling[1]
+        codes = self.sampler.code_indices(draws.codes)
+        codes[0] = self.instance_codes
+        return scaled, _distances_to_first(scaled, self.distance_metric), self.features(scaled, codes)
+
+    def features(self, data: np.ndarray, inputs: Optional[np.ndarray]) -> np.ndarray:
+        """One-hot codes (``inputs``: :meth:`TabularSampler.code_indices`) and the continuous columns."""
+        return np.hstack([self.sampler.one_hot(inputs), np.asarray(data, dtype=float)[:, self._continuous]])
 
 
 def _round_side(explainer: "TabularExplainer", row: np.ndarray, draws: Draws, inverse: np.ndarray,

@@ -102,6 +102,9 @@ class TabularSampler:
             self._inner_cdfs[k, : len(cdf) - 1] = (cdf / cdf[-1])[:-1]
         sizes = np.array([len(feature_values[c]) for c in self.categorical_features], dtype=np.intp)
         self._starts = np.cumsum(sizes) - sizes
+        self._sizes = sizes
+        self._owner = np.repeat(np.arange(len(sizes)), sizes)  # the column of every value
+        self._positions = np.arange(int(sizes.sum())) - np.repeat(self._starts, sizes)  # its place in the column
         self._values = np.concatenate([np.asarray(feature_values[c], dtype=float)
                                        for c in self.categorical_features] or [np.zeros(0)])
         if isinstance(discretizer, BaseDiscretizer):
@@ -186,6 +189,22 @@ class TabularSampler:
                 values[1:, columns] = self.discretizer.values_in_bins(index, uniforms).T
 
         in_halves(fill, len(jobs), parallel=len(rows) * codes.shape[1] >= _PARALLEL_VALUES)
+
+    def code_indices(self, codes: np.ndarray) -> np.ndarray:
+        """Each draw's position among its column's values, rows first: shape (num_samples, n_categorical), uint16.
+
+        ``codes`` is :attr:`Draws.codes` (feature-major). The positions index
+        :meth:`one_hot`'s blocks, and take an eighth of the codes' memory.
+        """
+        index = np.zeros((codes.shape[1], len(self.categorical_features)), dtype=np.uint16)
+        for k, start in enumerate(self._starts):
+            values = self._values[start:start + self._sizes[k]]
+            index[:, k] = np.argmax(codes[k][:, None] == values[None, :], axis=1)
+        return index
+
+    def one_hot(self, indices: np.ndarray) -> np.ndarray:
+        """One column per value of every categorical column, 1 where a row drew it; (n, n_values) bool."""
+        return indices[:, self._owner] == self._positions
 
     def model_rows(self, row: np.ndarray, draws: Draws, centre: np.ndarray) -> np.ndarray:
         """The rows the model sees, shape (num_samples, n_features); row 0 is ``row``.

@@ -258,7 +258,8 @@ class LimeTextExplainer(SurrogateArguments):
             neighborhood = adaptive.sample_until_stable(
                 self._round_sampler(indexed, classifier_fn, distance_metric, model_batch, class_names), kernel,
                 kernel_width, "classification", labels, top_labels, settings.num_features,
-                settings.selection_method, model_regressor, stability_target, max_samples, progress=progress)
+                settings.selection_method, model_regressor, stability_target, max_samples, progress=progress,
+                population=TextPopulation(indexed.num_words(), distance_metric))
             distances, design, raw = neighborhood.distances, neighborhood.design(), neighborhood.outputs
             num_samples = neighborhood.num_samples
         else:
@@ -321,6 +322,30 @@ class LimeTextExplainer(SurrogateArguments):
             return active, check_outputs(raw, "classification", class_names, owner=self), distances
 
         return sample_round
+
+
+class TextPopulation:
+    """Free rows of a text neighbourhood for ``num_samples="auto"`` (:class:`.assisted.Population`).
+
+    The emulator's features are the kept-word indicators and the same divided by
+    the square root of the share of words kept: removing words rescales a
+    length-normalised document vector (TF-IDF, embeddings' means) by about that.
+    """
+
+    link = "logit"
+
+    def __init__(self, n_words: int, distance_metric: DistanceMetric):
+        self.n_words = n_words
+        self.distance_metric = distance_metric
+
+    def draw(self, rng: np.random.RandomState, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        active = sample_active(rng, self.n_words, n_rows)
+        return active, neighborhood_distances(active, self.distance_metric), self.features(active, None)
+
+    def features(self, data: np.ndarray, inputs: Optional[np.ndarray]) -> np.ndarray:
+        rows = np.asarray(data, dtype=float)
+        kept = np.maximum(rows.mean(axis=1, keepdims=True), 1e-12)
+        return np.hstack([rows, rows / np.sqrt(kept)])
 
 
 class TextRegenerate:

@@ -598,6 +598,12 @@ def resampled_fit(
     width = check_kernel_width(neighborhood.kernel_width if kernel_width is None else kernel_width)
     key = (label, num_features, feature_selection, width, model_regressor, int(n_resamples), float(scale))
     cached = neighborhood._resampled.get(key)
+    if cached is None and model_regressor is None and is_assisted(neighborhood):
+        from .assisted import resample_fits as assisted_resample_fits
+
+        cached = assisted_resample_fits(neighborhood, label, width, num_features, feature_selection,
+                                        int(n_resamples), float(scale), _SEED)
+        neighborhood._resampled[key] = cached
     if cached is None:
         cached = resample_fits(neighborhood.design(width), neighborhood.outputs[:, label], num_features,
                                feature_selection, model_regressor, n_resamples, scale)
@@ -605,6 +611,13 @@ def resampled_fit(
             cached = widened(cached, neighborhood.columns, neighborhood.width, num_features, feature_selection)
         neighborhood._resampled[key] = cached
     return cached
+
+
+def is_assisted(neighborhood) -> bool:
+    """Whether ``neighborhood`` fits with an emulator and free rows (``num_samples="auto"``, :mod:`.assisted`)."""
+    from .assisted import AssistedNeighborhood
+
+    return isinstance(neighborhood, AssistedNeighborhood)
 
 
 def widened(resampled: Resampled, columns: np.ndarray, width: int, num_features: int,

@@ -1,0 +1,508 @@
+"""Model-assisted surrogates for ``num_samples="auto"``: fewer model rows for the same stability.
+
+lime's surrogate is a weighted least-squares fit over a random neighbourhood. What
+it estimates is the fit over the neighbourhood *distribution*; the randomness of
+the answer comes from averaging the model's outputs over a finite sample. Two
+things here are cheap: drawing more interpretable rows (no model call), and
+evaluating a small *emulator* of the model fitted on the rows it has scored. The
+difference estimator of survey sampling (model-assisted estimation: Särndal,
+Swensson & Wretman, *Model Assisted Survey Sampling*, 1992, ch. 6; the same idea
+as control variates) combines them:
+
+    E[w z f]  =  E[w z g]            (a large population of free rows, g the emulator)
+              +  E[w z (f - g)]      (the scored rows)
+
+and likewise for ``E[w f]``; the design moments ``E[w]``, ``E[w z]`` and
+``E[w z z']`` come from the free rows alone. Whatever ``g`` is, this estimates
+the same surrogate as lime's fit (it is unbiased for every moment); a good ``g``
+leaves a small residual ``f - g``, whose average over the scored rows is all
+that the model's randomness still moves. ``g`` is cross-fitted (each scored
+row's residual uses an emulator fitted without that row: Chernozhukov et al.,
+"Double/debiased machine learning", 2018), so an emulator that overfits costs
+variance, never bias.
+
+The emulator is a weighted ridge regression on features the explainer supplies
+(:class:`Population`): the interpretable rows for images; for text the rows and
+the rows divided by the square root of the share of words kept (removing words
+rescales a length-normalised document vector); for tabular data the one-hot
+codes of every drawn bin or category, which the binary interpretable row only
+summarises. Probabilities are modelled on the logit scale.
+
+Feature selection and the final ridge fit then run on the moments, by the same
+rules as :mod:`.surrogate` (the Gram matrix is scaled to the number of scored
+rows, so ``Ridge(alpha=1)`` shrinks as much as lime's does on that many rows).
+The free rows are drawn in chunks and only each chunk's moment sums are kept, so
+memory does not grow with their number; the bootstrap (:mod:`.uncertainty`)
+resamples the scored rows *and* the chunks, so the estimated stability includes
+the free rows' own sampling error.
+
+An integer ``num_samples`` never comes here: it keeps lime's exact estimator.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Optional, Protocol, Sequence
+
+import numpy as np
+from sklearn.linear_model import Ridge, lars_path_gram
+
+from .blas import one_blas_thread
+from .neighborhood import Neighborhood, validate_label
+from .surrogate import LabelFit, validate_feature_selection
+
+#: free rows per scored row, and at least this many; more while one pass over them costs at most
+#: POPULATION_FLOPS multiply-adds of Gram sums (rows x features²), up to POPULATION_MAX; never
+#: more than MAX_FLOPS, and no emulator at all where POPULATION_MIN rows would cost more
+POPULATION_FACTOR = 20
+POPULATION_MIN = 20_000
+POPULATION_FLOPS = 200_000_000
+POPULATION_MAX = 200_000
+MAX_FLOPS = 4_000_000_000
+#: values per array of one draw of free rows (a chunk is drawn in parts of at most this size)
+_DRAW_VALUES = 1 << 21
+#: cross-fitting folds of the emulator
+FOLDS = 5
+EMULATOR_ALPHA = 1.0
+#: chunks of free rows (the bootstrap's units for their sampling error), fewer for wide rows
+_MAX_CHUNKS = 32
+_MIN_CHUNKS = 8
+_CHUNK_SUMS_BYTES = 32 << 20
+_LOGIT_CLIP = 1e-6
+_SUMS_CACHE_SIZE = 2
+
+
+class Population(Protocol):
+    """What an explainer supplies for model-assisted fits (picklable, no model inside).
+
+    ``link`` is ``"logit"`` for probabilities, ``"identity"`` otherwise.
+    """
+
+    link: str
+
+    def draw(self, rng: np.random.RandomState, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``n_rows`` rows of the neighbourhood distribution: (interpretable rows, distances, emulator features)."""
+        ...
+
+    def features(self, data: np.ndarray, inputs: Optional[np.ndarray]) -> np.ndarray:
+        """Emulator features of scored rows, from their interpretable rows and the round's extra ``inputs``."""
+        ...
+
+
+@dataclass(frozen=True)
+class Emulator:
+    """A cross-fitted ridge emulator of one label's outputs.
+
+    Attributes
+    ----------
+    coefs : ndarray of shape (FOLDS, n_inputs + 1)
+        Per fold, the intercept then the coefficients.
+    scored : ndarray of shape (n_samples,)
+        Each scored row's prediction by the fold fitted without it.
+    link : str
+    """
+
+    coefs: np.ndarray
+    scored: np.ndarray
+    link: str
+
+    def predict(self, features: np.ndarray) -> np.ndarray:
+        """The folds' mean prediction, shape (n_rows,)."""
+        linear = features @ self.coefs[:, 1:].T + self.coefs[:, 0]
+        return _inverse_link(linear, self.link).mean(axis=1)
+
+
+def _inverse_link(values: np.ndarray, link: str) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-values)) if link == "logit" else values
+
+
+def fit_emulator(features: np.ndarray, y: np.ndarray, weights: np.ndarray, link: str, seed: int) -> Emulator:
+    """Cross-fit a weighted ridge emulator of ``y`` on ``features`` (FOLDS folds, fixed by ``seed``)."""
+    n = len(y)
+    target = y
+    if link == "logit":
+        clipped = np.clip(y, _LOGIT_CLIP, 1 - _LOGIT_CLIP)
+        target = np.log(clipped / (1 - clipped))
+    fold = np.random.RandomState(seed).permutation(n) % FOLDS
+    coefs = np.zeros((FOLDS, features.shape[1] + 1))
+    scored = np.empty(n)
+    for k in range(FOLDS):
+        train = fold != k
+        if not train.any() or np.ptp(target[train]) == 0:
+            coefs[k, 0] = target[train].mean() if train.any() else target.mean()
+        else:
+            model = Ridge(alpha=EMULATOR_ALPHA).fit(features[train], target[train], sample_weight=weights[train])
+            coefs[k, 0], coefs[k, 1:] = model.intercept_, model.coef_
+        test = ~train
+        scored[test] = _inverse_link(features[test] @ coefs[k, 1:] + coefs[k, 0], link)
+    return Emulator(coefs, scored, link)
+
+
+@dataclass
+class ChunkSums:
+    """Kernel-weighted moment sums of the free rows, per chunk, for one kernel width.
+
+    Attributes
+    ----------
+    rows : (C,) rows per chunk
+    weight : (C,) ``sum w``
+    first : (C, p) ``sum w z``
+    second : (C, p, p) ``sum w z z'``
+    label_weight, label_first : dict label -> (C,), (C, p)
+        ``sum w g`` and ``sum w z g`` for each label's emulator ``g``.
+    """
+
+    rows: np.ndarray
+    weight: np.ndarray
+    first: np.ndarray
+    second: np.ndarray
+    label_weight: dict = field(default_factory=dict)
+    label_first: dict = field(default_factory=dict)
+
+
+def population_size(n_scored: int, n_features: int) -> int:
+    """Free rows drawn for a neighbourhood of ``n_scored`` scored rows of ``n_features`` features.
+
+    Their sampling error adds to the scored rows' (the bootstrap counts both), and
+    they cost no model call: as many as a fixed budget of arithmetic allows.
+    """
+    squared = max(1, n_features) ** 2
+    affordable = min(POPULATION_MAX, POPULATION_FLOPS // squared)
+    return min(max(POPULATION_MIN, POPULATION_FACTOR * n_scored, affordable), max(POPULATION_MIN, MAX_FLOPS // squared))
+
+
+def affordable(n_features: int) -> bool:
+    """Whether free rows are cheap enough for rows of ``n_features`` interpretable features.
+
+    The Gram sums cost rows x features² per pass; beyond about 450 features
+    (a long document's distinct words) even :data:`POPULATION_MIN` rows cost more
+    than :data:`MAX_FLOPS`, and ``"auto"`` fits on the scored rows alone.
+    """
+    return POPULATION_MIN * max(1, n_features) ** 2 <= MAX_FLOPS
+
+
+def chunk_count(n_features: int) -> int:
+    """Chunks of free rows: as many as fit :data:`_CHUNK_SUMS_BYTES` of Gram sums, 8 to 32."""
+    fits = _CHUNK_SUMS_BYTES // max(1, 8 * n_features * n_features)
+    return int(min(_MAX_CHUNKS, max(_MIN_CHUNKS, fits)))
+
+
+@dataclass
+class AssistedNeighborhood(Neighborhood):
+    """A neighbourhood whose surrogate is fitted with an emulator and free rows (see the module).
+
+    The scored rows (``data``, ``outputs``, ``distances``) are what the model saw,
+    as in :class:`Neighborhood`; ``num_samples`` counts them. A custom
+    ``model_regressor`` fits on them alone, as lime does.
+
+    Attributes
+    ----------
+    population : Population
+    inputs : ndarray, optional
+        Per scored row, what the emulator features need besides the interpretable
+        row (tabular: the drawn codes).
+    seed : int
+        Seed of the free rows and the folds (from the scored rows: the same
+        neighbourhood always gives the same fit).
+    """
+
+    population: Optional[Population] = None
+    inputs: Optional[np.ndarray] = None
+    seed: int = 0
+    _emulators: dict = field(default_factory=dict, repr=False)
+    _sums: "OrderedDict[float, ChunkSums]" = field(default_factory=OrderedDict, repr=False)
+
+    @classmethod
+    def assisted(cls, data: np.ndarray, outputs: np.ndarray, distances: np.ndarray, kernel, kernel_width: float,
+                 population: Population, inputs: Optional[np.ndarray] = None) -> "AssistedNeighborhood":
+        """A neighbourhood of scored rows, seeded from their distances (deterministic, draws nothing)."""
+        seed = zlib.crc32(np.ascontiguousarray(distances[: min(len(distances), 4096)]).tobytes())
+        return cls(data, outputs, distances, kernel, kernel_width, population=population, inputs=inputs,
+                   seed=int(seed))
+
+    def release_designs(self) -> None:
+        """Also forget the free rows' sums (drawn again, the same numbers, on the next fit)."""
+        super().release_designs()
+        self._sums.clear()
+
+    @property
+    def nbytes(self) -> int:
+        arrays = [self.inputs] + [a for sums in list(self._sums.values())
+                                  for a in (sums.second, sums.first, *sums.label_first.values())]
+        return super().nbytes + sum(a.nbytes for a in arrays if a is not None)
+
+    # -- the pieces -----------------------------------------------------------------------
+    def emulator(self, label: int) -> Emulator:
+        """The label's emulator, fitted once on the scored rows (weights at the default kernel width)."""
+        if label not in self._emulators:
+            features = self.population.features(self.data, self.inputs)
+            weights = self.design().sample_weight
+            self._emulators[label] = fit_emulator(features, self.outputs[:, label], weights,
+                                                  self.population.link, self.seed)
+        return self._emulators[label]
+
+    def chunk_sums(self, width: float, labels: Sequence[int]) -> ChunkSums:
+        """The free rows' moment sums at ``width``, with ``labels``' emulator sums (drawn on first use)."""
+        sums = self._sums.get(width)
+        missing = [label for label in labels if sums is None or label not in sums.label_first]
+        if sums is not None and not missing:
+            self._sums.move_to_end(width)
+            return sums
+        emulators = {label: self.emulator(label) for label in missing}
+        p = self.shape[1]
+        n_rows = population_size(self.num_samples, p)
+        chunks = chunk_count(p)
+        sizes = np.full(chunks, n_rows // chunks)
+        sizes[: n_rows % chunks] += 1
+        fresh = sums is None
+        if fresh:
+            sums = ChunkSums(sizes.astype(float), np.zeros(chunks), np.zeros((chunks, p)), np.zeros((chunks, p, p)))
+        # filled aside and published when complete: a refit on another thread may read these sums meanwhile
+        label_weight = {label: np.zeros(chunks) for label in missing}
+        label_first = {label: np.zeros((chunks, p)) for label in missing}
+        per_draw = max(1, _DRAW_VALUES // (3 * max(1, p)))  # rows, features (up to 2p) and a float copy
+        with one_blas_thread():
+            for c, size in enumerate(sizes):
+                # chunk c of the free rows is the same draws whichever labels or width ask for it
+                rng = np.random.RandomState([self.seed, chunks, c])
+                for start in range(0, int(size), per_draw):
+                    data, distances, features = self.population.draw(rng, min(per_draw, int(size) - start))
+                    data = np.asarray(data, dtype=float)
+                    w = np.asarray(self.kernel(distances, width), dtype=float)
+                    if fresh:
+                        weighted = data * w[:, None]
+                        sums.weight[c] += w.sum()
+                        sums.first[c] += weighted.sum(axis=0)
+                        sums.second[c] += weighted.T @ data
+                    for label, emulator in emulators.items():
+                        wg = w * emulator.predict(features)
+                        label_weight[label][c] += wg.sum()
+                        label_first[label][c] += wg @ data
+        sums.label_weight.update(label_weight)
+        sums.label_first.update(label_first)
+        self._sums[width] = sums
+        if len(self._sums) > _SUMS_CACHE_SIZE:
+            self._sums.popitem(last=False)
+        return sums
+
+    def moments(self, label: int, width: float, real_counts: np.ndarray, chunk_counts: np.ndarray,
+                scale: float = 1.0) -> "MomentReplicates":
+        """The difference estimator's moments for every column of the count matrices.
+
+        ``real_counts`` (scored rows x B) and ``chunk_counts`` (chunks x B) say how
+        often each scored row and each chunk of free rows enters replicate b (all
+        ones: the estimate itself).
+        """
+        sums = self.chunk_sums(width, [label])
+        design = self.design(width)
+        w = design.sample_weight
+        residual = self.outputs[:, label] - self.emulator(label).scored
+        data = np.asarray(self.data, dtype=float)
+        n_real = real_counts.sum(axis=0)
+        n_free = sums.rows @ chunk_counts
+        wr = w * residual
+        e_w = (sums.weight @ chunk_counts) / n_free
+        e_z = (sums.first.T @ chunk_counts / n_free).T
+        e_f = (sums.label_weight[label] @ chunk_counts) / n_free + (wr @ real_counts) / n_real
+        e_zf = (sums.label_first[label].T @ chunk_counts / n_free + (data.T * wr) @ real_counts / n_real).T
+        return MomentReplicates(sums.second, chunk_counts / n_free, e_w, e_z, e_f, e_zf,
+                                scale * self.num_samples, data[0])
+
+    # -- fits -----------------------------------------------------------------------------
+    def _fit_labels(self, labels, num_features, feature_selection, width, model_regressor) -> dict[int, LabelFit]:
+        if model_regressor is not None:  # a custom regressor needs rows: the scored ones, as lime
+            return super()._fit_labels(labels, num_features, feature_selection, width, model_regressor)
+        fits = {}
+        for label in labels:
+            label = validate_label(label, self.outputs.shape[1])
+            if np.ptp(self.outputs[:, label]) == 0:  # nothing to emulate: lime's fit, every weight 0
+                fits.update(super()._fit_labels([label], num_features, feature_selection, width, None))
+                continue
+            key = (label, int(num_features), feature_selection, width)
+            if key not in self._fits:
+                self._fits[key] = self._assisted_fit(label, num_features, feature_selection, width)
+            fits[label] = self._fits[key]
+        return fits
+
+    def _assisted_fit(self, label: int, num_features: int, feature_selection: str, width: float) -> LabelFit:
+        ones_real = np.ones((self.num_samples, 1))
+        ones_free = np.ones((len(self.chunk_sums(width, [label]).rows), 1))
+        reps = self.moments(label, width, ones_real, ones_free)
+        used, coef = select_and_fit(reps, num_features, feature_selection)
+        used, coef = used[0], coef[0, used[0]]
+        intercept = float(reps.y_mean[0] - reps.x_mean[0, used] @ coef)
+        # R² on the rows the model scored: how well the surrogate describes the model there
+        y = self.outputs[:, label]
+        w = self.design(width).sample_weight
+        data = np.asarray(self.data, dtype=float)
+        fitted = intercept + data[:, used] @ coef
+        y_mean = w @ y / w.sum()
+        total = float(w @ (y - y_mean) ** 2)
+        score = 0.0 if total == 0 else 1.0 - float(w @ (y - fitted) ** 2) / total
+        order = np.argsort(-np.abs(coef), kind="stable")
+        weights = [(int(used[i]), float(coef[i])) for i in order]
+        return LabelFit(int(label), weights, intercept, float(score), float(intercept + data[0, used] @ coef))
+
+
+class MomentReplicates:
+    """Centred, weighted Gram pieces of B replicates given by moments (the surrogate's inputs).
+
+    Offers what :mod:`.uncertainty`'s vectorised feature selection and final ridge
+    read (``xty``, ``column_ss``, ``gram_columns``, ``gram_blocks``, ``ridge_all``),
+    scaled to ``n`` rows.
+    """
+
+    def __init__(self, second: np.ndarray, chunk_share: np.ndarray, e_w: np.ndarray, e_z: np.ndarray,
+                 e_f: np.ndarray, e_zf: np.ndarray, n: float, instance: np.ndarray):
+        self.second = second  # (C, p, p) sums
+        self.share = chunk_share  # (C, B): counts / free rows of the replicate
+        self.n = float(n)
+        self.e_w = e_w  # (B,)
+        self.x_mean = e_z / e_w[:, None]  # (B, p)
+        self.y_mean = e_f / e_w
+        self.total = self.n * e_w
+        self.xty = self.n * (e_zf - e_z * (e_f / e_w)[:, None])
+        diagonal = np.einsum("cpp->cp", second)
+        self.column_ss = self.n * ((diagonal.T @ self.share).T - e_z * self.x_mean)
+        self.instance = instance
+        self._e_z = e_z
+
+    @property
+    def n_resamples(self) -> int:
+        return self.share.shape[1]
+
+    def gram_columns(self, features: np.ndarray) -> np.ndarray:
+        """Column ``features[b]`` of replicate b's Gram matrix, for every b; shape (B, p)."""
+        columns = np.einsum("cpb,cb->bp", self.second[:, :, features], self.share)
+        cols = np.arange(len(features))
+        return self.n * (columns - self._e_z * self.x_mean[cols, features][:, None])
+
+    def gram_blocks(self, used: np.ndarray) -> np.ndarray:
+        """Replicate b's Gram matrix on its features ``used[b]``; (B, k) -> (B, k, k)."""
+        rows = np.arange(used.shape[0])[:, None, None]
+        raw = np.einsum("cbij,cb->bij", self.second[:, used[:, :, None], used[:, None, :]], self.share)
+        e_z = self._e_z[rows[:, :, 0], used]
+        means = self.x_mean[rows[:, :, 0], used]
+        return self.n * (raw - e_z[:, :, None] * means[:, None, :])
+
+    def gram(self, b: int) -> np.ndarray:
+        raw = np.einsum("cpq,c->pq", self.second, self.share[:, b])
+        return self.n * (raw - np.outer(self._e_z[b], self.x_mean[b]))
+
+    def ridge_all(self, alpha: float, tolerance: float = 0.0) -> np.ndarray:
+        """Every replicate's ridge coefficients on all features, shape (B, p) (direct solves)."""
+        p = self.xty.shape[1]
+        return np.stack([np.linalg.solve(self.gram(b) + alpha * np.eye(p), self.xty[b])
+                         for b in range(self.n_resamples)])
+
+
+def select_and_fit(reps: MomentReplicates, num_features: int, feature_selection: str) -> tuple[list, np.ndarray]:
+    """lime's feature selection and ``Ridge(alpha=1)`` on every replicate of ``reps``.
+
+    Returns
+    -------
+    used : list of B int ndarrays
+        Each replicate's features, in the order chosen.
+    coef : ndarray of shape (B, p)
+        Weights (0 off ``used``).
+    """
+    from .uncertainty import _blocks_from_columns, _final_ridge, _forward_selection
+
+    validate_feature_selection(feature_selection)
+    p = reps.xty.shape[1]
+    num_features = int(min(num_features, p))
+    method = feature_selection
+    if method == "auto":
+        method = "forward_selection" if num_features <= 6 else "highest_weights"
+    B = reps.n_resamples
+    if method == "forward_selection":
+        used, columns = _forward_selection(reps, num_features)
+        return list(used), _final_ridge(reps, used, _blocks_from_columns(used, columns))
+    if method == "highest_weights":
+        contribution = reps.ridge_all(0.01) * reps.instance
+        used = np.argsort(-np.abs(contribution), axis=1, kind="stable")[:, :num_features]
+        return list(used), _final_ridge(reps, used, reps.gram_blocks(used))
+    if method == "none":
+        return [np.arange(p)] * B, reps.ridge_all(1.0)
+    # lasso_path, replicate by replicate on its Gram matrix: the last point of the path
+    # with at most num_features non-zeros, as lime
+    chosen, coef = [], np.zeros((B, p))
+    for b in range(B):
+        gram = reps.gram(b)
+        _, _, coefs = lars_path_gram(reps.xty[b], gram, n_samples=int(reps.n), method="lasso")
+        nonzero = np.arange(p)
+        for i in range(coefs.shape[1] - 1, 0, -1):
+            nonzero = coefs[:, i].nonzero()[0]
+            if len(nonzero) <= num_features:
+                break
+        if len(nonzero):
+            block = gram[np.ix_(nonzero, nonzero)] + np.eye(len(nonzero))
+            coef[b, nonzero] = np.linalg.solve(block, reps.xty[b, nonzero])
+        chosen.append(nonzero)
+    return chosen, coef
+
+
+# -- resampling (what :mod:`.uncertainty` and :mod:`.adaptive` call for these neighbourhoods) ------
+def chunk_bootstrap_counts(n_chunks: int, n_resamples: int, scale: float = 1.0, seed: int = 0) -> np.ndarray:
+    """Multinomial bootstrap counts of the chunks of free rows, shape (n_chunks, n_resamples)."""
+    rng = np.random.default_rng([seed, 1])
+    draws = max(1, int(round(scale * n_chunks)))
+    return rng.multinomial(draws, np.full(n_chunks, 1.0 / n_chunks), size=n_resamples).T.astype(float)
+
+
+def fits_on_counts(neighborhood: AssistedNeighborhood, label: int, width: float, num_features: int,
+                   feature_selection: str, real_counts: np.ndarray, chunk_counts: np.ndarray,
+                   scale: float = 1.0):
+    """:func:`.uncertainty.fits_on_counts` for an assisted neighbourhood: one fit per column of the counts."""
+    from .uncertainty import Resampled, _top_sets
+
+    num_features = int(min(num_features, neighborhood.shape[1]))
+    B, p = real_counts.shape[1], neighborhood.shape[1]
+    if np.ptp(neighborhood.outputs[:, label]) == 0:  # constant outputs: every fit is the same zero surrogate
+        used = neighborhood.fit([label], num_features, feature_selection, width)[label].weights
+        top = np.zeros((B, p), dtype=bool)
+        top[:, [i for i, _ in used][:num_features]] = True
+        return Resampled(coef=np.zeros((B, p)), top=top)
+    with one_blas_thread():
+        reps = neighborhood.moments(label, width, real_counts, chunk_counts, scale)
+        used, coef = select_and_fit(reps, num_features, feature_selection)
+    mask = np.zeros((B, p), dtype=bool)
+    for b, features in enumerate(used):
+        mask[b, features] = True
+    return Resampled(coef=coef, top=_top_sets(coef, mask, num_features))
+
+
+def resample_fits(neighborhood: AssistedNeighborhood, label: int, width: float, num_features: int,
+                  feature_selection: str, n_resamples: int, scale: float, seed: int):
+    """Bootstrap replicates of the scored rows and of the chunks of free rows, refitted."""
+    from .uncertainty import bootstrap_counts
+
+    n_chunks = len(neighborhood.chunk_sums(width, [label]).rows)
+    return fits_on_counts(neighborhood, label, width, num_features, feature_selection,
+                          bootstrap_counts(neighborhood.num_samples, n_resamples, scale, seed),
+                          chunk_bootstrap_counts(n_chunks, n_resamples, scale, seed), scale)
+
+
+def doubling_gain(neighborhood: AssistedNeighborhood, label: int, num_features: int, feature_selection: str,
+                  n_partitions: int, seed: int) -> tuple[float, float]:
+    """:func:`.uncertainty.doubling_gain` for an assisted neighbourhood: scored rows and chunks split alike."""
+    from .uncertainty import grouped_pairwise_jaccard, subsample_counts
+
+    width = neighborhood.kernel_width
+    n_chunks = len(neighborhood.chunk_sums(width, [label]).rows)
+
+    def quarters_and_halves(n_rows: int, salt: int) -> np.ndarray:
+        quarters = subsample_counts(n_rows, n_partitions, 4, seed + salt)
+        grouped = quarters.reshape(n_rows, n_partitions, 4)
+        halves = np.minimum(grouped[:, :, 0::2] + grouped[:, :, 1::2], 1.0).reshape(n_rows, -1)
+        return np.concatenate([halves, quarters], axis=1)
+
+    real = quarters_and_halves(neighborhood.num_samples, 0)
+    # chunks split as rows would be, with a dummy row 0 (subsample_counts keeps row 0 in every part)
+    chunks = quarters_and_halves(n_chunks + 1, 1)[1:]
+    fits = fits_on_counts(neighborhood, label, width, num_features, feature_selection, real, chunks)
+    n_halves = 2 * n_partitions
+    half = grouped_pairwise_jaccard(fits.top[:n_halves], 2)
+    return half - grouped_pairwise_jaccard(fits.top[n_halves:], 4), half

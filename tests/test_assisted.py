@@ -1,0 +1,189 @@
+"""Model-assisted surrogates of num_samples="auto" (lime_widget.core.assisted)."""
+
+from __future__ import annotations
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from helpers import SPACE, CountingModel, make_document, topic_pipeline
+
+from lime_widget.core import adaptive, assisted
+from lime_widget.core.assisted import AssistedNeighborhood
+from lime_widget.core.neighborhood import Neighborhood
+from lime_widget.core.text import TextPopulation
+from lime_widget.lime_tabular import LimeTabularExplainer
+from lime_widget.lime_text import LimeTextExplainer
+
+
+class ScoredRowsAsPopulation:
+    """Free rows that are the scored rows themselves: the difference estimator is then lime's fit, exactly."""
+
+    link = "logit"
+
+    def __init__(self, data, distances):
+        self.data, self.distances = data, distances
+
+    def draw(self, rng, n_rows):
+        assert n_rows == len(self.data)
+        return self.data, self.distances, self.features(self.data, None)
+
+    def features(self, data, inputs):
+        rows = np.asarray(data, dtype=float)
+        return np.hstack([rows, rows[:, :1] * rows[:, 1:]])  # any features: their effect cancels
+
+
+@pytest.mark.parametrize("num_features, selection", [(5, "auto"), (5, "forward_selection"), (8, "auto"),
+                                                     (4, "highest_weights"), (5, "lasso_path"), (13, "none")])
+def test_with_the_scored_rows_as_free_rows_the_fit_is_lime_s(wine_model, monkeypatch, num_features, selection):
+    """E_free[w z g] and E_scored[w z g] cancel exactly when both are the same rows, whatever the
+    emulator: what is left is lime's surrogate on the scored rows (moments, centring, ridge scale,
+    every feature selection)."""
+    data, model = wine_model
+    exp = LimeTabularExplainer(data.data, random_state=0).explain_instance(data.data[5], model.predict_proba,
+                                                                           num_samples=1500, labels=(0, 1))
+    plain = exp.neighborhood
+    monkeypatch.setattr(assisted, "population_size", lambda n_scored, n_features: n_scored)
+    monkeypatch.setattr(assisted, "chunk_count", lambda n_features: 1)
+    cross_fitted = assisted.fit_emulator
+
+    def same_emulator_everywhere(features, y, weights, link, seed):
+        # the scored rows' residuals use the folds' mean too (not each row's held-out fold), so
+        # that both terms see one emulator and cancel
+        emulator = cross_fitted(features, y, weights, link, seed)
+        return assisted.Emulator(emulator.coefs, emulator.predict(features), link)
+
+    monkeypatch.setattr(assisted, "fit_emulator", same_emulator_everywhere)
+    nb = AssistedNeighborhood.assisted(plain.data, plain.outputs, plain.distances, plain.kernel, plain.kernel_width,
+                                       ScoredRowsAsPopulation(plain.data, plain.distances))
+    for width in (None, 1.7):
+        ours = nb.fit([0, 1], num_features, selection, width)
+        lime_fit = plain.fit([0, 1], num_features, selection, width)
+        for label in (0, 1):
+            assert [i for i, _ in ours[label].weights] == [i for i, _ in lime_fit[label].weights]
+            np.testing.assert_allclose([w for _, w in ours[label].weights], [w for _, w in lime_fit[label].weights],
+                                       rtol=1e-7, atol=1e-10)
+            assert ours[label].intercept == pytest.approx(lime_fit[label].intercept, abs=1e-9)
+            assert ours[label].score == pytest.approx(lime_fit[label].score, abs=1e-9)
+            assert ours[label].local_pred == pytest.approx(lime_fit[label].local_pred, abs=1e-9)
+
+
+def _text_case():
+    model = topic_pipeline()
+    doc = make_document(np.random.RandomState(4), SPACE, 80)
+    return model, doc
+
+
+def _assisted_copy(neighborhood: Neighborhood, n_words: int) -> AssistedNeighborhood:
+    return AssistedNeighborhood.assisted(neighborhood.data, neighborhood.outputs, neighborhood.distances,
+                                         neighborhood.kernel, neighborhood.kernel_width,
+                                         TextPopulation(n_words, "cosine"))
+
+
+def test_assisted_weights_estimate_lime_s_surrogate_with_less_error():
+    """The same scored rows, fitted two ways, against lime's fit on 40000 rows (the surrogate both
+    estimate): the assisted weights are centred on it and closer to it than lime's own fit on the rows."""
+    model, doc = _text_case()
+    reference = LimeTextExplainer(random_state=99).explain_instance(doc, model.predict_proba, num_features=4,
+                                                                    num_samples=40000)
+    n_words = reference.neighborhood.num_features
+    truth = np.zeros(n_words)
+    full = reference.neighborhood.fit([1], n_words - 1, "highest_weights")[1]
+    truth[[i for i, _ in full.weights]] = [w for _, w in full.weights]
+    plain_err, ours_err, ours = [], [], []
+    for seed in range(8):
+        nb = LimeTextExplainer(random_state=seed).explain_instance(doc, model.predict_proba, num_features=4,
+                                                                   num_samples=800).neighborhood
+        for fits, errors in ((nb.fit([1], n_words - 1, "highest_weights")[1], plain_err),
+                             (_assisted_copy(nb, n_words).fit([1], n_words - 1, "highest_weights")[1], ours_err)):
+            weights = np.zeros(n_words)
+            weights[[i for i, _ in fits.weights]] = [w for _, w in fits.weights]
+            errors.append(np.sqrt(np.mean((weights - truth) ** 2)))
+            if errors is ours_err:
+                ours.append(weights)
+    assert np.mean(ours_err) < 0.6 * np.mean(plain_err), (np.mean(ours_err), np.mean(plain_err))
+    # no bias: the mean of the 8 assisted fits is within 3 standard errors of the truth, weight by weight
+    ours = np.array(ours)
+    spread = ours.std(axis=0, ddof=1) / np.sqrt(len(ours))
+    assert np.all(np.abs(ours.mean(axis=0) - truth) <= 3 * spread + 0.02 * np.abs(truth).max())
+
+
+def test_the_estimated_stability_counts_the_free_rows_own_noise(monkeypatch):
+    """The bootstrap resamples the chunks of free rows too: with few of them the estimate drops."""
+    model, doc = _text_case()
+    nb = LimeTextExplainer(random_state=0).explain_instance(doc, model.predict_proba, num_features=3,
+                                                            num_samples=1000).neighborhood
+    n_words = nb.num_features
+    many = assisted.resample_fits(_assisted_copy(nb, n_words), 1, nb.kernel_width, 3, "auto", 200, 1.0, 0)
+    monkeypatch.setattr(assisted, "POPULATION_MIN", 400)
+    monkeypatch.setattr(assisted, "POPULATION_FACTOR", 0)
+    monkeypatch.setattr(assisted, "POPULATION_FLOPS", 0)
+    few = assisted.resample_fits(_assisted_copy(nb, n_words), 1, nb.kernel_width, 3, "auto", 200, 1.0, 0)
+    assert few.stability < many.stability - 0.05, (few.stability, many.stability)
+    assert np.all(few.standard_errors() >= 0) and few.standard_errors().sum() > many.standard_errors().sum()
+
+
+def test_auto_explanations_are_assisted_deterministic_and_survive_pickling_and_compaction(wine_model):
+    data, model = wine_model
+    explainer = LimeTabularExplainer(data.data, random_state=0)
+    counter = CountingModel(model.predict_proba)
+    exp = explainer.explain_instance(data.data[130], counter, labels=(2,), num_features=4, num_samples="auto")
+    nb = exp.neighborhood
+    assert isinstance(nb, AssistedNeighborhood) and counter.rows == exp.num_samples == nb.num_samples
+    assert nb.inputs.dtype == np.uint16 and nb.inputs.shape == (exp.num_samples, 13)
+    again = explainer.explain_instance(data.data[130], model.predict_proba, labels=(2,), num_features=4,
+                                       num_samples="auto")
+    assert again.as_list(2) == exp.as_list(2) and again.stability == exp.stability
+    refit = exp.refit(num_features=3, kernel_width=2.5, feature_selection="lasso_path")
+    calls = counter.calls
+    copy = pickle.loads(pickle.dumps(again))  # (exp's resample hook holds the counter's lock)
+    assert copy.refit(num_features=3, kernel_width=2.5, feature_selection="lasso_path").as_list(2) == refit.as_list(2)
+    assert nb.compact()
+    assert exp.refit(num_features=3, kernel_width=2.5, feature_selection="lasso_path").as_list(2) == refit.as_list(2)
+    table = exp.uncertainty(label=2)
+    assert list(table.feature) == [name for name, _ in exp.as_list(2)]
+    assert np.all(table.low <= table.weight) and np.all(table.weight <= table.high)
+    assert counter.calls == calls  # refits, copies and uncertainty never call the model
+
+
+def test_a_custom_regressor_fits_the_scored_rows_alone(wine_model):
+    from sklearn.linear_model import Ridge
+
+    data, model = wine_model
+    exp = LimeTabularExplainer(data.data, random_state=0).explain_instance(
+        data.data[130], model.predict_proba, labels=(2,), num_features=4, num_samples="auto",
+        model_regressor=Ridge(alpha=1.0))
+    nb = exp.neighborhood
+    lime_fit = Neighborhood.fit(nb, [2], 4, "auto", None, Ridge(alpha=1.0))[2]
+    assert exp.as_list(2) == [(name, w) for (name, _), (_, w) in zip(exp.as_list(2), lime_fit.weights)]
+
+
+def test_wide_text_fits_the_scored_rows_alone(monkeypatch):
+    """Past :func:`assisted.affordable` (about 450 distinct words) free rows cost too much."""
+    words = [f"w{i}" for i in range(40)]
+    doc = " ".join(words)
+
+    def model(texts):
+        p = np.array([0.2 + 0.6 * ("w3" in t.split()) + 0.1 * ("w7" in t.split()) for t in texts])
+        return np.stack([1 - p, p], axis=1)
+
+    assert assisted.affordable(40) and not assisted.affordable(500)
+    monkeypatch.setattr(assisted, "MAX_FLOPS", assisted.POPULATION_MIN * 39**2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        exp = LimeTextExplainer(random_state=0).explain_instance(doc, model, num_features=2, num_samples="auto",
+                                                                 max_samples=1000)
+    assert type(exp.neighborhood) is Neighborhood
+    assert [name for name, _ in exp.as_list()][0] == "w3"
+
+
+def test_auto_rows_of_the_first_round_are_lime_s_draws(wine_model):
+    """Free rows never advance the explainer's generator: the scored rows are lime's draw order."""
+    data, model = wine_model
+    explainer = LimeTabularExplainer(data.data, random_state=0)
+    exp = explainer.explain_instance(data.data[130], model.predict_proba, labels=(2,), num_features=5,
+                                     num_samples="auto")
+    first = explainer.explain_instance(data.data[130], model.predict_proba, labels=(2,), num_features=5,
+                                       num_samples=adaptive.FIRST_ROUND)
+    np.testing.assert_array_equal(exp.neighborhood.data[:adaptive.FIRST_ROUND], first.neighborhood.data)
