@@ -52,6 +52,16 @@ from sklearn.linear_model import Ridge, lars_path_gram
 from .blas import one_blas_thread
 from .neighborhood import Neighborhood, validate_label
 from .surrogate import LabelFit, validate_feature_selection
+from .uncertainty import (
+    Resampled,
+    _blocks_from_columns,
+    _final_ridge,
+    _forward_selection,
+    _top_sets,
+    bootstrap_counts,
+    grouped_pairwise_jaccard,
+    subsample_counts,
+)
 
 #: free rows per scored row, and at least this many; more while one pass over them costs at most
 #: POPULATION_FLOPS multiply-adds of Gram sums (rows x features²), up to POPULATION_MAX; never
@@ -439,8 +449,6 @@ def select_and_fit(reps: MomentReplicates, num_features: int, feature_selection:
     coef : ndarray of shape (B, p)
         Weights (0 off ``used``).
     """
-    from .uncertainty import _blocks_from_columns, _final_ridge, _forward_selection
-
     validate_feature_selection(feature_selection)
     p = reps.xty.shape[1]
     method = feature_selection
@@ -486,8 +494,6 @@ def chunk_bootstrap_counts(n_chunks: int, n_resamples: int, scale: float = 1.0, 
 def fits_on_counts(neighborhood: AssistedNeighborhood, label: int, width: float, num_features: int,
                    feature_selection: str, real_counts: np.ndarray, chunk_counts: np.ndarray):
     """:func:`.uncertainty.fits_on_counts` for an assisted neighbourhood: one fit per column of the counts."""
-    from .uncertainty import Resampled, _top_sets
-
     num_features = int(min(num_features, neighborhood.shape[1]))
     B, p = real_counts.shape[1], neighborhood.shape[1]
     if np.ptp(neighborhood.outputs[:, label]) == 0:  # constant outputs: every fit is the same zero surrogate
@@ -507,8 +513,6 @@ def fits_on_counts(neighborhood: AssistedNeighborhood, label: int, width: float,
 def resample_fits(neighborhood: AssistedNeighborhood, label: int, width: float, num_features: int,
                   feature_selection: str, n_resamples: int, scale: float, seed: int):
     """Bootstrap replicates of the scored rows and of the chunks of free rows, refitted."""
-    from .uncertainty import bootstrap_counts
-
     n_chunks = len(neighborhood.chunk_sums(width, [label]).rows)
     n, p = neighborhood.shape
     # a neighbourhood scale times larger would also draw population_size(scale * n) free rows
@@ -521,8 +525,6 @@ def resample_fits(neighborhood: AssistedNeighborhood, label: int, width: float, 
 def doubling_gain(neighborhood: AssistedNeighborhood, label: int, num_features: int, feature_selection: str,
                   n_partitions: int, seed: int) -> tuple[float, float]:
     """:func:`.uncertainty.doubling_gain` for an assisted neighbourhood: scored rows and chunks split alike."""
-    from .uncertainty import grouped_pairwise_jaccard, subsample_counts
-
     width = neighborhood.kernel_width
     n_chunks = len(neighborhood.chunk_sums(width, [label]).rows)
 
