@@ -18,12 +18,14 @@ from lime_widget.lime_text import LimeTextExplainer
 
 
 class ScoredRowsAsPopulation:
-    """Free rows that are the scored rows themselves: the difference estimator is then lime's fit, exactly."""
+    """Free rows that are the scored perturbed rows themselves (rows 1..n-1): the difference
+    estimator is then lime's fit, exactly."""
 
     link = "logit"
 
     def __init__(self, data, distances):
-        self.data, self.distances = data, distances
+        self.data, self.distances = data[1:], distances[1:]
+        self.n_inputs = 2 * data.shape[1] - 1
 
     def draw(self, rng, n_rows):
         assert n_rows == len(self.data)
@@ -44,7 +46,7 @@ def test_with_the_scored_rows_as_free_rows_the_fit_is_lime_s(wine_model, monkeyp
     exp = LimeTabularExplainer(data.data, random_state=0).explain_instance(data.data[5], model.predict_proba,
                                                                            num_samples=1500, labels=(0, 1))
     plain = exp.neighborhood
-    monkeypatch.setattr(assisted, "population_size", lambda n_scored, n_features: n_scored)
+    monkeypatch.setattr(assisted, "population_size", lambda n_scored, n_features: n_scored - 1)
     monkeypatch.setattr(assisted, "chunk_count", lambda n_features: 1)
     cross_fitted = assisted.fit_emulator
 
@@ -187,3 +189,96 @@ def test_auto_rows_of_the_first_round_are_lime_s_draws(wine_model):
     first = explainer.explain_instance(data.data[130], model.predict_proba, labels=(2,), num_features=5,
                                        num_samples=adaptive.FIRST_ROUND)
     np.testing.assert_array_equal(exp.neighborhood.data[:adaptive.FIRST_ROUND], first.neighborhood.data)
+
+
+class OneChunkPerRow(ScoredRowsAsPopulation):
+    """The scored perturbed rows again, one per chunk, in order: chunk counts can then repeat row counts."""
+
+    def __init__(self, data, distances):
+        super().__init__(data, distances)
+        self.cursor = 0
+
+    def draw(self, rng, n_rows):
+        rows = slice(self.cursor, self.cursor + n_rows)
+        self.cursor = (self.cursor + n_rows) % len(self.data)
+        return self.data[rows], self.distances[rows], self.features(self.data[rows], None)
+
+
+@pytest.mark.parametrize("selection, num_features", [("auto", 4), ("highest_weights", 8), ("lasso_path", 4)])
+def test_replicates_are_lime_s_refits_on_the_same_counts(wine_model, monkeypatch, selection, num_features):
+    """Bootstrap replicates and disjoint halves or quarters (doubling_gain's) of the assisted fit are,
+    with the scored rows as free rows, lime's refits on the same counts: each replicate's Gram matrix
+    is scaled to its own rows, the instance counts once."""
+    from lime_widget.core import uncertainty
+
+    data, model = wine_model
+    plain = LimeTabularExplainer(data.data, random_state=2).explain_instance(
+        data.data[40], model.predict_proba, num_samples=400, labels=(1,)).neighborhood
+    n = plain.num_samples
+    monkeypatch.setattr(assisted, "population_size", lambda n_scored, n_features: n_scored - 1)
+    monkeypatch.setattr(assisted, "chunk_count", lambda n_features: n - 1)
+    cross_fitted = assisted.fit_emulator
+    monkeypatch.setattr(assisted, "fit_emulator", lambda *args: assisted.Emulator(
+        cross_fitted(*args).coefs, cross_fitted(*args).predict(args[0]), args[3]))
+    nb = AssistedNeighborhood.assisted(plain.data, plain.outputs, plain.distances, plain.kernel, plain.kernel_width,
+                                       OneChunkPerRow(plain.data, plain.distances))
+    for counts in (uncertainty.bootstrap_counts(n, 30), uncertainty.subsample_counts(n, 5, 4)):
+        ours = assisted.fits_on_counts(nb, 1, plain.kernel_width, num_features, selection, counts, counts[1:])
+        lime_refits = uncertainty.fits_on_counts(plain.design(), plain.outputs[:, 1], counts, num_features, selection)
+        np.testing.assert_allclose(ours.coef, lime_refits.coef, rtol=1e-6, atol=1e-9)
+        np.testing.assert_array_equal(ours.top, lime_refits.top)
+
+
+def _logistic_wine():
+    from sklearn.datasets import load_wine
+    from sklearn.linear_model import LogisticRegression
+
+    data = load_wine().data
+    scale = data.std(axis=0)
+    model = LogisticRegression(max_iter=300).fit(data / scale, load_wine().target)
+    return data, lambda rows: model.predict_proba(rows / scale)
+
+
+def test_the_instance_counts_once_also_at_narrow_kernel_widths():
+    """Row 0 is in every neighbourhood once: at a width where only it weighs, the surrogate's local
+    prediction is the model's own output there, as lime's fit on the same rows says (before, the
+    free rows' missing instance made it 1.97 for a probability of 0.98)."""
+    data, predict_proba = _logistic_wine()
+    exp = LimeTabularExplainer(data, random_state=0).explain_instance(data[60], predict_proba, labels=(1,),
+                                                                      num_features=4, num_samples="auto")
+    nb = exp.neighborhood
+    lime_rows = Neighborhood(nb.data, nb.outputs, nb.distances, nb.kernel, nb.kernel_width)
+    for width in (1.0, 0.5, 0.3):
+        ours, lime_fit = nb.fit([1], 4, "auto", width)[1], lime_rows.fit([1], 4, "auto", width)[1]
+        assert ours.local_pred == pytest.approx(lime_fit.local_pred, abs=0.02), width
+        assert -0.05 < ours.score <= 1.0
+    assert nb.fit([1], 4, "auto", 0.3)[1].local_pred == pytest.approx(nb.outputs[0, 1], abs=1e-3)
+
+
+@pytest.mark.parametrize("kernel_args", [dict(kernel_width=0.05),
+                                         dict(kernel_width=1.0, kernel=lambda d, w: (d < w).astype(float))])
+def test_auto_with_a_kernel_that_weighs_only_the_instance(kernel_args):
+    """Emulator folds with no weighted row learn the mean instead of failing."""
+    data, predict_proba = _logistic_wine()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        exp = LimeTabularExplainer(data, random_state=0, **kernel_args).explain_instance(
+            data[60], predict_proba, labels=(1,), num_features=4, num_samples="auto")
+    assert all(weight == 0 for _, weight in exp.as_list(1))
+    assert exp.local_pred == pytest.approx(predict_proba(data[60:61])[0, 1], abs=1e-6)
+
+
+def test_categorical_columns_of_too_many_values_fit_the_scored_rows_alone():
+    rng = np.random.RandomState(0)
+    data = np.column_stack([rng.randint(0, 4 * assisted.MAX_EMULATOR_INPUTS, 3000), rng.normal(size=(3000, 3))])
+
+    def predict_proba(rows):
+        p = 1 / (1 + np.exp(-rows[:, 1] - (rows[:, 0] % 2)))
+        return np.stack([1 - p, p], axis=1)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        exp = LimeTabularExplainer(data, categorical_features=[0], random_state=0).explain_instance(
+            data[0], predict_proba, num_features=2, num_samples="auto", max_samples=1000)
+    assert len(np.unique(data[:, 0])) > assisted.MAX_EMULATOR_INPUTS
+    assert type(exp.neighborhood) is Neighborhood

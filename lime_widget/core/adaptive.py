@@ -40,7 +40,7 @@ from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
-from .assisted import AssistedNeighborhood, affordable
+from . import assisted
 from .caller import warn_at_caller
 from .neighborhood import Neighborhood
 from .predict import PredictFnError, ProgressCallback, resolve_labels
@@ -246,13 +246,13 @@ def sample_until_stable(
         total = planned
         data, outputs, distances, *inputs = (np.concatenate([p[i] for p in parts]) if len(parts) > 1 else parts[0][i]
                                              for i in range(len(parts[0])))
-        if population is not None and not affordable(data.shape[1]):
+        if population is not None and not assisted.affordable(data.shape[1]):
             population = None  # too many features for free rows: the scored rows alone
         if population is None:
             neighborhood = Neighborhood(data, outputs, distances, kernel, kernel_width)
         else:
-            neighborhood = AssistedNeighborhood.assisted(data, outputs, distances, kernel, kernel_width, population,
-                                                         inputs[0] if inputs else None)
+            neighborhood = assisted.AssistedNeighborhood.assisted(data, outputs, distances, kernel, kernel_width,
+                                                                  population, inputs[0] if inputs else None)
         fit_labels, _ = resolve_labels(outputs, mode, labels, top_labels)
         if round_number == 1 and np.ptp(outputs[:, fit_labels], axis=0).max() == 0:
             _warn(neighborhood,
@@ -356,8 +356,6 @@ def gain_of_doubling(neighborhood: Neighborhood, label: int, num_features: int, 
                      model_regressor: Optional[object] = None) -> float:
     """How much the last doubling of the rows raised one label's stability (see :func:`.uncertainty.doubling_gain`)."""
     if model_regressor is None and is_assisted(neighborhood):
-        from . import assisted
-
         return assisted.doubling_gain(neighborhood, label, num_features, feature_selection, DEFAULT_PARTITIONS,
                                       _SEED)[0]
     return doubling_gain(neighborhood.design(), neighborhood.outputs[:, label], num_features, feature_selection,

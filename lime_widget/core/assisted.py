@@ -52,6 +52,16 @@ from sklearn.linear_model import Ridge, lars_path_gram
 from .blas import one_blas_thread
 from .neighborhood import Neighborhood, validate_label
 from .surrogate import LabelFit, validate_feature_selection
+from .uncertainty import (
+    Resampled,
+    _blocks_from_columns,
+    _final_ridge,
+    _forward_selection,
+    _top_sets,
+    bootstrap_counts,
+    grouped_pairwise_jaccard,
+    subsample_counts,
+)
 
 #: free rows per scored row, and at least this many; more while one pass over them costs at most
 #: POPULATION_FLOPS multiply-adds of Gram sums (rows x features²), up to POPULATION_MAX; never
@@ -63,6 +73,8 @@ POPULATION_MAX = 200_000
 MAX_FLOPS = 4_000_000_000
 #: values per array of one draw of free rows (a chunk is drawn in parts of at most this size)
 _DRAW_VALUES = 1 << 21
+#: at most this many emulator features (tabular: one per value of every categorical or binned column)
+MAX_EMULATOR_INPUTS = 1024
 #: cross-fitting folds of the emulator
 FOLDS = 5
 EMULATOR_ALPHA = 1.0
@@ -77,13 +89,18 @@ _SUMS_CACHE_SIZE = 2
 class Population(Protocol):
     """What an explainer supplies for model-assisted fits (picklable, no model inside).
 
-    ``link`` is ``"logit"`` for probabilities, ``"identity"`` otherwise.
+    ``link`` is ``"logit"`` for probabilities, ``"identity"`` otherwise. The rows
+    drawn are the perturbed rows of a neighbourhood (its rows 1..n-1 in
+    distribution); the instance, row 0 of every neighbourhood, is accounted for
+    on its own.
     """
 
     link: str
+    #: number of emulator features
+    n_inputs: int
 
     def draw(self, rng: np.random.RandomState, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``n_rows`` rows of the neighbourhood distribution: (interpretable rows, distances, emulator features)."""
+        """``n_rows`` perturbed rows (never the instance itself): (interpretable rows, distances, emulator features)."""
         ...
 
     def features(self, data: np.ndarray, inputs: Optional[np.ndarray]) -> np.ndarray:
@@ -130,7 +147,8 @@ def fit_emulator(features: np.ndarray, y: np.ndarray, weights: np.ndarray, link:
     scored = np.empty(n)
     for k in range(FOLDS):
         train = fold != k
-        if not train.any() or np.ptp(target[train]) == 0:
+        if not np.any(weights[train] > 0) or np.ptp(target[train]) == 0:
+            # nothing to learn from (a constant, or no weight: a narrow or compact kernel): the mean
             coefs[k, 0] = target[train].mean() if train.any() else target.mean()
         else:
             model = Ridge(alpha=EMULATOR_ALPHA).fit(features[train], target[train], sample_weight=weights[train])
@@ -230,8 +248,15 @@ class AssistedNeighborhood(Neighborhood):
     @property
     def nbytes(self) -> int:
         arrays = [self.inputs] + [a for sums in list(self._sums.values())
-                                  for a in (sums.second, sums.first, *sums.label_first.values())]
+                                  for a in (sums.second, sums.first, *list(sums.label_first.values()))]
+        arrays += [e.scored for e in list(self._emulators.values())]
         return super().nbytes + sum(a.nbytes for a in arrays if a is not None)
+
+    def __getstate__(self) -> dict:
+        # the free rows' sums are the largest part and come back, the same numbers, from the seed
+        state = self.__dict__.copy()
+        state["_sums"] = OrderedDict()
+        return state
 
     # -- the pieces -----------------------------------------------------------------------
     def emulator(self, label: int) -> Emulator:
@@ -248,7 +273,10 @@ class AssistedNeighborhood(Neighborhood):
         sums = self._sums.get(width)
         missing = [label for label in labels if sums is None or label not in sums.label_first]
         if sums is not None and not missing:
-            self._sums.move_to_end(width)
+            try:
+                self._sums.move_to_end(width)
+            except KeyError:  # released or evicted by another thread meanwhile: still valid
+                pass
             return sums
         emulators = {label: self.emulator(label) for label in missing}
         p = self.shape[1]
@@ -262,7 +290,7 @@ class AssistedNeighborhood(Neighborhood):
         # filled aside and published when complete: a refit on another thread may read these sums meanwhile
         label_weight = {label: np.zeros(chunks) for label in missing}
         label_first = {label: np.zeros((chunks, p)) for label in missing}
-        per_draw = max(1, _DRAW_VALUES // (3 * max(1, p)))  # rows, features (up to 2p) and a float copy
+        per_draw = max(1, _DRAW_VALUES // (2 * max(1, p) + self.population.n_inputs))  # rows, a copy, features
         with one_blas_thread():
             for c, size in enumerate(sizes):
                 # chunk c of the free rows is the same draws whichever labels or width ask for it
@@ -287,28 +315,35 @@ class AssistedNeighborhood(Neighborhood):
             self._sums.popitem(last=False)
         return sums
 
-    def moments(self, label: int, width: float, real_counts: np.ndarray, chunk_counts: np.ndarray,
-                scale: float = 1.0) -> "MomentReplicates":
+    def moments(self, label: int, width: float, real_counts: np.ndarray, chunk_counts: np.ndarray) -> "MomentReplicates":
         """The difference estimator's moments for every column of the count matrices.
 
         ``real_counts`` (scored rows x B) and ``chunk_counts`` (chunks x B) say how
         often each scored row and each chunk of free rows enters replicate b (all
-        ones: the estimate itself).
+        ones: the estimate itself). Row 0, the instance, is in every neighbourhood
+        exactly once: it is a stratum of its own, with its share ``1 / rows`` and
+        its own output, as in lime's sums; the free rows and the other scored rows'
+        residuals estimate the rest, the perturbed rows' distribution.
         """
         sums = self.chunk_sums(width, [label])
-        design = self.design(width)
-        w = design.sample_weight
-        residual = self.outputs[:, label] - self.emulator(label).scored
+        w = self.design(width).sample_weight
+        y = self.outputs[:, label]
         data = np.asarray(self.data, dtype=float)
-        n_real = real_counts.sum(axis=0)
-        n_free = sums.rows @ chunk_counts
-        wr = w * residual
-        e_w = (sums.weight @ chunk_counts) / n_free
-        e_z = (sums.first.T @ chunk_counts / n_free).T
-        e_f = (sums.label_weight[label] @ chunk_counts) / n_free + (wr @ real_counts) / n_real
-        e_zf = (sums.label_first[label].T @ chunk_counts / n_free + (data.T * wr) @ real_counts / n_real).T
-        return MomentReplicates(sums.second, chunk_counts / n_free, e_w, e_z, e_f, e_zf,
-                                scale * self.num_samples, data[0])
+        residual = w[1:] * (y[1:] - self.emulator(label).scored[1:])
+        rows = real_counts.sum(axis=0)  # (B,) scored rows in each replicate, the instance included
+        perturbed = real_counts[1:]
+        n_perturbed = perturbed.sum(axis=0)
+        anchor = 1.0 / rows  # the instance's share
+        rest = 1.0 - anchor
+        share = chunk_counts / (sums.rows @ chunk_counts) * rest  # (C, B): each chunk's share of the moments
+        w0, z0, f0 = float(w[0]), data[0], float(y[0])
+        e_w = anchor * w0 + sums.weight @ share
+        e_z = np.outer(anchor * w0, z0) + (sums.first.T @ share).T
+        residual_mean = rest * (residual @ perturbed) / n_perturbed
+        e_f = anchor * w0 * f0 + sums.label_weight[label] @ share + residual_mean
+        e_zf = (np.outer(anchor * w0 * f0, z0) + (sums.label_first[label].T @ share).T
+                + (rest * ((data[1:].T * residual) @ perturbed) / n_perturbed).T)
+        return MomentReplicates(sums.second, share, anchor * w0, z0, e_w, e_z, e_f, e_zf, rows)
 
     # -- fits -----------------------------------------------------------------------------
     def _fit_labels(self, labels, num_features, feature_selection, width, model_regressor) -> dict[int, LabelFit]:
@@ -349,24 +384,27 @@ class AssistedNeighborhood(Neighborhood):
 class MomentReplicates:
     """Centred, weighted Gram pieces of B replicates given by moments (the surrogate's inputs).
 
-    Offers what :mod:`.uncertainty`'s vectorised feature selection and final ridge
-    read (``xty``, ``column_ss``, ``gram_columns``, ``gram_blocks``, ``ridge_all``),
-    scaled to ``n`` rows.
+    ``E[w z z']`` of replicate b is ``sum_c share[c, b] * second[c] + anchor[b] * z0 z0'``
+    (the chunks of free rows, then the instance). Offers what :mod:`.uncertainty`'s
+    vectorised feature selection and final ridge read (``xty``, ``column_ss``,
+    ``gram_columns``, ``gram_blocks``, ``ridge_all``), each replicate scaled to its
+    own number of scored rows ``n[b]``, as lime's sums over that many rows.
     """
 
-    def __init__(self, second: np.ndarray, chunk_share: np.ndarray, e_w: np.ndarray, e_z: np.ndarray,
-                 e_f: np.ndarray, e_zf: np.ndarray, n: float, instance: np.ndarray):
+    def __init__(self, second: np.ndarray, share: np.ndarray, anchor: np.ndarray, instance: np.ndarray,
+                 e_w: np.ndarray, e_z: np.ndarray, e_f: np.ndarray, e_zf: np.ndarray, n: np.ndarray):
         self.second = second  # (C, p, p) sums
-        self.share = chunk_share  # (C, B): counts / free rows of the replicate
-        self.n = float(n)
-        self.e_w = e_w  # (B,)
+        self.share = share  # (C, B)
+        self.anchor = anchor  # (B,): the instance's weighted share
+        self.instance = instance  # (p,) its interpretable row
+        self.n = np.asarray(n, dtype=float)  # (B,)
+        self.e_w = e_w
         self.x_mean = e_z / e_w[:, None]  # (B, p)
         self.y_mean = e_f / e_w
         self.total = self.n * e_w
-        self.xty = self.n * (e_zf - e_z * (e_f / e_w)[:, None])
-        diagonal = np.einsum("cpp->cp", second)
-        self.column_ss = self.n * ((diagonal.T @ self.share).T - e_z * self.x_mean)
-        self.instance = instance
+        self.xty = self.n[:, None] * (e_zf - e_z * (e_f / e_w)[:, None])
+        diagonal = (np.einsum("cpp->cp", second).T @ share).T + np.outer(anchor, instance**2)
+        self.column_ss = self.n[:, None] * (diagonal - e_z * self.x_mean)
         self._e_z = e_z
 
     @property
@@ -375,21 +413,24 @@ class MomentReplicates:
 
     def gram_columns(self, features: np.ndarray) -> np.ndarray:
         """Column ``features[b]`` of replicate b's Gram matrix, for every b; shape (B, p)."""
-        columns = np.einsum("cpb,cb->bp", self.second[:, :, features], self.share)
         cols = np.arange(len(features))
-        return self.n * (columns - self._e_z * self.x_mean[cols, features][:, None])
+        raw = np.einsum("cpb,cb->bp", self.second[:, :, features], self.share)
+        raw += (self.anchor * self.instance[features])[:, None] * self.instance
+        return self.n[:, None] * (raw - self._e_z * self.x_mean[cols, features][:, None])
 
     def gram_blocks(self, used: np.ndarray) -> np.ndarray:
         """Replicate b's Gram matrix on its features ``used[b]``; (B, k) -> (B, k, k)."""
-        rows = np.arange(used.shape[0])[:, None, None]
+        rows = np.arange(used.shape[0])[:, None]
         raw = np.einsum("cbij,cb->bij", self.second[:, used[:, :, None], used[:, None, :]], self.share)
-        e_z = self._e_z[rows[:, :, 0], used]
-        means = self.x_mean[rows[:, :, 0], used]
-        return self.n * (raw - e_z[:, :, None] * means[:, None, :])
+        own = self.instance[used]
+        raw += self.anchor[:, None, None] * own[:, :, None] * own[:, None, :]
+        e_z, means = self._e_z[rows, used], self.x_mean[rows, used]
+        return self.n[:, None, None] * (raw - e_z[:, :, None] * means[:, None, :])
 
     def gram(self, b: int) -> np.ndarray:
-        raw = np.einsum("cpq,c->pq", self.second, self.share[:, b])
-        return self.n * (raw - np.outer(self._e_z[b], self.x_mean[b]))
+        raw = np.einsum("cpq,c->pq", self.second, self.share[:, b]) + self.anchor[b] * np.outer(self.instance,
+                                                                                              self.instance)
+        return self.n[b] * (raw - np.outer(self._e_z[b], self.x_mean[b]))
 
     def ridge_all(self, alpha: float, tolerance: float = 0.0) -> np.ndarray:
         """Every replicate's ridge coefficients on all features, shape (B, p) (direct solves)."""
@@ -408,14 +449,12 @@ def select_and_fit(reps: MomentReplicates, num_features: int, feature_selection:
     coef : ndarray of shape (B, p)
         Weights (0 off ``used``).
     """
-    from .uncertainty import _blocks_from_columns, _final_ridge, _forward_selection
-
     validate_feature_selection(feature_selection)
     p = reps.xty.shape[1]
-    num_features = int(min(num_features, p))
     method = feature_selection
-    if method == "auto":
+    if method == "auto":  # on the number asked for, as lime
         method = "forward_selection" if num_features <= 6 else "highest_weights"
+    num_features = int(min(num_features, p))
     B = reps.n_resamples
     if method == "forward_selection":
         used, columns = _forward_selection(reps, num_features)
@@ -431,7 +470,7 @@ def select_and_fit(reps: MomentReplicates, num_features: int, feature_selection:
     chosen, coef = [], np.zeros((B, p))
     for b in range(B):
         gram = reps.gram(b)
-        _, _, coefs = lars_path_gram(reps.xty[b], gram, n_samples=int(reps.n), method="lasso")
+        _, _, coefs = lars_path_gram(reps.xty[b], gram, n_samples=int(reps.n[b]), method="lasso")
         nonzero = np.arange(p)
         for i in range(coefs.shape[1] - 1, 0, -1):
             nonzero = coefs[:, i].nonzero()[0]
@@ -453,11 +492,8 @@ def chunk_bootstrap_counts(n_chunks: int, n_resamples: int, scale: float = 1.0, 
 
 
 def fits_on_counts(neighborhood: AssistedNeighborhood, label: int, width: float, num_features: int,
-                   feature_selection: str, real_counts: np.ndarray, chunk_counts: np.ndarray,
-                   scale: float = 1.0):
+                   feature_selection: str, real_counts: np.ndarray, chunk_counts: np.ndarray):
     """:func:`.uncertainty.fits_on_counts` for an assisted neighbourhood: one fit per column of the counts."""
-    from .uncertainty import Resampled, _top_sets
-
     num_features = int(min(num_features, neighborhood.shape[1]))
     B, p = real_counts.shape[1], neighborhood.shape[1]
     if np.ptp(neighborhood.outputs[:, label]) == 0:  # constant outputs: every fit is the same zero surrogate
@@ -466,7 +502,7 @@ def fits_on_counts(neighborhood: AssistedNeighborhood, label: int, width: float,
         top[:, [i for i, _ in used][:num_features]] = True
         return Resampled(coef=np.zeros((B, p)), top=top)
     with one_blas_thread():
-        reps = neighborhood.moments(label, width, real_counts, chunk_counts, scale)
+        reps = neighborhood.moments(label, width, real_counts, chunk_counts)
         used, coef = select_and_fit(reps, num_features, feature_selection)
     mask = np.zeros((B, p), dtype=bool)
     for b, features in enumerate(used):
@@ -477,19 +513,18 @@ def fits_on_counts(neighborhood: AssistedNeighborhood, label: int, width: float,
 def resample_fits(neighborhood: AssistedNeighborhood, label: int, width: float, num_features: int,
                   feature_selection: str, n_resamples: int, scale: float, seed: int):
     """Bootstrap replicates of the scored rows and of the chunks of free rows, refitted."""
-    from .uncertainty import bootstrap_counts
-
     n_chunks = len(neighborhood.chunk_sums(width, [label]).rows)
+    n, p = neighborhood.shape
+    # a neighbourhood scale times larger would also draw population_size(scale * n) free rows
+    free_scale = population_size(int(round(scale * n)), p) / population_size(n, p)
     return fits_on_counts(neighborhood, label, width, num_features, feature_selection,
-                          bootstrap_counts(neighborhood.num_samples, n_resamples, scale, seed),
-                          chunk_bootstrap_counts(n_chunks, n_resamples, scale, seed), scale)
+                          bootstrap_counts(n, n_resamples, scale, seed),
+                          chunk_bootstrap_counts(n_chunks, n_resamples, free_scale, seed))
 
 
 def doubling_gain(neighborhood: AssistedNeighborhood, label: int, num_features: int, feature_selection: str,
                   n_partitions: int, seed: int) -> tuple[float, float]:
     """:func:`.uncertainty.doubling_gain` for an assisted neighbourhood: scored rows and chunks split alike."""
-    from .uncertainty import grouped_pairwise_jaccard, subsample_counts
-
     width = neighborhood.kernel_width
     n_chunks = len(neighborhood.chunk_sums(width, [label]).rows)
 

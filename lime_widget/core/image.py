@@ -600,6 +600,7 @@ class ImagePopulation:
     def __init__(self, n_features: int, distance_metric: str):
         self.n_features = n_features
         self.distance_metric = distance_metric
+        self.n_inputs = n_features
 
     def draw(self, rng: np.random.RandomState, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         masks = rng.randint(0, 2, n_rows * self.n_features).reshape((n_rows, self.n_features))

@@ -11,6 +11,7 @@ from sklearn.metrics import pairwise_distances
 from sklearn.preprocessing import StandardScaler
 
 from . import adaptive
+from .assisted import MAX_EMULATOR_INPUTS
 from .discretize import DISCRETIZERS, BaseDiscretizer, StatsDiscretizer, check_stats_keys, check_training_data_stats
 from .explanation import DomainMapper, Explanation, Resample, build_explanation
 from .frames import FrameCodec, as_frame_codec
@@ -571,6 +572,8 @@ class TabularExplainer:
         if not sampler.categorical_features or not (self.discretizer is None
                                                     or isinstance(self.discretizer, BaseDiscretizer)):
             return None
+        if len(sampler._values) > MAX_EMULATOR_INPUTS:  # one emulator feature per value: too wide
+            return None
         return TabularPopulation(sampler, row, centre, self._instance_codes(row), sampling_method, distance_metric,
                                  None if self._identity_scaling else (self.scaler_mean, self.scaler_scale),
                                  "logit" if self.mode == "classification" else "identity")
@@ -699,15 +702,17 @@ class TabularPopulation:
         self.sampling_method, self.distance_metric = sampling_method, distance_metric
         self.scaling, self.link = scaling, link
         self._continuous = np.setdiff1d(np.arange(len(row)), sampler.categorical_features)
+        self.n_inputs = len(sampler._values) + len(self._continuous)
 
     def draw(self, rng: np.random.RandomState, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        draws = self.sampler.draw(n_rows, rng, self.sampling_method)
+        # the sampler's row 0 is the instance: drawn (distances are measured from it) and dropped
+        draws = self.sampler.draw(n_rows + 1, rng, self.sampling_method)
         inverse = self.sampler.model_rows(self.row, draws, self.centre)
         data = self.sampler.interpretable_rows(self.row, draws, inverse)
         scaled = data if self.scaling is None else (data - self.scaling[0]) / self.scaling[1]
-        codes = self.sampler.code_indices(draws.codes)
-        codes[0] = self.instance_codes
-        return scaled, _distances_to_first(scaled, self.distance_metric), self.features(scaled, codes)
+        distances = _distances_to_first(scaled, self.distance_metric)[1:]
+        codes = self.sampler.code_indices(draws.codes[:, 1:])
+        return scaled[1:], distances, self.features(scaled[1:], codes)
 
     def features(self, data: np.ndarray, inputs: Optional[np.ndarray]) -> np.ndarray:
         """One-hot codes (``inputs``: :meth:`TabularSampler.code_indices`) and the continuous columns."""

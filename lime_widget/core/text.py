@@ -337,10 +337,12 @@ class TextPopulation:
     def __init__(self, n_words: int, distance_metric: DistanceMetric):
         self.n_words = n_words
         self.distance_metric = distance_metric
+        self.n_inputs = 2 * n_words
 
     def draw(self, rng: np.random.RandomState, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        active = sample_active(rng, self.n_words, n_rows)
-        return active, neighborhood_distances(active, self.distance_metric), self.features(active, None)
+        active = sample_active(rng, self.n_words, n_rows + 1)  # row 0 is the whole document: dropped
+        distances = neighborhood_distances(active, self.distance_metric)[1:]
+        return active[1:], distances, self.features(active[1:], None)
 
     def features(self, data: np.ndarray, inputs: Optional[np.ndarray]) -> np.ndarray:
         rows = np.asarray(data, dtype=float)
