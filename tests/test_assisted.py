@@ -305,3 +305,16 @@ def test_a_run_stopped_by_its_budget_says_so_without_blaming_ties(wine_model):
             data.data[130], model.predict_proba, labels=(2,), num_features=5, num_samples="auto",
             stability_target=1.0, max_samples=500)
     assert not any("ties" in str(w.message) for w in caught)
+
+
+def test_without_progress_each_round_is_one_model_call(wine_model):
+    data, model = wine_model
+    sizes = []
+
+    def predict_proba(rows):
+        sizes.append(len(rows))
+        return model.predict_proba(rows)
+
+    exp = LimeTabularExplainer(data.data, random_state=0).explain_instance(
+        data.data[130], predict_proba, labels=(2,), num_features=5, num_samples="auto")
+    assert sum(sizes) == exp.num_samples and len(sizes) == exp.neighborhood.auto_stop.rounds

@@ -236,7 +236,8 @@ def sample_until_stable(
                 progress(min(1.0, (done + fraction * n_new) / max_samples))
 
         try:
-            parts.append(sample_round(n_new, round_number == 1, report))
+            # no progress asked for: no callback, so the model gets each round in one call (batch_size aside)
+            parts.append(sample_round(n_new, round_number == 1, report if progress is not None else None))
         except Exception as exc:
             if neighborhood is None:
                 raise  # nothing scored yet: the model's own error, as with an integer num_samples
