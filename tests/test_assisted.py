@@ -282,3 +282,39 @@ def test_categorical_columns_of_too_many_values_fit_the_scored_rows_alone():
             data[0], predict_proba, num_features=2, num_samples="auto", max_samples=1000)
     assert len(np.unique(data[:, 0])) > assisted.MAX_EMULATOR_INPUTS
     assert type(exp.neighborhood) is Neighborhood
+
+
+def test_explain_many_refuses_batch_rows_with_auto(wine_model):
+    """Stacking needs neighbourhoods of a known size; "auto" rows would each have their own."""
+    from lime_widget.core.many import explain_many
+
+    data, model = wine_model
+    counter = CountingModel(model.predict_proba)
+    with pytest.raises(ValueError, match=r"^batch_rows stacks fixed-size neighbourhoods .*num_samples='auto'"):
+        explain_many(LimeTabularExplainer(data.data, random_state=0), data.data[:3], counter, batch_rows=20000,
+                     num_samples="auto", num_features=3)
+    assert counter.calls == 0
+
+
+def test_a_run_stopped_by_its_budget_says_so_without_blaming_ties(wine_model):
+    data, model = wine_model
+    with pytest.warns(UserWarning, match=r"stopped at max_samples=500 with an estimated stability of 0\.\d\d, below "
+                                         r"stability_target=1: the order of some of the top 5 features is not settled "
+                                         r"yet\. Raise max_samples") as caught:
+        LimeTabularExplainer(data.data, random_state=0).explain_instance(
+            data.data[130], model.predict_proba, labels=(2,), num_features=5, num_samples="auto",
+            stability_target=1.0, max_samples=500)
+    assert not any("ties" in str(w.message) for w in caught)
+
+
+def test_without_progress_each_round_is_one_model_call(wine_model):
+    data, model = wine_model
+    sizes = []
+
+    def predict_proba(rows):
+        sizes.append(len(rows))
+        return model.predict_proba(rows)
+
+    exp = LimeTabularExplainer(data.data, random_state=0).explain_instance(
+        data.data[130], predict_proba, labels=(2,), num_features=5, num_samples="auto")
+    assert sum(sizes) == exp.num_samples and len(sizes) == exp.neighborhood.auto_stop.rounds

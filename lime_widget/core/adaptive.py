@@ -197,7 +197,8 @@ def sample_until_stable(
     max_samples : int
     first_round : int
     progress : callable, optional
-        Called with the fraction of ``max_samples`` scored so far.
+        Called with the fraction of ``max_samples`` scored so far while sampling, and
+        with 1.0 when sampling stops.
     population : assisted.Population, optional
         When given, every round's neighbourhood is an
         :class:`.assisted.AssistedNeighborhood`: its surrogate is fitted with an
@@ -235,14 +236,16 @@ def sample_until_stable(
                 progress(min(1.0, (done + fraction * n_new) / max_samples))
 
         try:
-            parts.append(sample_round(n_new, round_number == 1, report))
+            # no progress asked for: no callback, so the model gets each round in one call (batch_size aside)
+            parts.append(sample_round(n_new, round_number == 1, report if progress is not None else None))
         except Exception as exc:
-            kept = "" if neighborhood is None else (
-                f"; the {neighborhood.num_samples} rows scored in rounds 1-{round_number - 1} are kept in "
-                "the error's .neighborhood")
+            if neighborhood is None:
+                raise  # nothing scored yet: the model's own error, as with an integer num_samples
+            rounds = "round 1" if round_number == 2 else f"rounds 1-{round_number - 1}"
             raise RoundFailed(
-                f"num_samples='auto': round {round_number} (rows {total}..{planned - 1}) failed: {exc}{kept}",
-                round_number, neighborhood) from exc
+                f"num_samples='auto': round {round_number} (rows {total}..{planned - 1}) failed: "
+                f"{str(exc).rstrip('.')}. The {neighborhood.num_samples} rows scored in {rounds} are kept in "
+                "the error's .neighborhood.", round_number, neighborhood) from exc
         total = planned
         data, outputs, distances, *inputs = (np.concatenate([p[i] for p in parts]) if len(parts) > 1 else parts[0][i]
                                              for i in range(len(parts[0])))
@@ -259,19 +262,19 @@ def sample_until_stable(
                 "num_samples='auto': the model's outputs are constant on the first round's "
                 f"{total} rows, so every weight is 0 and the explanation is trivially stable; "
                 "no more rows were drawn.")
-            return _stopped(neighborhood, "constant", 1.0, None, round_number)
+            return _stopped(neighborhood, "constant", 1.0, None, round_number, progress)
 
         settings = (neighborhood, fit_labels, num_features, feature_selection, model_regressor)
         reached = lowest_stability(*settings)
         if reached >= target:
-            return _stopped(neighborhood, "target", reached, None, round_number)
+            return _stopped(neighborhood, "target", reached, None, round_number, progress)
         if total >= max_samples:
             _warn(neighborhood,
                 f"num_samples='auto' stopped at max_samples={max_samples} with an estimated stability of "
-                f"{_floor2(reached):.2f}, below stability_target={target:g}: some of the top {num_features} features have "
-                "nearly equal effects, so their order keeps changing. Read their place in the list with care "
-                "(exp.uncertainty() shows which), or explain fewer features.")
-            return _stopped(neighborhood, "max_samples", reached, None, round_number)
+                f"{_floor2(reached):.2f}, below stability_target={target:g}: the order of some of the top "
+                f"{num_features} features is not settled yet. Raise max_samples, explain fewer features, or read "
+                "their place in the list with care (exp.uncertainty() shows which).")
+            return _stopped(neighborhood, "max_samples", reached, None, round_number, progress)
         # stop early only when, for every label still below the target, the target is out of
         # reach AND more rows have stopped helping (near-tied features): both tests, because
         # each alone is fooled in one direction
@@ -287,11 +290,11 @@ def sample_until_stable(
                 _warn(neighborhood,
                     f"num_samples='auto' stopped at {total} rows with an estimated stability of {_floor2(reached):.2f}, "
                     f"below stability_target={target:g}: doubling the rows last raised it by {max(gain, 0.0):.2f} "
-                    f"only, and even max_samples={max_samples} rows are predicted to reach {at_cap:.2f}, because "
+                    f"only, and even max_samples={max_samples} rows are predicted to reach {_floor2(at_cap):.2f}, because "
                     f"some of the top {num_features} features have nearly equal effects (ties) whose order more "
                     "rows barely settle. Read their place in the list with care (exp.uncertainty() shows which), "
                     "or explain fewer features.")
-                return _stopped(neighborhood, "ties", reached, at_cap, round_number)
+                return _stopped(neighborhood, "ties", reached, at_cap, round_number, progress)
         growth = next((g for g in _GROWTH if lowest_stability(*settings, g, _PLANNING_RESAMPLES) >= target),
                       _FALLBACK_GROWTH)
         planned = min(max_samples, max(total + 1, math.ceil(growth * total)))
@@ -338,8 +341,10 @@ class AutoStop:
 
 
 def _stopped(neighborhood: Neighborhood, reason: str, stability: float, at_cap: Optional[float],
-             rounds: int) -> Neighborhood:
+             rounds: int, progress: Optional[ProgressCallback] = None) -> Neighborhood:
     neighborhood.auto_stop = AutoStop(reason, float(stability), None if at_cap is None else float(at_cap), rounds)
+    if progress is not None:
+        progress(1.0)  # done: the rows are a share of max_samples only while sampling goes on
     return neighborhood
 
 

@@ -606,6 +606,11 @@ def explain_many(
         raise TypeError(f"client must be a dask.distributed.Client, got {type(client).__name__}.")
     rows = as_rows(explainer, instances)
     kwargs = dict(explain_kwargs)
+    if batch_rows is not None and isinstance(kwargs.get("num_samples"), str) and kwargs["num_samples"] == "auto":
+        raise ValueError(
+            "batch_rows stacks fixed-size neighbourhoods of several rows into one model call, but "
+            "num_samples='auto' samples each row in rounds of its own size; pass an integer num_samples to "
+            "stack rows, or leave batch_rows out.")
     try:
         if "progress_bar" in inspect.signature(explain_instance).parameters:
             kwargs.setdefault("progress_bar", False)  # one bar per image would flood the output
