@@ -13,7 +13,9 @@ as control variates) combines them:
               +  E[w z (f - g)]      (the scored rows)
 
 and likewise for ``E[w f]``; the design moments ``E[w]``, ``E[w z]`` and
-``E[w z z']`` come from the free rows alone. Whatever ``g`` is, this estimates
+``E[w z z']`` come from the free rows alone. These are moments of the perturbed
+rows; row 0, the instance, is in every neighbourhood exactly once and enters as a
+stratum of its own (share ``1/n``, its own output), as in lime's sums. Whatever ``g`` is, this estimates
 the same surrogate as lime's fit (it is unbiased for every moment); a good ``g``
 leaves a small residual ``f - g``, whose average over the scored rows is all
 that the model's randomness still moves. ``g`` is cross-fitted (each scored
