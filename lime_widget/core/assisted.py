@@ -53,7 +53,7 @@ from sklearn.linear_model import Ridge, lars_path_gram
 
 from .blas import one_blas_thread
 from .neighborhood import Neighborhood, validate_label
-from .surrogate import LabelFit, validate_feature_selection
+from .surrogate import LabelFit, last_path_point, resolved_selection, validate_feature_selection
 from .uncertainty import (
     Resampled,
     _blocks_from_columns,
@@ -61,8 +61,8 @@ from .uncertainty import (
     _forward_selection,
     _top_sets,
     bootstrap_counts,
-    grouped_pairwise_jaccard,
-    subsample_counts,
+    gain_from_halves_and_quarters,
+    halves_and_quarters,
 )
 
 #: free rows per scored row, and at least this many; more while one pass over them costs at most
@@ -453,9 +453,7 @@ def select_and_fit(reps: MomentReplicates, num_features: int, feature_selection:
     """
     validate_feature_selection(feature_selection)
     p = reps.xty.shape[1]
-    method = feature_selection
-    if method == "auto":  # on the number asked for, as lime
-        method = "forward_selection" if num_features <= 6 else "highest_weights"
+    method = resolved_selection(feature_selection, num_features)  # on the number asked for, as lime
     num_features = int(min(num_features, p))
     B = reps.n_resamples
     if method == "forward_selection":
@@ -473,11 +471,7 @@ def select_and_fit(reps: MomentReplicates, num_features: int, feature_selection:
     for b in range(B):
         gram = reps.gram(b)
         _, _, coefs = lars_path_gram(reps.xty[b], gram, n_samples=int(reps.n[b]), method="lasso")
-        nonzero = np.arange(p)
-        for i in range(coefs.shape[1] - 1, 0, -1):
-            nonzero = coefs[:, i].nonzero()[0]
-            if len(nonzero) <= num_features:
-                break
+        nonzero = last_path_point(coefs, num_features)
         if len(nonzero):
             block = gram[np.ix_(nonzero, nonzero)] + np.eye(len(nonzero))
             coef[b, nonzero] = np.linalg.solve(block, reps.xty[b, nonzero])
@@ -529,17 +523,8 @@ def doubling_gain(neighborhood: AssistedNeighborhood, label: int, num_features: 
     """:func:`.uncertainty.doubling_gain` for an assisted neighbourhood: scored rows and chunks split alike."""
     width = neighborhood.kernel_width
     n_chunks = len(neighborhood.chunk_sums(width, [label]).rows)
-
-    def quarters_and_halves(n_rows: int, salt: int) -> np.ndarray:
-        quarters = subsample_counts(n_rows, n_partitions, 4, seed + salt)
-        grouped = quarters.reshape(n_rows, n_partitions, 4)
-        halves = np.minimum(grouped[:, :, 0::2] + grouped[:, :, 1::2], 1.0).reshape(n_rows, -1)
-        return np.concatenate([halves, quarters], axis=1)
-
-    real = quarters_and_halves(neighborhood.num_samples, 0)
+    real = halves_and_quarters(neighborhood.num_samples, n_partitions, seed)
     # chunks split as rows would be, with a dummy row 0 (subsample_counts keeps row 0 in every part)
-    chunks = quarters_and_halves(n_chunks + 1, 1)[1:]
+    chunks = halves_and_quarters(n_chunks + 1, n_partitions, seed + 1)[1:]
     fits = fits_on_counts(neighborhood, label, width, num_features, feature_selection, real, chunks)
-    n_halves = 2 * n_partitions
-    half = grouped_pairwise_jaccard(fits.top[:n_halves], 2)
-    return half - grouped_pairwise_jaccard(fits.top[n_halves:], 4), half
+    return gain_from_halves_and_quarters(fits.top, n_partitions)

@@ -10,7 +10,15 @@ import numpy as np
 
 from .blas import small_blas
 from .settings import cap_num_features
-from .surrogate import Kernel, LabelFit, WeightedDesign, exponential_kernel, fit_label, validate_feature_selection
+from .surrogate import (
+    Kernel,
+    LabelFit,
+    WeightedDesign,
+    exponential_kernel,
+    fit_label,
+    resolved_selection,
+    validate_feature_selection,
+)
 from .validation import check_kernel_width, is_integer
 
 _DESIGN_CACHE_SIZE = 4
@@ -233,9 +241,7 @@ class Neighborhood:
         many as are missing, the first columns not used, in column order.
         """
         weights = [(int(self.columns[i]), w) for i, w in fit.weights]
-        method = feature_selection
-        if method == "auto":
-            method = "forward_selection" if num_features <= 6 else "highest_weights"
+        method = resolved_selection(feature_selection, num_features)
         missing = {"none": self.width, "lasso_path": 0}.get(method, int(num_features)) - len(weights)
         if missing > 0:
             free = np.setdiff1d(np.arange(self.width), self.columns, assume_unique=True)[:missing]

@@ -313,7 +313,13 @@ def lasso_path_selection(target: WeightedTarget, num_features: int) -> np.ndarra
     """Features on the lasso path with at most ``num_features`` non-zeros, as lime."""
     d = target.design
     _, _, coefs = lars_path(d._centred, target._yc, method="lasso")
-    nonzero = np.arange(d.data.shape[1])
+    return last_path_point(coefs, num_features)
+
+
+def last_path_point(coefs: np.ndarray, num_features: int) -> np.ndarray:
+    """The non-zeros of the last point of a lasso path (features x points) with at most
+    ``num_features`` of them (all features when only the first point has so few), as lime."""
+    nonzero = np.arange(coefs.shape[0])
     for i in range(coefs.shape[1] - 1, 0, -1):
         nonzero = coefs[:, i].nonzero()[0]
         if len(nonzero) <= num_features:
@@ -321,11 +327,17 @@ def lasso_path_selection(target: WeightedTarget, num_features: int) -> np.ndarra
     return nonzero
 
 
+def resolved_selection(feature_selection: str, num_features: int) -> str:
+    """lime's ``auto``: forward selection up to 6 features, highest weights beyond; other methods as they are."""
+    if feature_selection == "auto":
+        return "forward_selection" if num_features <= 6 else "highest_weights"
+    return feature_selection
+
+
 def select_features(target: WeightedTarget, num_features: int, method: str) -> np.ndarray:
     """Indices of the features the surrogate uses, by lime's rules."""
     validate_feature_selection(method)
-    if method == "auto":
-        method = "forward_selection" if num_features <= 6 else "highest_weights"
+    method = resolved_selection(method, num_features)
     if method == "none":
         return np.arange(target.design.data.shape[1])
     if method == "forward_selection":

@@ -55,7 +55,7 @@ import scipy.stats
 from sklearn.base import clone
 
 from .blas import one_blas_thread
-from .surrogate import WeightedDesign, select_features, validate_feature_selection
+from .surrogate import WeightedDesign, resolved_selection, select_features, validate_feature_selection
 from .validation import check_real
 
 #: replicates per estimate (selection frequencies to about +-0.035, interval ends to a few %)
@@ -391,9 +391,7 @@ def resample_fits(
     """
     validate_feature_selection(feature_selection)
     num_features = int(min(num_features, design.n_features))
-    method = feature_selection
-    if method == "auto":
-        method = "forward_selection" if num_features <= 6 else "highest_weights"
+    method = resolved_selection(feature_selection, num_features)
     counts = bootstrap_counts(design.n_samples, n_resamples, scale, seed)
     return fits_on_counts(design, y, counts, num_features, method, model_regressor)
 
@@ -415,9 +413,7 @@ def fits_on_counts(design: WeightedDesign, y: np.ndarray, counts: np.ndarray, nu
         One fit per column of ``counts``; zero model calls.
     """
     num_features = int(min(num_features, design.n_features))
-    method = feature_selection
-    if method == "auto":
-        method = "forward_selection" if num_features <= 6 else "highest_weights"
+    method = resolved_selection(feature_selection, num_features)
     n_resamples = counts.shape[1]
     if np.ptp(y) == 0:
         # constant outputs: every resample refits the same zero weights (rounding aside), so the
@@ -557,14 +553,31 @@ def doubling_gain(design: WeightedDesign, y: np.ndarray, num_features: int, feat
     """
     if design.n_samples - 1 < 4:
         raise ValueError(f"Cannot split {design.n_samples - 1} rows into quarters.")
-    quarters = subsample_counts(design.n_samples, n_partitions, 4, seed)
-    grouped = quarters.reshape(design.n_samples, n_partitions, 4)
-    halves = np.minimum(grouped[:, :, 0::2] + grouped[:, :, 1::2], 1.0).reshape(design.n_samples, -1)
-    fits = fits_on_counts(design, y, np.concatenate([halves, quarters], axis=1), num_features,
+    fits = fits_on_counts(design, y, halves_and_quarters(design.n_samples, n_partitions, seed), num_features,
                           feature_selection, model_regressor)
-    n_halves = halves.shape[1]
-    half = grouped_pairwise_jaccard(fits.top[:n_halves], 2)
-    return half - grouped_pairwise_jaccard(fits.top[n_halves:], 4), half
+    return gain_from_halves_and_quarters(fits.top, n_partitions)
+
+
+def halves_and_quarters(n_samples: int, n_partitions: int, seed: int = _SEED) -> np.ndarray:
+    """0/1 counts of :func:`doubling_gain`'s parts: each partition's two halves, then all its quarters.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, 6 * n_partitions)
+        ``2 * n_partitions`` halves (``q1+q2``, ``q3+q4`` per partition), then the
+        ``4 * n_partitions`` quarters; row 0 is in every part.
+    """
+    quarters = subsample_counts(n_samples, n_partitions, 4, seed)
+    grouped = quarters.reshape(n_samples, n_partitions, 4)
+    halves = np.minimum(grouped[:, :, 0::2] + grouped[:, :, 1::2], 1.0).reshape(n_samples, -1)
+    return np.concatenate([halves, quarters], axis=1)
+
+
+def gain_from_halves_and_quarters(top: np.ndarray, n_partitions: int) -> tuple[float, float]:
+    """``(stability at n/2 - stability at n/4, stability at n/2)`` from the top sets of :func:`halves_and_quarters`."""
+    n_halves = 2 * n_partitions
+    half = grouped_pairwise_jaccard(top[:n_halves], 2)
+    return half - grouped_pairwise_jaccard(top[n_halves:], 4), half
 
 
 def normal_quantile(level: float) -> float:
@@ -635,9 +648,7 @@ def widened(resampled: Resampled, columns: np.ndarray, width: int, num_features:
     coef[:, columns] = resampled.coef
     top = np.zeros((n, width), dtype=bool)
     top[:, columns] = resampled.top
-    method = feature_selection
-    if method == "auto":
-        method = "forward_selection" if num_features <= 6 else "highest_weights"
+    method = resolved_selection(feature_selection, num_features)
     wanted = {"none": width, "lasso_path": 0}.get(method, int(num_features))
     missing = wanted - resampled.top.sum(axis=1)
     free = np.setdiff1d(np.arange(width), columns, assume_unique=True)
